@@ -1,0 +1,291 @@
+"""The negotiation as a Mesa model: one step is one round of DESIGN.md §2.
+
+A round runs its phases in order: *events* (scheduled and random events change the
+world), *offers* (on each open track the round's proposer puts a package on the table
+and the responder accepts, rejects — possibly announcing a counter-offer — or walks
+away; proposers alternate), *ratification* (an accepted package becomes the deal) and
+*collect* (the DataCollector records the round). Consultation and signals belong
+between events and offers, precedent between ratification and collect; they arrive
+with the alliance-dynamics mechanics. After the deadline, open tracks end without a
+deal and their escalations hold.
+
+The game is written as a generator that yields a ``DecisionRequest`` wherever a human
+party must decide, so the same code serves AI-only batch runs, the terminal UI and
+tests: ``step()`` plays a round (stopping early at a human decision), ``advance()``
+plays on until a human must decide, ``submit()`` answers the pending request. All
+randomness comes from the model's seeded ``self.random``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import mesa
+
+from sim.agents import CountryAgent
+from sim.moves import DecisionRequest, InvalidMove, Move
+from sim.scenario import Event, Scenario
+from sim.talks import Offer, Talks
+from sim.world import Rules, TrackRules, World
+
+_ROUND_DONE = object()
+
+
+class NegotiationModel(mesa.Model):
+    """A game of trilateral: a scenario, a seed, and the moves of its human parties."""
+
+    def __init__(self, scenario: Scenario | Rules, seed: int | None = None,
+                 humans: Iterable[str] = (), collect: bool = True) -> None:
+        super().__init__(seed=seed)
+        self.seed = seed
+        self.rules = scenario if isinstance(scenario, Rules) else Rules(scenario)
+        scenario = self.rules.scenario
+        humans = frozenset(humans)
+        unknown = humans - set(self.rules.party_ids)
+        if unknown:
+            raise ValueError(
+                f"unknown party {sorted(unknown)[0]!r} (parties: {', '.join(self.rules.party_ids)})"
+            )
+        self.humans = humans
+        self.world = World(self.rules)
+        self.round = 0
+        self.rounds = scenario.rounds
+        self.talks = {t.id: Talks(t, t.opener) for t in self.rules.tracks}
+        self.countries = {p.id: CountryAgent(self, p, p.id in humans) for p in scenario.parties}
+        self._log_entries: list[tuple] = []
+        self.news: list[tuple[int, Event]] = []
+        self._fired: set[str] = set()
+        self.pending: DecisionRequest | None = None
+        self.finished = False
+        self.collecting = collect
+        self.datacollector = mesa.DataCollector(
+            model_reporters=self._reporters(),
+            tables={
+                "offers": ["round", "track", "proposer", "package", "response"],
+                "events": ["round", "event", "news"],
+            },
+        )
+        if collect:
+            self.datacollector.collect(self)
+        self._game = self._play()
+
+    # -- driving the game -------------------------------------------------------------
+
+    def step(self) -> None:
+        """Play one round, or up to the next human decision within it."""
+        if self.pending is None and not self.finished:
+            self._resume(None, until_round_end=True)
+
+    def advance(self) -> DecisionRequest | None:
+        """Play on until a human party must decide (returned) or the game is over (None)."""
+        while self.pending is None and not self.finished:
+            self._resume(None, until_round_end=False)
+        return self.pending
+
+    def run(self) -> None:
+        """Play an all-AI game to the end."""
+        if self.advance() is not None:
+            raise RuntimeError("a human party must decide: use advance() and submit()")
+
+    def submit(self, move: Move) -> DecisionRequest | None:
+        """Answer the pending decision and play on to the next one (or the end).
+
+        Raises:
+            InvalidMove: the move does not answer the pending request or its package is
+                not valid; nothing changed.
+        """
+        request = self.pending
+        if request is None:
+            raise InvalidMove("no decision is pending" if not self.finished else "the game is over")
+        reason = self._problem(request, move)
+        if reason:
+            raise InvalidMove(reason)
+        self.pending = None
+        self._resume(move, until_round_end=False)
+        return self.advance()
+
+    def _resume(self, move: Move | None, until_round_end: bool) -> None:
+        while True:
+            try:
+                item = self._game.send(move)
+            except StopIteration:
+                self.finished = True
+                self.running = False
+                return
+            move = None
+            if isinstance(item, DecisionRequest):
+                self.pending = item
+                return
+            if until_round_end:
+                return
+
+    # -- the rounds -------------------------------------------------------------------
+
+    def _play(self) -> Iterator:
+        while self.round < self.rounds and any(t.open for t in self.talks.values()):
+            self.round += 1
+            self._fire_events()
+            for talks in self.talks.values():
+                if talks.open:
+                    yield from self._bargain(talks)
+            if self.collecting:
+                self.datacollector.collect(self)
+            yield _ROUND_DONE
+        for talks in self.talks.values():
+            if talks.open:
+                talks.close("no-deal", self.round)
+
+    def _fire_events(self) -> None:
+        for event in self.rules.scenario.events:
+            if event.round is not None:
+                fires = event.round == self.round
+            elif event.id in self._fired and not event.repeat:
+                continue
+            else:
+                fires = self.random.random() < event.probability
+            if fires:
+                self._fired.add(event.id)
+                for effect in event.effects:
+                    self.world.apply(effect)
+                self.news.append((self.round, event))
+                if self.collecting:
+                    self.datacollector.add_table_row(
+                        "events", {"round": self.round, "event": event.id, "news": event.news}
+                    )
+
+    def _bargain(self, talks: Talks) -> Iterator:
+        """One exchange on a track: a proposal, then the answer to it."""
+        track = talks.track
+        proposer, responder = talks.proposer, talks.responder
+        package = talks.counters.pop(proposer, None)
+        if package is None:
+            if proposer in self.humans:
+                move = yield self._request(talks, proposer, "propose")
+                package = None if move.kind == "walk" else track.encode(move.package)
+            else:
+                package = self.countries[proposer].propose(talks)
+                self._log(talks, proposer, "walk" if package is None else "propose", package)
+            if package is None:
+                talks.close("walked", self.round)
+                return
+        offer = self._offer(talks, proposer, package)
+        if responder in self.humans:
+            move = yield self._request(talks, responder, "respond")
+            answer = move.kind
+            if move.kind == "reject" and move.package is not None:
+                talks.counters[responder] = track.encode(move.package)
+        else:
+            answer = self.countries[responder].respond(talks, package, offer.worth[responder])
+            self._log(talks, responder, answer, None)
+        if self.collecting:
+            self.datacollector.add_table_row(
+                "offers",
+                {"round": self.round, "track": track.id, "proposer": proposer,
+                 "package": package, "response": answer},
+            )
+        if answer == "accept":
+            self._ratify(talks, offer)
+        elif answer == "walk":
+            talks.close("walked", self.round)
+        else:
+            talks.proposer = responder
+
+    def _ratify(self, talks: Talks, offer: Offer) -> None:
+        """An accepted package becomes the track's deal."""
+        talks.close("agreed", self.round, offer)
+
+    def _offer(self, talks: Talks, proposer: str, package: tuple[float, ...]) -> Offer:
+        world = self.world
+        worth = {p: world.valuation(p, talks.track.id)(package) for p in talks.track.parties}
+        offer = Offer(self.round, talks.track.id, proposer, package, worth)
+        talks.on_table = offer
+        talks.history.append(offer)
+        return offer
+
+    def _log(self, talks: Talks, party: str, kind: str, package) -> None:
+        self._log_entries.append((party, talks.track.id, kind, package, self.round))
+
+    @property
+    def moves(self) -> list[Move]:
+        """Every move so far, AI and human, in order: the game's log."""
+        tracks = self.rules.track
+        return [
+            Move(party, track, kind, None if pkg is None else tracks[track].decode(pkg), rnd)
+            for party, track, kind, pkg, rnd in self._log_entries
+        ]
+
+    # -- human decisions --------------------------------------------------------------
+
+    def _request(self, talks: Talks, party: str, kind: str) -> DecisionRequest:
+        on_table = None
+        allowed = ("propose", "walk")
+        if kind == "respond":
+            on_table = talks.track.decode(talks.on_table.package)
+            allowed = ("accept", "reject", "walk")
+        return DecisionRequest(party, talks.track.id, kind, self.round, on_table, allowed)
+
+    def _problem(self, request: DecisionRequest, move: Move) -> str | None:
+        """Why a move does not answer the request, or None; a valid move is logged."""
+        if move.party != request.party or move.track != request.track:
+            return f"it is {request.party}'s turn on {request.track}"
+        if move.kind not in request.allowed:
+            return f"{move.kind} is not possible now: {' / '.join(request.allowed)}"
+        if move.round and move.round != request.round:
+            return f"the move is for round {move.round}, but this is round {request.round}"
+        needs_package = move.kind == "propose"
+        if needs_package and move.package is None:
+            return "a proposal needs a package"
+        if move.package is not None:
+            if move.kind not in ("propose", "reject"):
+                return f"{move.kind} takes no package"
+            problem = package_problem(self.rules.track[request.track], move.package)
+            if problem:
+                return problem
+        track = self.rules.track[move.track]
+        package = None if move.package is None else track.encode(move.package)
+        self._log_entries.append((move.party, move.track, move.kind, package, request.round))
+        return None
+
+    # -- data collection --------------------------------------------------------------
+
+    def _reporters(self) -> dict:
+        reporters = {"round": lambda m: m.round}
+        for track in self.rules.tracks:
+            reporters[f"status:{track.id}"] = lambda m, t=track.id: m.talks[t].status
+            for party in track.parties:
+                reporters[f"worth:{track.id}:{party}"] = (
+                    lambda m, t=track.id, p=party: _worth_on_table(m.talks[t], p)
+                )
+        return reporters
+
+
+def _worth_on_table(talks: Talks, party: str) -> float | None:
+    return talks.on_table.worth[party] if talks.on_table is not None else None
+
+
+def package_problem(track: TrackRules, package: dict) -> str | None:
+    """Why a package (issue id → value) is not a valid package for a track, or None."""
+    if not isinstance(package, dict):
+        return "a package maps each issue of the track to a value"
+    missing = [s.name for s in track.spaces if s.id not in package]
+    if missing:
+        return f"the package leaves out {', '.join(missing)}"
+    extra = sorted(set(package) - set(track.issue_ids))
+    if extra:
+        return f"{extra[0]!r} is not an issue of {track.id}"
+    for space in track.spaces:
+        problem = space.problem(package[space.id])
+        if problem:
+            return problem
+    return None
+
+
+def replay(scenario: Scenario | Rules, seed: int | None, humans: Iterable[str],
+           moves: Iterable[Move], collect: bool = True) -> NegotiationModel:
+    """Rebuild a game from its scenario, seed and move log (AI moves in the log are skipped)."""
+    model = NegotiationModel(scenario, seed=seed, humans=humans, collect=collect)
+    model.advance()
+    for move in moves:
+        if move.party in model.humans:
+            model.submit(move)
+    return model

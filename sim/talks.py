@@ -1,0 +1,52 @@
+"""The state of one bargaining track during a game: what is on the table, whose turn it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.world import TrackRules
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """A package put on the table, with what it is worth to each side (track utility)."""
+
+    round: int
+    track: str
+    proposer: str
+    package: tuple[float, ...]
+    worth: dict[str, float]
+
+
+@dataclass(slots=True)
+class Talks:
+    """One track's negotiation: open until a deal, a walk-out or the deadline."""
+
+    track: TrackRules
+    proposer: str
+    status: str = "open"
+    """``open``, ``agreed``, ``walked`` (someone walked away) or ``no-deal`` (deadline)."""
+    on_table: Offer | None = None
+    deal: Offer | None = None
+    closed_round: int | None = None
+    history: list[Offer] = field(default_factory=list)
+    counters: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    """Counter-offers announced with a rejection, to be proposed next round."""
+
+    @property
+    def open(self) -> bool:
+        """Whether the track is still being negotiated."""
+        return self.status == "open"
+
+    @property
+    def responder(self) -> str:
+        """The party answering this round's proposal."""
+        return self.track.other(self.proposer)
+
+    def received(self, party: str) -> tuple[tuple[float, ...], ...]:
+        """The packages the other side has proposed to ``party``, oldest first."""
+        return tuple(o.package for o in self.history if o.proposer != party)
+
+    def close(self, status: str, round_: int, deal: Offer | None = None) -> None:
+        """End the negotiation."""
+        self.status, self.closed_round, self.deal = status, round_, deal

@@ -1,0 +1,215 @@
+"""The rules a scenario compiles to, and the state of the world during one game.
+
+``Rules`` is everything fixed by the scenario (issue spaces, value functions, limits,
+beliefs) plus caches of what is derived from it; it is built once and shared by every
+game played on the scenario, which keeps a batch of many games cheap. ``World`` is the
+handful of numbers events may change during a game (status quo, escalation, patience,
+reservation utilities, weights): a few dicts copied per game.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.concession import ConcessionPath
+from sim.scenario import Effect, Scenario
+from sim.strategies import Policy, make_policy
+from sim.utility import IssueSpace, Limits, Valuation, ValueFunction
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRules:
+    """A bargaining track as the engine uses it."""
+
+    id: str
+    name: str
+    parties: tuple[str, str]
+    opener: str
+    issue_ids: tuple[str, ...]
+    spaces: tuple[IssueSpace, ...]
+
+    def other(self, party: str) -> str:
+        """The party across the table from ``party``."""
+        return self.parties[1] if party == self.parties[0] else self.parties[0]
+
+    def encode(self, values: dict) -> tuple[float, ...]:
+        """A package tuple from issue id → value as people write it."""
+        return tuple(s.encode(values[s.id]) for s in self.spaces)
+
+    def decode(self, package: tuple[float, ...]) -> dict:
+        """Issue id → value as people read it."""
+        return {s.id: s.decode(x) for s, x in zip(self.spaces, package, strict=True)}
+
+
+class Rules:
+    """A scenario compiled for play; shared, read-only, with caches of derived objects."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.party_ids = tuple(p.id for p in scenario.parties)
+        self.spaces = {i.id: IssueSpace.of(i) for i in scenario.issues}
+        self.tracks = tuple(
+            TrackRules(
+                t.id, t.name, t.parties, t.opener,
+                ids := tuple(i.id for i in scenario.issues if i.track == t.id),
+                tuple(self.spaces[i] for i in ids),
+            )
+            for t in scenario.tracks
+            if t.kind == "bargaining"
+        )
+        self.track = {t.id: t for t in self.tracks}
+        issues = {i.id: i for i in scenario.issues}
+        self.values = {
+            p.id: {i: ValueFunction.of(issues[i], pref) for i, pref in p.preferences.items()}
+            for p in scenario.parties
+        }
+        self.limits = {
+            (p.id, t.id): Limits.of(p.bottom_lines, t.spaces)
+            for p in scenario.parties
+            for t in self.tracks
+        }
+        self.beliefs = {
+            (p.id, t.id): self._belief(t.other(p.id), t)
+            for t in self.tracks
+            for p in scenario.parties
+            if p.id in t.parties
+        }
+        self.policies: dict[tuple[str, str], Policy] = {}
+        self.unplayable: dict[tuple[str, str], str] = {}
+        for p in scenario.parties:
+            for t in self.tracks:
+                if p.id in t.parties:
+                    policy = make_policy(p.strategy.name, p.strategy.params)
+                    self.policies[(p.id, t.id)] = policy
+                    problem = policy.check(t)
+                    if problem:
+                        self.unplayable[(p.id, t.id)] = f"{p.id}: {problem}"
+        self._valuations: dict[tuple, Valuation] = {}
+        self._paths: dict[tuple, ConcessionPath] = {}
+
+    def _belief(self, other: str, track: TrackRules) -> Valuation:
+        """What a party believes the other side values: its issues, equally weighted.
+
+        Which way each side wants an issue to go is public in trade talks; how much it
+        cares is private, so the prior is flat.
+        """
+        cared = [i for i in track.issue_ids if i in self.values[other]]
+        return Valuation.of({i: 1.0 for i in cared}, self.values[other], track.issue_ids)
+
+    def valuation(self, party: str, track: str, weights: tuple[tuple[str, float], ...]
+                  ) -> Valuation:
+        """A party's valuation of a track under given (normalised) weights, cached."""
+        key = (party, track, weights)
+        found = self._valuations.get(key)
+        if found is None:
+            found = Valuation.of(dict(weights), self.values[party], self.track[track].issue_ids)
+            self._valuations[key] = found
+        return found
+
+    def path(self, party: str, track: str, weights: tuple[tuple[str, float], ...]
+             ) -> ConcessionPath:
+        """A party's concession path on a track under given weights, cached."""
+        key = (party, track, weights)
+        found = self._paths.get(key)
+        if found is None:
+            found = ConcessionPath(
+                self.valuation(party, track, weights),
+                self.beliefs[(party, track)],
+                self.limits[(party, track)],
+                self.track[track].spaces,
+            )
+            self._paths[key] = found
+        return found
+
+
+class World:
+    """The numbers of one game that events can change."""
+
+    def __init__(self, rules: Rules) -> None:
+        scenario = rules.scenario
+        self.rules = rules
+        self.status_quo = {i.id: rules.spaces[i.id].encode(i.status_quo) for i in scenario.issues}
+        self.escalation = {
+            i.id: rules.spaces[i.id].encode(i.escalation)
+            for i in scenario.issues
+            if i.escalation is not None
+        }
+        self.patience = {p.id: p.patience for p in scenario.parties}
+        self.reservation = {
+            p.id: {t.id: p.reservation.get(t.id, 0.0) for t in rules.tracks}
+            for p in scenario.parties
+        }
+        self.raw_weights = {
+            p.id: {i: pref.weight for i, pref in p.preferences.items()} for p in scenario.parties
+        }
+        self.weights = {p: _normalised(w) for p, w in self.raw_weights.items()}
+        self._valuations: dict[tuple[str, str], Valuation] = {}
+        self._paths: dict[tuple[str, str], ConcessionPath] = {}
+        self._no_deal: dict[str, tuple[float, ...]] = {}
+        self._floors: dict[tuple[str, str], float] = {}
+
+    def apply(self, effect: Effect) -> None:
+        """Change one number as an event's effect says (the scenario checked the path)."""
+        parts = effect.target.split(".")
+        self._floors.clear()
+        if parts[0] == "issues":
+            table = self.status_quo if parts[2] == "status_quo" else self.escalation
+            space = self.rules.spaces[parts[1]]
+            old = table.get(parts[1], self.status_quo[parts[1]])
+            table[parts[1]] = min(max(_changed(old, effect), space.lo), space.hi)
+            self._no_deal.clear()
+            return
+        party = parts[1]
+        if parts[2] == "patience":
+            self.patience[party] = min(max(_changed(self.patience[party], effect), 1e-6), 1.0)
+        elif parts[2] == "reservation":
+            old = self.reservation[party][parts[3]]
+            self.reservation[party][parts[3]] = min(max(_changed(old, effect), 0.0), 1.0)
+        else:
+            raw = self.raw_weights[party]
+            raw[parts[3]] = max(_changed(raw[parts[3]], effect), 1e-9)
+            self.weights[party] = _normalised(raw)
+            self._valuations = {k: v for k, v in self._valuations.items() if k[0] != party}
+            self._paths = {k: v for k, v in self._paths.items() if k[0] != party}
+
+    def no_deal(self, track: TrackRules) -> tuple[float, ...]:
+        """The package that holds if the track ends without a deal: escalations, else status quo."""
+        found = self._no_deal.get(track.id)
+        if found is None:
+            found = tuple(self.escalation.get(i, self.status_quo[i]) for i in track.issue_ids)
+            self._no_deal[track.id] = found
+        return found
+
+    def floor(self, party: str, track: TrackRules) -> float:
+        """The least a party should settle for on a track: reservation or no-deal utility."""
+        found = self._floors.get((party, track.id))
+        if found is None:
+            no_deal = self.valuation(party, track.id)(self.no_deal(track))
+            found = max(self.reservation[party][track.id], no_deal)
+            self._floors[(party, track.id)] = found
+        return found
+
+    def valuation(self, party: str, track: str) -> Valuation:
+        """A party's current valuation of a track."""
+        found = self._valuations.get((party, track))
+        if found is None:
+            found = self.rules.valuation(party, track, self.weights[party])
+            self._valuations[(party, track)] = found
+        return found
+
+    def path(self, party: str, track: str) -> ConcessionPath:
+        """A party's current concession path on a track."""
+        found = self._paths.get((party, track))
+        if found is None:
+            found = self.rules.path(party, track, self.weights[party])
+            self._paths[(party, track)] = found
+        return found
+
+
+def _normalised(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
+    total = sum(weights.values())
+    return tuple((i, w / total) for i, w in weights.items())
+
+
+def _changed(old: float, effect: Effect) -> float:
+    return effect.set if effect.set is not None else old + effect.add

@@ -1,0 +1,217 @@
+"""The game engine: rounds, deadlines, human moves, replay, bottom lines, determinism."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from factories import bilateral
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.loading import load_scenario
+from sim.model import NegotiationModel, replay
+from sim.moves import InvalidMove, Move
+from sim.utility import EPS
+from sim.world import Rules
+
+BASELINE = Rules(load_scenario("baseline-2025"))
+
+
+def fingerprint(model: NegotiationModel):
+    """Everything observable about a game, for comparing two games."""
+    return (
+        [m.to_dict() for m in model.moves],
+        {t: (k.status, k.closed_round, k.deal and k.deal.package) for t, k in model.talks.items()},
+        {k: list(v) for k, v in model.datacollector.model_vars.items()},
+        [(r, e.id) for r, e in model.news],
+    )
+
+
+def test_same_seed_same_game_and_seeds_differ():
+    games = []
+    for seed in (1, 1, 2):
+        model = NegotiationModel(BASELINE, seed=seed)
+        model.run()
+        games.append(fingerprint(model))
+    assert games[0] == games[1]
+    assert any(fingerprint_differs for fingerprint_differs in (games[0] != games[2],))
+
+
+def test_a_round_is_one_mesa_step():
+    model = NegotiationModel(BASELINE, seed=3)
+    model.step()
+    assert model.round == 1
+    assert model.steps == 1
+    assert len(model.datacollector.model_vars["round"]) == 2  # at start and after round 1
+    assert [e.id for _, e in model.news][:1] == ["steel-50"]
+
+
+def test_scheduled_event_changes_the_world():
+    model = NegotiationModel(BASELINE, seed=0)
+    assert model.world.status_quo["jp_steel"] == 25
+    model.step()
+    assert model.world.status_quo["jp_steel"] == 50
+    assert model.world.status_quo["kr_steel"] == 50
+
+
+def test_deadline_ends_open_tracks_with_the_escalation():
+    scenario = bilateral(
+        [{"id": "tariff", "min": 0, "max": 50, "step": 1, "status_quo": 20, "escalation": 40}],
+        {"patience": 0.9, "strategy": {"name": "hardliner"},
+         "preferences": {"tariff": {"weight": 1, "shape": "rising"}}},
+        {"patience": 0.9, "strategy": {"name": "hardliner"},
+         "preferences": {"tariff": {"weight": 1, "shape": "falling"}}},
+        rounds=4,
+    )
+    model = NegotiationModel(scenario)
+    model.run()
+    talks = model.talks["a-b"]
+    assert (talks.status, talks.closed_round, talks.deal) == ("no-deal", 4, None)
+    assert model.world.no_deal(talks.track) == (40.0,)
+    assert model.round == 4
+
+
+def test_unknown_human_party_is_refused():
+    with pytest.raises(ValueError, match="unknown party 'mars'"):
+        NegotiationModel(BASELINE, humans=["mars"])
+
+
+def test_human_moves_and_invalid_ones_change_nothing():
+    model = NegotiationModel(BASELINE, seed=1, humans=["japan"])
+    request = model.advance()
+    assert (request.party, request.track, request.kind) == ("japan", "us-japan", "respond")
+    assert set(request.on_table) == set(BASELINE.track["us-japan"].issue_ids)
+    before = fingerprint(model)
+    bad_moves = [
+        (Move("korea", "us-japan", "accept"), "japan's turn"),
+        (Move("japan", "us-japan", "propose", {}), "not possible now"),
+        (Move("japan", "us-japan", "accept", {"jp_tariff": 1}), "takes no package"),
+        (Move("japan", "us-japan", "reject", {"jp_tariff": 10}), "leaves out"),
+        (Move("japan", "us-japan", "reject", {**request.on_table, "jp_tariff": 99}), "outside"),
+        (Move("japan", "us-japan", "reject", {**request.on_table, "jp_autos": 3}), "multiple"),
+        (Move("japan", "us-japan", "reject", {**request.on_table, "jp_tariff": "low"}), "number"),
+        (Move("japan", "us-japan", "reject", {**request.on_table, "x": 1}), "not an issue"),
+        (Move("japan", "us-japan", "accept", round=7), "round 7"),
+    ]
+    for move, reason in bad_moves:
+        with pytest.raises(InvalidMove, match=reason):
+            model.submit(move)
+        assert fingerprint(model) == before
+        assert model.pending == request
+    counter = {**request.on_table, "jp_tariff": 10, "jp_autos": 0}
+    request = model.submit(Move("japan", "us-japan", "reject", counter))
+    # the counter is proposed automatically in round 2; the US rejects it and proposes again
+    japans = [o for o in model.talks["us-japan"].history if o.proposer == "japan"]
+    assert [(o.round, o.package) for o in japans] == [
+        (2, BASELINE.track["us-japan"].encode(counter))
+    ]
+    assert (request.kind, request.round) == ("respond", 3)
+
+
+def test_walking_away_ends_the_track():
+    model = NegotiationModel(BASELINE, seed=1, humans=["korea"])
+    request = model.advance()
+    assert request.party == "korea"
+    model.submit(Move("korea", "us-korea", "walk"))
+    assert model.talks["us-korea"].status == "walked"
+    assert model.finished
+    assert model.talks["us-japan"].status != "open"
+
+
+def test_all_ai_game_refuses_submit():
+    model = NegotiationModel(BASELINE, seed=1)
+    model.run()
+    with pytest.raises(InvalidMove, match="game is over"):
+        model.submit(Move("us", "us-japan", "accept"))
+
+
+def _random_move(request, model, rng: random.Random) -> Move:
+    track = model.rules.track[request.track]
+    roll = rng.random()
+    if request.kind == "respond" and roll < 0.3:
+        return Move(request.party, request.track, "accept")
+    if roll < 0.05:
+        return Move(request.party, request.track, "walk")
+    package = {s.id: s.decode(rng.choice(s.grid(11))) for s in track.spaces}
+    if request.kind == "respond":
+        return Move(request.party, request.track, "reject", package if roll < 0.7 else None)
+    return Move(request.party, request.track, "propose", package)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**31),
+    humans=st.sets(st.sampled_from(["us", "japan", "korea"])),
+    choices=st.integers(0, 2**31),
+)
+def test_replaying_the_move_log_reproduces_the_game(seed, humans, choices):
+    rng = random.Random(choices)
+    model = NegotiationModel(BASELINE, seed=seed, humans=humans)
+    request = model.advance()
+    while request is not None:
+        request = model.submit(_random_move(request, model, rng))
+    again = replay(BASELINE, seed, humans, model.moves)
+    assert again.finished
+    assert fingerprint(again) == fingerprint(model)
+    as_data = [Move.from_dict(m.to_dict()) for m in model.moves]
+    assert fingerprint(replay(BASELINE, seed, humans, as_data)) == fingerprint(model)
+
+
+SHAPES = st.sampled_from(["rising", "falling", "peaked"])
+AI = ["boulware", "linear", "conceder", "tit-for-tat", "hardliner"]
+
+
+@st.composite
+def bargaining_problems(draw):
+    """Random small bilateral scenarios with bottom lines and reservation utilities."""
+    issues, prefs, lines = [], {"a": {}, "b": {}}, {"a": {}, "b": {}}
+    for n in range(draw(st.integers(1, 3))):
+        top = draw(st.sampled_from([1.0, 10.0, 50.0]))
+        step = draw(st.sampled_from([None, top / 10, top / 4]))
+        issue_id = f"i{n}"
+        issues.append({"id": issue_id, "min": 0, "max": top, "step": step,
+                       "status_quo": draw(st.sampled_from([0.0, top / 2, top]))})
+        for party in ("a", "b"):
+            shape = draw(SHAPES)
+            pref = {"weight": draw(st.floats(0.1, 5)), "shape": shape}
+            if shape == "peaked":
+                pref["ideal"] = draw(st.floats(0, top))
+            prefs[party][issue_id] = pref
+            if draw(st.booleans()):
+                lo = draw(st.floats(0, top))
+                hi = draw(st.floats(lo, top))
+                lines[party][issue_id] = {"min": lo, "max": hi}
+
+    def party(p):
+        return {
+            "patience": draw(st.floats(0.5, 1.0)),
+            "strategy": {"name": draw(st.sampled_from(AI))},
+            "preferences": prefs[p],
+            "bottom_lines": lines[p],
+            "reservation": {"a-b": draw(st.floats(0, 0.7))},
+        }
+
+    return bilateral(issues, party("a"), party("b"), rounds=draw(st.integers(1, 15)))
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenario=bargaining_problems(), seed=st.integers(0, 1000))
+def test_no_ai_strategy_crosses_its_bottom_lines(scenario, seed):
+    model = NegotiationModel(scenario, seed=seed)
+    model.run()
+    rules, world = model.rules, model.world
+    talks = model.talks["a-b"]
+    spaces = talks.track.spaces
+
+    def keeps(party, offer):
+        return (
+            rules.limits[(party, "a-b")].allow(offer.package)
+            and offer.worth[party] >= world.reservation[party]["a-b"] - EPS
+        )
+
+    for offer in talks.history:
+        assert keeps(offer.proposer, offer), (offer, rules.limits[(offer.proposer, "a-b")])
+        assert len(offer.package) == len(spaces)
+    if talks.status == "agreed":
+        assert keeps("a", talks.deal) and keeps("b", talks.deal)
