@@ -37,9 +37,7 @@ class CountryAgent(mesa.Agent):
                 if problem and not human:
                     raise ValueError(problem)
                 self.policies[track] = policy
-        self.seats = {
-            track: Seat(model, party.id, model.talks[track]) for track in self.policies
-        }
+        self.seats = {track: Seat(model, party.id, model.talks[track]) for track in self.policies}
 
     def propose(self, talks: Talks) -> tuple[float, ...] | None:
         """The package this party proposes, or None to walk away.
@@ -56,14 +54,14 @@ class CountryAgent(mesa.Agent):
         aim = self.policies[seat.track.id].aspiration(seat, seat.round)
         return path.package(aim if aim > reservation else reservation)
 
-    def respond(self, talks: Talks, package: tuple[float, ...], worth: float
-                ) -> Literal["accept", "reject"]:
+    def respond(
+        self, talks: Talks, package: tuple[float, ...], worth: float
+    ) -> Literal["accept", "reject"]:
         """Accept the package on the table if the policy likes it and it keeps the bottom lines."""
         track = talks.track.id
-        keeps = (
-            worth >= self.model.world.reservation[self.party][track] - EPS
-            and self.model.rules.limits[(self.party, track)].allow(package)
-        )
+        keeps = worth >= self.model.world.reservation[self.party][
+            track
+        ] - EPS and self.model.rules.limits[(self.party, track)].allow(package)
         if keeps and self.policies[track].accepts(self.seats[track], worth):
             return "accept"
         return "reject"

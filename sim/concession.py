@@ -39,8 +39,9 @@ class ConcessionPath:
 
     __slots__ = ("_memo", "ideal", "spaces", "steps", "top", "valuation")
 
-    def __init__(self, own: Valuation, believed: Valuation, limits: Limits,
-                 spaces: tuple[IssueSpace, ...]) -> None:
+    def __init__(
+        self, own: Valuation, believed: Valuation, limits: Limits, spaces: tuple[IssueSpace, ...]
+    ) -> None:
         self.valuation = own
         self.spaces = spaces
         ideal, steps = [], []

@@ -34,8 +34,13 @@ _ROUND_DONE = object()
 class NegotiationModel(mesa.Model):
     """A game of trilateral: a scenario, a seed, and the moves of its human parties."""
 
-    def __init__(self, scenario: Scenario | Rules, seed: int | None = None,
-                 humans: Iterable[str] = (), collect: bool = True) -> None:
+    def __init__(
+        self,
+        scenario: Scenario | Rules,
+        seed: int | None = None,
+        humans: Iterable[str] = (),
+        collect: bool = True,
+    ) -> None:
         super().__init__(seed=seed)
         self.seed = seed
         self.rules = scenario if isinstance(scenario, Rules) else Rules(scenario)
@@ -52,6 +57,10 @@ class NegotiationModel(mesa.Model):
         self.rounds = scenario.rounds
         self.talks = {t.id: Talks(t, t.opener) for t in self.rules.tracks}
         self.countries = {p.id: CountryAgent(self, p, p.id in humans) for p in scenario.parties}
+        # Mesa 3.3 numbers agents with a counter per model kept in a class-level dict that
+        # holds the model strongly: every game would stay in memory for good. No agent is
+        # created after this point, so the counter can go.
+        mesa.Agent._ids.pop(self, None)
         self._log_entries: list[tuple] = []
         self.news: list[tuple[int, Event]] = []
         self._fired: set[str] = set()
@@ -180,8 +189,13 @@ class NegotiationModel(mesa.Model):
         if self.collecting:
             self.datacollector.add_table_row(
                 "offers",
-                {"round": self.round, "track": track.id, "proposer": proposer,
-                 "package": package, "response": answer},
+                {
+                    "round": self.round,
+                    "track": track.id,
+                    "proposer": proposer,
+                    "package": package,
+                    "response": answer,
+                },
             )
         if answer == "accept":
             self._ratify(talks, offer)
@@ -253,8 +267,8 @@ class NegotiationModel(mesa.Model):
         for track in self.rules.tracks:
             reporters[f"status:{track.id}"] = lambda m, t=track.id: m.talks[t].status
             for party in track.parties:
-                reporters[f"worth:{track.id}:{party}"] = (
-                    lambda m, t=track.id, p=party: _worth_on_table(m.talks[t], p)
+                reporters[f"worth:{track.id}:{party}"] = lambda m, t=track.id, p=party: (
+                    _worth_on_table(m.talks[t], p)
                 )
         return reporters
 
@@ -280,8 +294,13 @@ def package_problem(track: TrackRules, package: dict) -> str | None:
     return None
 
 
-def replay(scenario: Scenario | Rules, seed: int | None, humans: Iterable[str],
-           moves: Iterable[Move], collect: bool = True) -> NegotiationModel:
+def replay(
+    scenario: Scenario | Rules,
+    seed: int | None,
+    humans: Iterable[str],
+    moves: Iterable[Move],
+    collect: bool = True,
+) -> NegotiationModel:
     """Rebuild a game from its scenario, seed and move log (AI moves in the log are skipped)."""
     model = NegotiationModel(scenario, seed=seed, humans=humans, collect=collect)
     model.advance()

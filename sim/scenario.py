@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
@@ -32,7 +32,9 @@ class Strict(BaseModel):
     models are frozen because a loaded scenario is shared by every game played on it.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
+    )
 
 
 class Issue(Strict):
@@ -159,6 +161,14 @@ class Preference(Strict):
     values: dict[str, Share] | None = None
     """Value in [0, 1] of each option of a categorical or boolean issue (``true``/``false``)."""
 
+    @field_validator("values", mode="before")
+    @classmethod
+    def _boolean_keys(cls, values: object) -> object:
+        """YAML reads ``true:``/``false:`` keys as booleans; a boolean issue names them so."""
+        if isinstance(values, dict):
+            return {str(k).lower() if isinstance(k, bool) else k: v for k, v in values.items()}
+        return values
+
     @model_validator(mode="after")
     def _check_shape(self) -> Preference:
         if self.values is None:
@@ -231,7 +241,9 @@ class Effect(Strict):
     @model_validator(mode="after")
     def _one_change(self) -> Effect:
         _require(
-            (self.set is None) != (self.add is None), "set", "an effect needs exactly one of set, add"
+            (self.set is None) != (self.add is None),
+            "set",
+            "an effect needs exactly one of set, add",
         )
         return self
 
@@ -271,7 +283,7 @@ class Scenario(Strict):
     """Title shown in lists and reports."""
     summary: str = ""
     """A paragraph: what the scenario is and what it teaches."""
-    rounds: int = Field(ge=1, le=1000)
+    rounds: int = Field(ge=1, le=1000, strict=True)
     """The deadline: open tracks end without a deal after this round."""
     parties: list[Party]
     """The countries at the table."""
@@ -317,8 +329,14 @@ class Scenario(Strict):
             elif tracks[issue.track].kind != "bargaining":
                 fail(("issues", n, "track"), f"track {issue.track!r} is not a bargaining track")
 
+        from sim.strategies import spec_problem  # the registry imports the engine
+
         for n, party in enumerate(self.parties):
             here = ("parties", n)
+            problem = spec_problem(party.strategy.name, party.strategy.params)
+            if problem:
+                field = "name" if problem.startswith("unknown strategy") else "params"
+                fail((*here, "strategy", field), problem)
             for issue_id, pref in party.preferences.items():
                 loc = (*here, "preferences", issue_id)
                 issue = issues.get(issue_id)

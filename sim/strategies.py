@@ -24,6 +24,7 @@ entry point's name is the strategy's name, its object a ``Policy`` subclass.
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, ClassVar
@@ -182,7 +183,7 @@ class TitForTat(Policy):
         level = seat.top
         believed = seat.believed
         received = seat.received
-        for before, after in zip(received, received[1:], strict=False):
+        for before, after in itertools.pairwise(received):
             kept_before, kept_after = believed(before), believed(after)
             if kept_before > EPS:
                 level *= kept_after / kept_before
@@ -266,4 +267,3 @@ def spec_problem(name: str, params: dict[str, float]) -> str | None:
     if params.get("exponent", 1.0) <= 0:
         return "exponent must be greater than 0"
     return None
-

@@ -16,6 +16,7 @@ they are immutable and cheap to call: they sit on the engine's hot path.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from dataclasses import dataclass
 from math import floor, isclose
@@ -79,7 +80,7 @@ class ValueFunction:
         points = sorted({a, b, *(x for x in self.xs if min(a, b) < x < max(a, b))})
         if b < a:
             points.reverse()
-        for x0, x1 in zip(points, points[1:], strict=False):
+        for x0, x1 in itertools.pairwise(points):
             y0, y1 = self(x0), self(x1)
             if y1 <= target <= y0:
                 return x0 if y0 == y1 else x0 + (x1 - x0) * (y0 - target) / (y0 - y1)
@@ -103,11 +104,13 @@ class IssueSpace:
     def of(cls, issue: Issue) -> IssueSpace:
         """The space of an issue from the scenario."""
         if issue.kind == "numeric":
-            return cls(issue.id, issue.name, issue.unit, issue.kind, issue.min, issue.max,
-                       issue.step, None)
+            return cls(
+                issue.id, issue.name, issue.unit, issue.kind, issue.min, issue.max, issue.step, None
+            )
         choices = tuple(issue.choices)
-        return cls(issue.id, issue.name, issue.unit, issue.kind, 0.0, len(choices) - 1.0,
-                   1.0, choices)
+        return cls(
+            issue.id, issue.name, issue.unit, issue.kind, 0.0, len(choices) - 1.0, 1.0, choices
+        )
 
     @property
     def discrete(self) -> bool:
@@ -194,8 +197,9 @@ class Valuation:
     curved: tuple[tuple[int, float, ValueFunction], ...]
 
     @classmethod
-    def of(cls, weights: dict[str, float], values: dict[str, ValueFunction],
-           issue_ids: tuple[str, ...]) -> Valuation:
+    def of(
+        cls, weights: dict[str, float], values: dict[str, ValueFunction], issue_ids: tuple[str, ...]
+    ) -> Valuation:
         """A party's valuation of a track from its normalised weights and value functions."""
         share = sum(weights.get(i, 0.0) for i in issue_ids)
         terms = tuple(
@@ -264,9 +268,13 @@ class Limits:
         found = []
         for (lo, hi), out, x, space in zip(self.bounds, self.refused, package, spaces, strict=True):
             if x < lo - EPS:
-                found.append(f"{space.name} {space.show(x)} is below the bottom line {space.show(lo)}")
+                found.append(
+                    f"{space.name} {space.show(x)} is below the bottom line {space.show(lo)}"
+                )
             elif x > hi + EPS:
-                found.append(f"{space.name} {space.show(x)} is above the bottom line {space.show(hi)}")
+                found.append(
+                    f"{space.name} {space.show(x)} is above the bottom line {space.show(hi)}"
+                )
             elif x in out:
                 found.append(f"{space.name} {space.show(x)} is ruled out")
         return found
@@ -279,8 +287,13 @@ class Limits:
         return True
 
 
-def best_allowed(value: ValueFunction, space: IssueSpace, lo: float, hi: float,
-                 refused: frozenset[float] = frozenset()) -> float:
+def best_allowed(
+    value: ValueFunction,
+    space: IssueSpace,
+    lo: float,
+    hi: float,
+    refused: frozenset[float] = frozenset(),
+) -> float:
     """The best value of an issue inside [lo, hi] that is on its grid and not refused."""
     if space.discrete:
         allowed = [x for x in space.grid() if lo - EPS <= x <= hi + EPS and x not in refused]

@@ -50,7 +50,10 @@ class Rules:
         self.spaces = {i.id: IssueSpace.of(i) for i in scenario.issues}
         self.tracks = tuple(
             TrackRules(
-                t.id, t.name, t.parties, t.opener,
+                t.id,
+                t.name,
+                t.parties,
+                t.opener,
                 ids := tuple(i.id for i in scenario.issues if i.track == t.id),
                 tuple(self.spaces[i] for i in ids),
             )
@@ -96,8 +99,9 @@ class Rules:
         cared = [i for i in track.issue_ids if i in self.values[other]]
         return Valuation.of({i: 1.0 for i in cared}, self.values[other], track.issue_ids)
 
-    def valuation(self, party: str, track: str, weights: tuple[tuple[str, float], ...]
-                  ) -> Valuation:
+    def valuation(
+        self, party: str, track: str, weights: tuple[tuple[str, float], ...]
+    ) -> Valuation:
         """A party's valuation of a track under given (normalised) weights, cached."""
         key = (party, track, weights)
         found = self._valuations.get(key)
@@ -106,8 +110,9 @@ class Rules:
             self._valuations[key] = found
         return found
 
-    def path(self, party: str, track: str, weights: tuple[tuple[str, float], ...]
-             ) -> ConcessionPath:
+    def path(
+        self, party: str, track: str, weights: tuple[tuple[str, float], ...]
+    ) -> ConcessionPath:
         """A party's concession path on a track under given weights, cached."""
         key = (party, track, weights)
         found = self._paths.get(key)

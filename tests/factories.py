@@ -26,14 +26,21 @@ def bilateral(issues: list[dict], a: dict, b: dict, rounds: int = 20, events=())
     )
 
 
-def split(patience_a: float, patience_b: float, strategy: str = "equilibrium",
-          rounds: int = 50) -> Scenario:
+def split(
+    patience_a: float, patience_b: float, strategy: str = "equilibrium", rounds: int = 50
+) -> Scenario:
     """Rubinstein's pie: one continuous issue, ``a``'s share, which ``b`` wants small."""
     return bilateral(
         [{"id": "share", "min": 0, "max": 1, "status_quo": 0.5}],
-        {"patience": patience_a, "strategy": {"name": strategy},
-         "preferences": {"share": {"weight": 1, "shape": "rising"}}},
-        {"patience": patience_b, "strategy": {"name": strategy},
-         "preferences": {"share": {"weight": 1, "shape": "falling"}}},
+        {
+            "patience": patience_a,
+            "strategy": {"name": strategy},
+            "preferences": {"share": {"weight": 1, "shape": "rising"}},
+        },
+        {
+            "patience": patience_b,
+            "strategy": {"name": strategy},
+            "preferences": {"share": {"weight": 1, "shape": "falling"}},
+        },
         rounds=rounds,
     )

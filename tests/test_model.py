@@ -58,10 +58,16 @@ def test_scheduled_event_changes_the_world():
 def test_deadline_ends_open_tracks_with_the_escalation():
     scenario = bilateral(
         [{"id": "tariff", "min": 0, "max": 50, "step": 1, "status_quo": 20, "escalation": 40}],
-        {"patience": 0.9, "strategy": {"name": "hardliner"},
-         "preferences": {"tariff": {"weight": 1, "shape": "rising"}}},
-        {"patience": 0.9, "strategy": {"name": "hardliner"},
-         "preferences": {"tariff": {"weight": 1, "shape": "falling"}}},
+        {
+            "patience": 0.9,
+            "strategy": {"name": "hardliner"},
+            "preferences": {"tariff": {"weight": 1, "shape": "rising"}},
+        },
+        {
+            "patience": 0.9,
+            "strategy": {"name": "hardliner"},
+            "preferences": {"tariff": {"weight": 1, "shape": "falling"}},
+        },
         rounds=4,
     )
     model = NegotiationModel(scenario)
@@ -170,8 +176,15 @@ def bargaining_problems(draw):
         top = draw(st.sampled_from([1.0, 10.0, 50.0]))
         step = draw(st.sampled_from([None, top / 10, top / 4]))
         issue_id = f"i{n}"
-        issues.append({"id": issue_id, "min": 0, "max": top, "step": step,
-                       "status_quo": draw(st.sampled_from([0.0, top / 2, top]))})
+        issues.append(
+            {
+                "id": issue_id,
+                "min": 0,
+                "max": top,
+                "step": step,
+                "status_quo": draw(st.sampled_from([0.0, top / 2, top])),
+            }
+        )
         for party in ("a", "b"):
             shape = draw(SHAPES)
             pref = {"weight": draw(st.floats(0.1, 5)), "shape": shape}

@@ -21,10 +21,15 @@ def test_equilibrium_gives_the_first_proposer_rubinsteins_share(d1, d2):
 
 def test_equilibrium_refuses_a_multi_issue_track():
     scenario = bilateral(
-        [{"id": "x", "min": 0, "max": 1, "status_quo": 0},
-         {"id": "y", "min": 0, "max": 1, "status_quo": 0}],
-        {"patience": 0.9, "strategy": {"name": "equilibrium"},
-         "preferences": {"x": {"weight": 1, "shape": "rising"}}},
+        [
+            {"id": "x", "min": 0, "max": 1, "status_quo": 0},
+            {"id": "y", "min": 0, "max": 1, "status_quo": 0},
+        ],
+        {
+            "patience": 0.9,
+            "strategy": {"name": "equilibrium"},
+            "preferences": {"x": {"weight": 1, "shape": "rising"}},
+        },
         {"patience": 0.9, "preferences": {"y": {"weight": 1, "shape": "rising"}}},
     )
     with pytest.raises(ValueError, match="single-issue"):
@@ -47,10 +52,16 @@ def test_time_dependent_proposals_follow_the_curve(name):
     rounds = 11
     scenario = bilateral(
         [{"id": "share", "min": 0, "max": 1, "status_quo": 0.2}],
-        {"patience": 1.0, "strategy": {"name": name},
-         "preferences": {"share": {"weight": 1, "shape": "rising"}}},
-        {"patience": 1.0, "strategy": {"name": "hardliner"},
-         "preferences": {"share": {"weight": 1, "shape": "falling"}}},
+        {
+            "patience": 1.0,
+            "strategy": {"name": name},
+            "preferences": {"share": {"weight": 1, "shape": "rising"}},
+        },
+        {
+            "patience": 1.0,
+            "strategy": {"name": "hardliner"},
+            "preferences": {"share": {"weight": 1, "shape": "falling"}},
+        },
         rounds=rounds,
     )
     model = NegotiationModel(scenario, seed=0)
@@ -69,16 +80,25 @@ def test_boulware_holds_out_longer_than_a_conceder():
     def first_offer_below(name, level):
         scenario = bilateral(
             [{"id": "share", "min": 0, "max": 1, "status_quo": 0}],
-            {"patience": 1.0, "strategy": {"name": name},
-             "preferences": {"share": {"weight": 1, "shape": "rising"}}},
-            {"patience": 1.0, "strategy": {"name": "hardliner"},
-             "preferences": {"share": {"weight": 1, "shape": "falling"}}},
+            {
+                "patience": 1.0,
+                "strategy": {"name": name},
+                "preferences": {"share": {"weight": 1, "shape": "rising"}},
+            },
+            {
+                "patience": 1.0,
+                "strategy": {"name": "hardliner"},
+                "preferences": {"share": {"weight": 1, "shape": "falling"}},
+            },
             rounds=21,
         )
         model = NegotiationModel(scenario)
         model.run()
-        return next(o.round for o in model.talks["a-b"].history
-                    if o.proposer == "a" and o.worth["a"] < level)
+        return next(
+            o.round
+            for o in model.talks["a-b"].history
+            if o.proposer == "a" and o.worth["a"] < level
+        )
 
     assert first_offer_below("boulware", 0.8) > first_offer_below("conceder", 0.8)
 
@@ -88,14 +108,26 @@ def test_tit_for_tat_mirrors_the_other_sides_concessions():
 
     def tft_offers(opponent):
         scenario = bilateral(
-            [{"id": "share", "min": 0, "max": 1, "status_quo": 0.5},
-             {"id": "trade", "min": 0, "max": 1, "status_quo": 0}],
-            {"patience": 1.0, "strategy": {"name": "tit-for-tat"},
-             "preferences": {"share": {"weight": 1, "shape": "rising"},
-                             "trade": {"weight": 1, "shape": "rising"}}},
-            {"patience": 1.0, "strategy": {"name": opponent},
-             "preferences": {"share": {"weight": 1, "shape": "falling"},
-                             "trade": {"weight": 1, "shape": "rising"}}},
+            [
+                {"id": "share", "min": 0, "max": 1, "status_quo": 0.5},
+                {"id": "trade", "min": 0, "max": 1, "status_quo": 0},
+            ],
+            {
+                "patience": 1.0,
+                "strategy": {"name": "tit-for-tat"},
+                "preferences": {
+                    "share": {"weight": 1, "shape": "rising"},
+                    "trade": {"weight": 1, "shape": "rising"},
+                },
+            },
+            {
+                "patience": 1.0,
+                "strategy": {"name": opponent},
+                "preferences": {
+                    "share": {"weight": 1, "shape": "falling"},
+                    "trade": {"weight": 1, "shape": "rising"},
+                },
+            },
             rounds=12,
         )
         model = NegotiationModel(scenario)

@@ -1,0 +1,1 @@
+"""The scenario files shipped with the game, one YAML file per scenario."""

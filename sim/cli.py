@@ -1,0 +1,144 @@
+"""The ``trilateral`` command line (Typer).
+
+Every command that reads a scenario takes a path or a bundled scenario's name and the
+same ``--set KEY=VALUE`` overrides; scenario problems are printed as
+``FILE:LINE:COL: path: message`` lines and the command exits with status 2, never with
+a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sim.loading import ScenarioError, bundled_scenarios, load_scenario
+from sim.model import NegotiationModel
+from sim.scenario import Scenario
+
+app = typer.Typer(
+    name="trilateral",
+    help="A negotiation game: the United States, Japan and South Korea bargain over "
+    "tariffs, alliance burden-sharing and their bottom lines.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ScenarioArg = Annotated[
+    str, typer.Argument(help="A scenario file, or the name of a bundled scenario.")
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a value: KEY=VALUE with a dotted KEY, e.g. "
+        "parties.korea.patience=0.9. Repeatable.",
+    ),
+]
+
+
+def load_or_exit(source: str, overrides: list[str] | None = None) -> Scenario:
+    """The scenario, or the problems printed and exit status 2."""
+    try:
+        return load_scenario(source, overrides or ())
+    except ScenarioError as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def run(
+    scenario: ScenarioArg,
+    seed: Annotated[int, typer.Option(help="Seed of the game's random generator.")] = 0,
+    set_: SetOption = None,
+    json_file: Annotated[
+        Path | None, typer.Option("--json", help="Write the whole result as JSON to this file.")
+    ] = None,
+    quiet: Annotated[bool, typer.Option(help="Print the results table only.")] = False,
+) -> None:
+    """Play an all-AI game and print its transcript and results."""
+    from sim.transcript import game_record, transcript
+
+    loaded = load_or_exit(scenario, set_)
+    try:
+        model = NegotiationModel(loaded, seed=seed)
+    except ValueError as error:
+        err.print(f"{scenario}: {error}", markup=False)
+        raise typer.Exit(2) from None
+    model.run()
+    if not quiet:
+        out.print(f"[bold]{loaded.title}[/bold] — seed {seed}")
+        for line in transcript(model):
+            out.print(line, markup=False)
+        out.print()
+    record = game_record(model, scenario, tuple(set_ or ()))
+    _print_outcome(record["outcome"], model)
+    if json_file is not None:
+        json_file.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        out.print(f"Wrote {json_file}")
+
+
+def _print_outcome(outcome: dict, model: NegotiationModel) -> None:
+    tracks = Table(title="Tracks", title_justify="left")
+    for column in ("track", "outcome", "round", "utilities", "Nash distance"):
+        tracks.add_column(column)
+    for track_id, info in outcome["tracks"].items():
+        utilities = ", ".join(f"{p} {u:.2f}" for p, u in info["utility"].items())
+        distance = info["distance_to_nash"]
+        tracks.add_row(
+            track_id,
+            info["status"],
+            str(info["deal_round"] or "—"),
+            utilities,
+            "—" if distance is None else f"{distance:.3f}",
+        )
+    out.print(tracks)
+    parties = Table(title="Parties", title_justify="left")
+    for column in ("party", "utility", "no-deal", "score", "bottom lines"):
+        parties.add_column(column)
+    for party_id, info in outcome["parties"].items():
+        parties.add_row(
+            model.countries[party_id].name,
+            f"{info['utility']:.3f}",
+            f"{info['batna']:.3f}",
+            f"{info['score']:.1f}",
+            "kept" if info["bottom_lines_kept"] else "; ".join(info["breaches"]),
+        )
+    out.print(parties)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[str], typer.Argument(help="Scenario files or bundled names.")],
+    set_: SetOption = None,
+) -> None:
+    """Check scenario files; exit 0 when all are valid, 2 otherwise."""
+    failed = 0
+    for source in files:
+        try:
+            load_scenario(source, set_ or ())
+        except ScenarioError as error:
+            failed += 1
+            err.print(str(error), markup=False)
+        else:
+            out.print(f"{source}: ok", markup=False)
+    if failed:
+        err.print(f"{failed} of {len(files)} file(s) have problems", markup=False)
+        raise typer.Exit(2)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the bundled scenarios."""
+    table = Table(title="Bundled scenarios", title_justify="left")
+    table.add_column("name")
+    table.add_column("title")
+    for name in bundled_scenarios():
+        table.add_row(name, load_or_exit(name).title)
+    out.print(table)

@@ -1,0 +1,1 @@
+"""The Textual terminal UI of trilateral: classroom play on the engine's move API."""
