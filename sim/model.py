@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import mesa
+from pydantic import ValidationError
 
 from sim.agents import CountryAgent
-from sim.moves import DecisionRequest, InvalidMove, Move
-from sim.scenario import Event, Scenario
+from sim.moves import DecisionRequest, Intervention, InvalidMove, Move
+from sim.scenario import Effect, Event, Scenario, effect_problem
 from sim.talks import Offer, Talks
 from sim.world import Rules, TrackRules, World
 
@@ -61,7 +62,7 @@ class NegotiationModel(mesa.Model):
         # holds the model strongly: every game would stay in memory for good. No agent is
         # created after this point, so the counter can go.
         mesa.Agent._ids.pop(self, None)
-        self._log_entries: list[tuple] = []
+        self._log_entries: list[tuple | Intervention] = []
         self.news: list[tuple[int, Event]] = []
         self._fired: set[str] = set()
         self.pending: DecisionRequest | None = None
@@ -153,14 +154,17 @@ class NegotiationModel(mesa.Model):
             else:
                 fires = self.random.random() < event.probability
             if fires:
-                self._fired.add(event.id)
-                for effect in event.effects:
-                    self.world.apply(effect)
-                self.news.append((self.round, event))
-                if self.collecting:
-                    self.datacollector.add_table_row(
-                        "events", {"round": self.round, "event": event.id, "news": event.news}
-                    )
+                self._fire(event)
+
+    def _fire(self, event: Event) -> None:
+        self._fired.add(event.id)
+        for effect in event.effects:
+            self.world.apply(effect)
+        self.news.append((self.round, event))
+        if self.collecting:
+            self.datacollector.add_table_row(
+                "events", {"round": self.round, "event": event.id, "news": event.news}
+            )
 
     def _bargain(self, talks: Talks) -> Iterator:
         """One exchange on a track: a proposal, then the answer to it."""
@@ -220,13 +224,79 @@ class NegotiationModel(mesa.Model):
         self._log_entries.append((party, talks.track.id, kind, package, self.round))
 
     @property
-    def moves(self) -> list[Move]:
-        """Every move so far, AI and human, in order: the game's log."""
+    def log(self) -> list[Move | Intervention]:
+        """Every move, AI and human, and every intervention, in order: the game's log."""
         tracks = self.rules.track
         return [
-            Move(party, track, kind, None if pkg is None else tracks[track].decode(pkg), rnd)
-            for party, track, kind, pkg, rnd in self._log_entries
+            entry
+            if isinstance(entry, Intervention)
+            else Move(
+                entry[0],
+                entry[1],
+                entry[2],
+                None if entry[3] is None else tracks[entry[1]].decode(entry[3]),
+                entry[4],
+            )
+            for entry in self._log_entries
         ]
+
+    @property
+    def moves(self) -> list[Move]:
+        """Every move so far, AI and human, in order."""
+        return [entry for entry in self.log if isinstance(entry, Move)]
+
+    # -- the facilitator --------------------------------------------------------------
+
+    def intervene(self, act: Intervention) -> None:
+        """Carry out a facilitator's intervention now, between decisions.
+
+        Raises:
+            InvalidMove: the intervention is not possible or not valid; nothing changed.
+        """
+        reason = self._intervention_problem(act)
+        if reason:
+            raise InvalidMove(reason)
+        if act.kind == "fire":
+            self._fire(next(e for e in self.rules.scenario.events if e.id == act.event))
+        elif act.kind == "custom":
+            event = Event(
+                id="custom",
+                name="Facilitator's event",
+                news=act.news,
+                round=self.round or 1,
+                effects=[Effect(**e) for e in act.effects],
+            )
+            self._fire(event)
+        else:
+            self.rounds += act.rounds
+        self._log_entries.append(
+            Intervention(act.kind, act.event, act.news, tuple(act.effects), act.rounds, self.round)
+        )
+
+    def _intervention_problem(self, act: Intervention) -> str | None:
+        if self.finished:
+            return "the game is over"
+        if act.kind == "fire":
+            known = [e.id for e in self.rules.scenario.events]
+            if act.event not in known:
+                return f"unknown event {act.event!r} (events: {', '.join(known)})"
+        elif act.kind == "custom":
+            if not (act.news or "").strip():
+                return "a custom event needs a line of news"
+            for effect in act.effects:
+                try:
+                    parsed = Effect(**effect)
+                except (TypeError, ValidationError) as error:
+                    return f"bad effect {effect!r}: {_first_message(error)}"
+                problem = effect_problem(parsed.target, self.rules.scenario)
+                if problem:
+                    return problem
+        elif act.kind == "extend":
+            if not 1 <= act.rounds <= 100:
+                return "extend the deadline by 1 to 100 rounds"
+        else:
+            return f"unknown intervention {act.kind!r}: fire, custom or extend"
+        return None
 
     # -- human decisions --------------------------------------------------------------
 
@@ -298,13 +368,28 @@ def replay(
     scenario: Scenario | Rules,
     seed: int | None,
     humans: Iterable[str],
-    moves: Iterable[Move],
+    log: Iterable[Move | Intervention],
     collect: bool = True,
 ) -> NegotiationModel:
-    """Rebuild a game from its scenario, seed and move log (AI moves in the log are skipped)."""
+    """Rebuild a game from its scenario, seed and log.
+
+    Human moves are submitted and interventions carried out in order; AI moves in the log
+    are skipped, since the AI plays them again identically.
+    """
     model = NegotiationModel(scenario, seed=seed, humans=humans, collect=collect)
     model.advance()
-    for move in moves:
-        if move.party in model.humans:
-            model.submit(move)
+    for entry in log:
+        if isinstance(entry, Intervention):
+            model.intervene(entry)
+            model.advance()
+        elif entry.party in model.humans:
+            model.submit(entry)
     return model
+
+
+def _first_message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return f"{where}: {first['msg']}" if where else first["msg"]
+    return str(error)

@@ -54,5 +54,48 @@ class DecisionRequest:
     allowed: tuple[MoveKind, ...] = field(default=())
 
 
+@dataclass(frozen=True, slots=True)
+class Intervention:
+    """A facilitator's act, logged with the moves so that replay repeats it.
+
+    ``fire`` sets off the scenario event ``event`` now; ``custom`` sets off an event made
+    up on the spot (``news`` and ``effects``, each ``{"target": ..., "set"|"add": ...}``);
+    ``extend`` moves the deadline ``rounds`` rounds later.
+    """
+
+    kind: Literal["fire", "custom", "extend"]
+    event: str | None = None
+    news: str | None = None
+    effects: tuple[dict, ...] = ()
+    rounds: int = 0
+    round: int = 0
+
+    def to_dict(self) -> dict:
+        """The intervention as plain data for a log."""
+        data = {"intervention": self.kind, "round": self.round}
+        if self.event is not None:
+            data["event"] = self.event
+        if self.news is not None:
+            data["news"] = self.news
+        if self.effects:
+            data["effects"] = [dict(e) for e in self.effects]
+        if self.rounds:
+            data["rounds"] = self.rounds
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Intervention:
+        """An intervention read back from a log."""
+        data = dict(data)
+        kind = data.pop("intervention")
+        effects = tuple(data.pop("effects", ()))
+        return cls(kind, effects=effects, **data)
+
+
+def entry_from_dict(data: dict) -> Move | Intervention:
+    """A log entry read back from plain data: a move or a facilitator's intervention."""
+    return Intervention.from_dict(data) if "intervention" in data else Move.from_dict(data)
+
+
 class InvalidMove(ValueError):
     """A move the engine refused; the game is unchanged. The message says why."""

@@ -365,7 +365,7 @@ class Scenario(Strict):
                         )
         for n, event in enumerate(self.events):
             for k, effect in enumerate(event.effects):
-                problem = _effect_problem(effect.target, self, party_ids, issue_ids, track_ids)
+                problem = effect_problem(effect.target, self)
                 if problem:
                     fail(("events", n, "effects", k, "target"), problem)
         if errors:
@@ -459,8 +459,11 @@ def _check_bottom_line(issue: Issue, line: BottomLine, loc: tuple, fail) -> None
         fail((*loc, "reject"), "a bottom line cannot reject every option")
 
 
-def _effect_problem(target: str, scenario: Scenario, parties, issues, tracks) -> str | None:
+def effect_problem(target: str, scenario: Scenario) -> str | None:
     """Why an effect's target path names no number in the world, or None if it does."""
+    parties = {p.id for p in scenario.parties}
+    issues = {i.id for i in scenario.issues}
+    tracks = {t.id for t in scenario.tracks}
     parts = target.split(".")
     hint = (
         "an effect target is issues.ID.status_quo, issues.ID.escalation, parties.ID.patience, "

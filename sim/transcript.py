@@ -60,8 +60,9 @@ def transcript(model: NegotiationModel) -> Iterator[str]:
         )
     )
     tracks = model.rules.track
-    for round_ in range(1, model.round + 1):
-        yield f"Round {round_} of {model.rounds}"
+    for round_ in range(model.round + 1):
+        if round_:
+            yield f"Round {round_} of {model.rounds}"
         for when, event in model.news:
             if when == round_:
                 yield f"  news: {event.news}"
@@ -105,7 +106,7 @@ def game_record(
             {name: _plain(values[n]) for name, values in columns.items()}
             for n in range(len(columns["round"]))
         ],
-        "moves": [m.to_dict() for m in model.moves],
+        "log": [entry.to_dict() for entry in model.log],
         "outcome": analyse(model).to_dict(),
     }
 

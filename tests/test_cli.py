@@ -38,7 +38,7 @@ def test_same_seed_writes_byte_identical_json(tmp_path):
     record = json.loads(files[0].read_text())
     assert record["seed"] == 1 and record["finished"]
     assert set(record["outcome"]["tracks"]) == {"us-japan", "us-korea"}
-    assert record["moves"] and record["offers"] and record["per_round"]
+    assert record["log"] and record["offers"] and record["per_round"]
     assert {"us", "japan", "korea"} == set(record["outcome"]["parties"])
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sim.loading import load_scenario
 from sim.model import NegotiationModel, replay
-from sim.moves import InvalidMove, Move
+from sim.moves import Intervention, InvalidMove, Move, entry_from_dict
 from sim.utility import EPS
 from sim.world import Rules
 
@@ -228,3 +228,63 @@ def test_no_ai_strategy_crosses_its_bottom_lines(scenario, seed):
         assert len(offer.package) == len(spaces)
     if talks.status == "agreed":
         assert keeps("a", talks.deal) and keeps("b", talks.deal)
+
+
+def test_facilitator_fires_events_and_extends_the_deadline():
+    model = NegotiationModel(BASELINE, seed=1, humans=["japan"])
+    request = model.advance()
+    model.intervene(Intervention("fire", event="tariff-threat"))
+    assert model.world.escalation["jp_tariff"] == 35
+    assert model.news[-1] == (
+        1,
+        next(e for e in BASELINE.scenario.events if e.id == "tariff-threat"),
+    )
+    model.intervene(
+        Intervention(
+            "custom",
+            news="A typhoon closes Yokohama.",
+            effects=({"target": "parties.japan.patience", "add": -0.1},),
+        )
+    )
+    assert model.world.patience["japan"] == pytest.approx(0.8)
+    model.intervene(Intervention("extend", rounds=3))
+    assert model.rounds == 15
+    assert model.pending == request
+    bad = [
+        (Intervention("fire", event="alien-landing"), "unknown event"),
+        (Intervention("custom", news=" "), "needs a line of news"),
+        (
+            Intervention(
+                "custom", news="x", effects=({"target": "issues.nope.status_quo", "set": 1},)
+            ),
+            "unknown issue",
+        ),
+        (
+            Intervention("custom", news="x", effects=({"target": "parties.us.patience"},)),
+            "exactly one of set, add",
+        ),
+        (Intervention("extend", rounds=0), "1 to 100"),
+    ]
+    log = model.log
+    for act, reason in bad:
+        with pytest.raises(InvalidMove, match=reason):
+            model.intervene(act)
+    assert model.log == log and model.rounds == 15
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**31), choices=st.integers(0, 2**31))
+def test_replay_repeats_interventions(seed, choices):
+    rng = random.Random(choices)
+    model = NegotiationModel(BASELINE, seed=seed, humans=["korea"])
+    request = model.advance()
+    events = [e.id for e in BASELINE.scenario.events]
+    while request is not None:
+        roll = rng.random()
+        if roll < 0.2:
+            model.intervene(Intervention("fire", event=rng.choice(events)))
+        elif roll < 0.3 and model.rounds < 30:
+            model.intervene(Intervention("extend", rounds=rng.randint(1, 3)))
+        request = model.submit(_random_move(request, model, rng))
+    log = [entry_from_dict(e.to_dict()) for e in model.log]
+    assert fingerprint(replay(BASELINE, seed, ["korea"], log)) == fingerprint(model)
