@@ -61,7 +61,7 @@ class CountryAgent(mesa.Agent):
         track = talks.track.id
         keeps = worth >= self.model.world.reservation[self.party][
             track
-        ] - EPS and self.model.rules.limits[(self.party, track)].allow(package)
+        ] - EPS and self.model.world.limits[(self.party, track)].allow(package)
         if keeps and self.policies[track].accepts(self.seats[track], worth):
             return "accept"
         return "reject"

@@ -251,18 +251,22 @@ def analyse(model: NegotiationModel) -> Analysis:
     """
     world = model.world
     tracks = tuple(_track_analysis(world, model.talks[t.id]) for t in model.rules.tracks)
-    parties = tuple(_party_result(world, model.talks, p) for p in model.rules.party_ids)
+    parties = tuple(party_result(world, model.talks, p) for p in model.rules.party_ids)
     return Analysis(model.round, tracks, parties)
+
+
+def track_outcome(world: World, talks: Talks) -> tuple[float, ...]:
+    """The package that holds on a track: its deal if agreed, else the no-deal package."""
+    return talks.deal.package if talks.status == "agreed" else world.no_deal(talks.track)
 
 
 def _track_analysis(world: World, talks: Talks) -> TrackAnalysis:
     track = talks.track
     agreed = talks.status == "agreed"
-    no_deal = world.no_deal(track)
-    outcome = talks.deal.package if agreed else no_deal
+    outcome = track_outcome(world, talks)
     a, b = (world.valuation(p, track.id) for p in track.parties)
     utility = (a(outcome), b(outcome))
-    batna = (a(no_deal), b(no_deal))
+    batna = tuple(world.no_deal_utility(p, track) for p in track.parties)
     limits = tuple(world.rules.limits[(p, track.id)] for p in track.parties)
     frontier = pareto_frontier(a, b, track.spaces, limits=limits)
     nash = nash_solution(frontier, *batna)
@@ -287,7 +291,16 @@ def _track_analysis(world: World, talks: Talks) -> TrackAnalysis:
     )
 
 
-def _party_result(world: World, all_talks: dict[str, Talks], party: str) -> PartyResult:
+def party_result(world: World, all_talks: dict[str, Talks], party: str) -> PartyResult:
+    """A party's discounted utility, score and bottom lines over every track it weighs.
+
+    Cheap enough to run after every game of a batch: no frontier is computed.
+
+    Args:
+        world: The world as it stands at the end of the game.
+        all_talks: Every bargaining track's talks, by track id.
+        party: The party to judge.
+    """
     utility = batna = ideal = 0.0
     breaches: list[str] = []
     for talks in all_talks.values():
@@ -295,7 +308,7 @@ def _party_result(world: World, all_talks: dict[str, Talks], party: str) -> Part
         valuation = world.valuation(party, track.id)
         if valuation.share <= 0:
             continue
-        no_deal = valuation(world.no_deal(track))
+        no_deal = world.no_deal_utility(party, track)
         agreed = talks.status == "agreed"
         got = no_deal
         if agreed:
@@ -303,7 +316,7 @@ def _party_result(world: World, all_talks: dict[str, Talks], party: str) -> Part
             got += world.patience[party] ** (talks.deal.round - 1) * gain
         utility += valuation.share * got
         batna += valuation.share * no_deal
-        ideal += valuation.share * valuation.best(track.spaces)
+        ideal += valuation.share * _ideal(valuation, track.spaces)
         if agreed and party in track.parties:
             breaches += world.rules.limits[(party, track.id)].breaches(
                 talks.deal.package, track.spaces
@@ -318,6 +331,15 @@ def _party_result(world: World, all_talks: dict[str, Talks], party: str) -> Part
     span = ideal - batna
     score = 100.0 * (utility - batna) / span if span > 1e-12 else 0.0
     return PartyResult(party, utility, batna, ideal, score, not breaches, breaches)
+
+
+@lru_cache(maxsize=256)
+def _ideal(valuation: Valuation, spaces: tuple[IssueSpace, ...]) -> float:
+    """The best utility a track offers a party, computed once per valuation.
+
+    It is the same for every game on a scenario and the costliest part of a party's result.
+    """
+    return valuation.best(spaces)
 
 
 def _plain(value: object) -> object:

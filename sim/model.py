@@ -24,8 +24,11 @@ import mesa
 from pydantic import ValidationError
 
 from sim.agents import CountryAgent
+from sim.alliance import OPTIONS, Channel, apply_precedent
 from sim.moves import DecisionRequest, Intervention, InvalidMove, Move
+from sim.ratification import ratify
 from sim.scenario import Effect, Event, Scenario, effect_problem
+from sim.signals import SignalBoard
 from sim.talks import Offer, Talks
 from sim.world import Rules, TrackRules, World
 
@@ -68,11 +71,14 @@ class NegotiationModel(mesa.Model):
         self.pending: DecisionRequest | None = None
         self.finished = False
         self.collecting = collect
+        self.channel = Channel(self) if scenario.consultation is not None else None
+        self.signals = SignalBoard(self)
         self.datacollector = mesa.DataCollector(
             model_reporters=self._reporters(),
             tables={
                 "offers": ["round", "track", "proposer", "package", "response"],
                 "events": ["round", "event", "news"],
+                "politics": ["round", "phase", "party", "subject", "outcome"],
             },
         )
         if collect:
@@ -100,6 +106,9 @@ class NegotiationModel(mesa.Model):
     def submit(self, move: Move) -> DecisionRequest | None:
         """Answer the pending decision and play on to the next one (or the end).
 
+        A ``signal`` or ``consult`` move from a human party is carried out at once and
+        leaves the pending decision open (it returns that same request).
+
         Raises:
             InvalidMove: the move does not answer the pending request or its package is
                 not valid; nothing changed.
@@ -107,6 +116,12 @@ class NegotiationModel(mesa.Model):
         request = self.pending
         if request is None:
             raise InvalidMove("no decision is pending" if not self.finished else "the game is over")
+        if move.kind in ("signal", "consult"):
+            reason = self._side_problem(move)
+            if reason:
+                raise InvalidMove(reason)
+            self._side_move(move)
+            return request
         reason = self._problem(request, move)
         if reason:
             raise InvalidMove(reason)
@@ -135,15 +150,39 @@ class NegotiationModel(mesa.Model):
         while self.round < self.rounds and any(t.open for t in self.talks.values()):
             self.round += 1
             self._fire_events()
+            if self.channel is not None:
+                self.channel.consult()
+            self.signals.play()
+            accepted = []
             for talks in self.talks.values():
                 if talks.open:
-                    yield from self._bargain(talks)
+                    offer = yield from self._bargain(talks)
+                    if offer is not None:
+                        accepted.append((talks, offer))
+            ratified = [offer for talks, offer in accepted if self._ratify(talks, offer)]
+            for offer in ratified:
+                apply_precedent(self, offer)
             if self.collecting:
                 self.datacollector.collect(self)
             yield _ROUND_DONE
         for talks in self.talks.values():
             if talks.open:
                 talks.close("no-deal", self.round)
+        self.signals.settle_audience_costs()
+
+    def record(self, phase: str, subject: str, outcome: str, party: str | None = None) -> None:
+        """Note what consultation, signals, ratification or precedent did this round."""
+        if self.collecting:
+            self.datacollector.add_table_row(
+                "politics",
+                {
+                    "round": self.round,
+                    "phase": phase,
+                    "party": party,
+                    "subject": subject,
+                    "outcome": outcome,
+                },
+            )
 
     def _fire_events(self) -> None:
         for event in self.rules.scenario.events:
@@ -167,7 +206,7 @@ class NegotiationModel(mesa.Model):
             )
 
     def _bargain(self, talks: Talks) -> Iterator:
-        """One exchange on a track: a proposal, then the answer to it."""
+        """One exchange on a track: a proposal, then the answer; returns an accepted offer."""
         track = talks.track
         proposer, responder = talks.proposer, talks.responder
         package = talks.counters.pop(proposer, None)
@@ -180,7 +219,7 @@ class NegotiationModel(mesa.Model):
                 self._log(talks, proposer, "walk" if package is None else "propose", package)
             if package is None:
                 talks.close("walked", self.round)
-                return
+                return None
         offer = self._offer(talks, proposer, package)
         if responder in self.humans:
             move = yield self._request(talks, responder, "respond")
@@ -201,16 +240,23 @@ class NegotiationModel(mesa.Model):
                     "response": answer,
                 },
             )
+        talks.proposer = responder
         if answer == "accept":
-            self._ratify(talks, offer)
-        elif answer == "walk":
+            return offer
+        if answer == "walk":
             talks.close("walked", self.round)
-        else:
-            talks.proposer = responder
+        return None
 
-    def _ratify(self, talks: Talks, offer: Offer) -> None:
-        """An accepted package becomes the track's deal."""
-        talks.close("agreed", self.round, offer)
+    def _ratify(self, talks: Talks, offer: Offer) -> bool:
+        """An accepted package becomes the deal if both publics ratify it; else talks reopen."""
+        if self.channel is not None:
+            for party in talks.track.parties:
+                self.channel.defects(party, offer)
+        if ratify(self, offer):
+            talks.close("agreed", self.round, offer)
+            return True
+        talks.on_table = None
+        return False
 
     def _offer(self, talks: Talks, proposer: str, package: tuple[float, ...]) -> Offer:
         world = self.world
@@ -230,13 +276,7 @@ class NegotiationModel(mesa.Model):
         return [
             entry
             if isinstance(entry, Intervention)
-            else Move(
-                entry[0],
-                entry[1],
-                entry[2],
-                None if entry[3] is None else tracks[entry[1]].decode(entry[3]),
-                entry[4],
-            )
+            else Move(entry[0], entry[1], entry[2], _readable(tracks, entry), entry[4])
             for entry in self._log_entries
         ]
 
@@ -330,17 +370,61 @@ class NegotiationModel(mesa.Model):
         self._log_entries.append((move.party, move.track, move.kind, package, request.round))
         return None
 
+    def _side_problem(self, move: Move) -> str | None:
+        """Why a signal or consultation move cannot be made now, or None."""
+        if move.party not in self.humans:
+            return f"{move.party} is not played by a human"
+        if move.round and move.round != self.round:
+            return f"the move is for round {move.round}, but this is round {self.round}"
+        package = move.package or {}
+        if move.kind == "signal":
+            key = (package.get("signal"), package.get("id"))
+            usable = {(kind, ident) for kind, ident, _ in self.signals.available(move.party)}
+            if key not in usable:
+                names = ", ".join(f"{k}:{i}" for k, i in sorted(usable)) or "none"
+                return f"no such signal available now: {key[0]}:{key[1]} (available: {names})"
+            return None
+        if self.channel is None or move.party not in self.channel.allies:
+            return f"{move.party} has no consultation channel"
+        if package.get("option") not in OPTIONS or not isinstance(package.get("agree"), bool):
+            return (
+                f"a consultation move is {{'option': one of {', '.join(OPTIONS)}, 'agree': bool}}"
+            )
+        return None
+
+    def _side_move(self, move: Move) -> None:
+        package = move.package
+        if move.kind == "signal":
+            self.signals.send(move.party, package["signal"], package["id"])
+        else:
+            self.channel.offers[move.party][package["option"]] = package["agree"]
+        self._log_entries.append((move.party, move.track, move.kind, dict(package), self.round))
+
     # -- data collection --------------------------------------------------------------
 
     def _reporters(self) -> dict:
-        reporters = {"round": lambda m: m.round}
+        reporters = {"round": "round"}
         for track in self.rules.tracks:
             reporters[f"status:{track.id}"] = lambda m, t=track.id: m.talks[t].status
             for party in track.parties:
                 reporters[f"worth:{track.id}:{party}"] = lambda m, t=track.id, p=party: (
                     _worth_on_table(m.talks[t], p)
                 )
+        for party in self.rules.party_ids:
+            reporters[f"approval:{party}"] = lambda m, p=party: m.world.approval[p]
+        if self.channel is not None:
+            reporters["trust"] = lambda m: m.world.trust
+            reporters["sentiment"] = lambda m: m.world.sentiment
+        reporters["threat"] = lambda m: m.world.threat
         return reporters
+
+
+def _readable(tracks: dict[str, TrackRules], entry: tuple) -> dict | None:
+    """A logged package as people write it (side moves are logged readable already)."""
+    package = entry[3]
+    if package is None or isinstance(package, dict):
+        return package
+    return tracks[entry[1]].decode(package)
 
 
 def _worth_on_table(talks: Talks, party: str) -> float | None:

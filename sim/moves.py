@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-MoveKind = Literal["propose", "accept", "reject", "walk"]
+MoveKind = Literal["propose", "accept", "reject", "walk", "signal", "consult"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +19,11 @@ class Move:
 
     ``propose`` puts ``package`` on the table; ``accept`` takes the package on the table;
     ``reject`` turns it down, optionally with ``package`` as the counter-offer the party
-    will propose next round; ``walk`` ends the track without a deal.
+    will propose next round; ``walk`` ends the track without a deal. Two kinds can be
+    sent by a human party while any decision is pending, without answering it:
+    ``signal`` (``package={"signal": "threat"|"tie_hands"|"outside_option", "id": ...}``)
+    and ``consult`` (``package={"option": ..., "agree": true|false}``, the party's standing
+    answer in the Japan–Korea channel).
     """
 
     party: str

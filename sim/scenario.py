@@ -13,28 +13,21 @@ bilateral tracks, events change numbers in the world.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
-Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-"""An identifier: lower-case letters, digits, ``-`` and ``_``, starting with a letter."""
-
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-IssueValue = float | str | bool
-
-
-class Strict(BaseModel):
-    """Base of every scenario model: unknown keys are errors, field docstrings are docs.
-
-    A typo in a scenario file must never be silently ignored, so ``extra="forbid"``;
-    models are frozen because a loaded scenario is shared by every game played on it.
-    """
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
-    )
+from sim.politics import (
+    Consultation,
+    ConsultPolicy,
+    Precedent,
+    Ratification,
+    Security,
+    Sensitivity,
+    Signals,
+)
+from sim.schema import Effect, Id, IssueValue, Share, Strict, require
 
 
 class Issue(Strict):
@@ -68,46 +61,46 @@ class Issue(Strict):
     @model_validator(mode="after")
     def _check_kind(self) -> Issue:
         if self.kind == "numeric":
-            _require(self.min is not None, "min", "a numeric issue needs a min")
-            _require(self.max is not None, "max", "a numeric issue needs a max")
-            _require(
+            require(self.min is not None, "min", "a numeric issue needs a min")
+            require(self.max is not None, "max", "a numeric issue needs a max")
+            require(
                 self.max > self.min, "max", f"max ({self.max:g}) must be above min ({self.min:g})"
             )
-            _require(self.options is None, "options", "only a categorical issue has options")
+            require(self.options is None, "options", "only a categorical issue has options")
             for field in ("status_quo", "escalation"):
                 value = getattr(self, field)
                 if value is None:
                     continue
-                _require(
+                require(
                     isinstance(value, int | float) and not isinstance(value, bool),
                     field,
                     f"{field} of a numeric issue must be a number, not {value!r}",
                 )
-                _require(
+                require(
                     self.min <= value <= self.max,
                     field,
                     f"{field} {value:g} lies outside the issue's range {self.min:g}..{self.max:g}",
                 )
         elif self.kind == "categorical":
-            _require(bool(self.options), "options", "a categorical issue needs options")
-            _require(
+            require(bool(self.options), "options", "a categorical issue needs options")
+            require(
                 len(set(self.options)) == len(self.options), "options", "options must be distinct"
             )
             for field in ("min", "max", "step"):
-                _require(getattr(self, field) is None, field, f"a categorical issue has no {field}")
+                require(getattr(self, field) is None, field, f"a categorical issue has no {field}")
             for field in ("status_quo", "escalation"):
                 value = getattr(self, field)
-                _require(
+                require(
                     value is None or value in self.options,
                     field,
                     f"{field} {value!r} is not one of the options {self.options}",
                 )
         else:
             for field in ("min", "max", "step", "options"):
-                _require(getattr(self, field) is None, field, f"a boolean issue has no {field}")
+                require(getattr(self, field) is None, field, f"a boolean issue has no {field}")
             for field in ("status_quo", "escalation"):
                 value = getattr(self, field)
-                _require(
+                require(
                     value is None or isinstance(value, bool),
                     field,
                     f"{field} of a boolean issue must be true or false",
@@ -172,13 +165,13 @@ class Preference(Strict):
     @model_validator(mode="after")
     def _check_shape(self) -> Preference:
         if self.values is None:
-            _require(self.shape is not None, "shape", "give a shape (numeric) or values (options)")
+            require(self.shape is not None, "shape", "give a shape (numeric) or values (options)")
         else:
-            _require(self.shape is None, "shape", "give either a shape or values, not both")
+            require(self.shape is None, "shape", "give either a shape or values, not both")
         if self.shape == "peaked":
-            _require(self.ideal is not None, "ideal", "a peaked preference needs an ideal")
+            require(self.ideal is not None, "ideal", "a peaked preference needs an ideal")
         else:
-            _require(self.ideal is None, "ideal", "only a peaked preference has an ideal")
+            require(self.ideal is None, "ideal", "only a peaked preference has an ideal")
         return self
 
 
@@ -221,31 +214,14 @@ class Party(Strict):
     """Issue id → hard limits on that issue."""
     reservation: dict[Id, Share] = Field(default_factory=dict)
     """Track id → the least track utility (0..1) the party accepts on that track."""
-
-
-Number = float
-
-
-class Effect(Strict):
-    """A change an event makes to one number in the world."""
-
-    target: str
-    """Dotted path of the number: ``issues.ID.status_quo``, ``issues.ID.escalation``,
-    ``parties.ID.patience``, ``parties.ID.reservation.TRACK`` or
-    ``parties.ID.preferences.ISSUE.weight``."""
-    set: Number | None = None
-    """The new value."""
-    add: Number | None = None
-    """An amount added to the current value."""
-
-    @model_validator(mode="after")
-    def _one_change(self) -> Effect:
-        _require(
-            (self.set is None) != (self.add is None),
-            "set",
-            "an effect needs exactly one of set, add",
-        )
-        return self
+    ratification: Ratification = Field(default_factory=Ratification)
+    """How the party's public judges a deal before it takes effect."""
+    signals: Signals = Field(default_factory=Signals)
+    """Threats, commitments and outside options the party may use."""
+    consult: ConsultPolicy = Field(default_factory=ConsultPolicy)
+    """What the party agrees to in the Japan–Korea channel when it is an AI."""
+    security: Sensitivity = Field(default_factory=dict)
+    """Issue id → how much the party's weight on it grows with the security threat."""
 
 
 class Event(Strict):
@@ -268,7 +244,7 @@ class Event(Strict):
 
     @model_validator(mode="after")
     def _when(self) -> Event:
-        _require(
+        require(
             (self.round is None) != (self.probability is None),
             "round",
             "an event needs exactly one of round (scheduled) or probability (random)",
@@ -293,6 +269,12 @@ class Scenario(Strict):
     """Every negotiable issue, each on one track."""
     events: list[Event] = Field(default_factory=list)
     """Scheduled and random events."""
+    consultation: Consultation | None = None
+    """The Japan–Korea consultation channel, if the scenario has one."""
+    precedent: Precedent = Field(default_factory=Precedent)
+    """How a closed track weighs on the other, and which issues are paired."""
+    security: Security = Field(default_factory=Security)
+    """The security environment."""
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:
@@ -368,6 +350,7 @@ class Scenario(Strict):
                 problem = effect_problem(effect.target, self)
                 if problem:
                     fail(("events", n, "effects", k, "target"), problem)
+        _check_politics(self, fail)
         if errors:
             raise ValidationError.from_exception_data("Scenario", errors)
         return self
@@ -383,19 +366,6 @@ class Scenario(Strict):
     def issue(self, issue_id: str) -> Issue:
         """The issue with this id."""
         return next(i for i in self.issues if i.id == issue_id)
-
-
-def _require(condition: bool, field: str, message: str) -> None:
-    """Raise a located validation error for ``field`` unless ``condition`` holds."""
-    if not condition:
-        raise ValidationError.from_exception_data(
-            "field",
-            [
-                InitErrorDetails(
-                    type=PydanticCustomError("invalid", message), loc=(field,), input=None
-                )
-            ],
-        )
 
 
 def _known(ids: set[str]) -> str:
@@ -467,8 +437,16 @@ def effect_problem(target: str, scenario: Scenario) -> str | None:
     parts = target.split(".")
     hint = (
         "an effect target is issues.ID.status_quo, issues.ID.escalation, parties.ID.patience, "
-        "parties.ID.reservation.TRACK or parties.ID.preferences.ISSUE.weight"
+        "parties.ID.approval, parties.ID.credibility, parties.ID.reservation.TRACK, "
+        "parties.ID.batna.TRACK, parties.ID.preferences.ISSUE.weight, alliance.trust, "
+        "alliance.sentiment or security.threat"
     )
+    if parts in (["alliance", "trust"], ["alliance", "sentiment"]):
+        if scenario.consultation is None:
+            return "the scenario has no consultation channel (add a consultation section)"
+        return None
+    if parts == ["security", "threat"]:
+        return None
     if len(parts) == 3 and parts[0] == "issues" and parts[2] in ("status_quo", "escalation"):
         if parts[1] not in issues:
             return f"unknown issue {parts[1]!r}{_known(issues)}"
@@ -479,12 +457,80 @@ def effect_problem(target: str, scenario: Scenario) -> str | None:
         if parts[1] not in parties:
             return f"unknown party {parts[1]!r}{_known(parties)}"
         party = scenario.party(parts[1])
-        if parts[2:] == ["patience"]:
+        if parts[2:] in (["patience"], ["approval"], ["credibility"]):
             return None
-        if len(parts) == 4 and parts[2] == "reservation":
+        if len(parts) == 4 and parts[2] in ("reservation", "batna"):
             return None if parts[3] in tracks else f"unknown track {parts[3]!r}{_known(tracks)}"
         if len(parts) == 5 and parts[2] == "preferences" and parts[4] == "weight":
             if parts[3] not in party.preferences:
                 return f"party {parts[1]!r} has no preference for issue {parts[3]!r}"
             return None
     return hint
+
+
+def _check_politics(scenario: Scenario, fail) -> None:
+    """Cross-check the alliance-dynamics sections against parties, tracks and issues."""
+    tracks = {t.id: t for t in scenario.tracks}
+    issues = {i.id: i for i in scenario.issues}
+
+    def effects(items, loc) -> None:
+        for k, effect in enumerate(items):
+            problem = effect_problem(effect.target, scenario)
+            if problem:
+                fail((*loc, k, "target"), problem)
+
+    channel = scenario.consultation
+    if channel is not None:
+        track = tracks.get(channel.channel)
+        if track is None or track.kind != "consultation":
+            fail(
+                ("consultation", "channel"),
+                f"{channel.channel!r} is not a consultation track of the scenario",
+            )
+        if channel.joint_purchase is not None:
+            effects(channel.joint_purchase.effects, ("consultation", "joint_purchase", "effects"))
+    for k, pair in enumerate(scenario.precedent.pairs):
+        for side, issue_id in enumerate(pair):
+            if issue_id not in issues:
+                fail(("precedent", "pairs", k, side), f"unknown issue {issue_id!r}")
+            elif issues[issue_id].kind != "numeric":
+                fail(("precedent", "pairs", k, side), f"issue {issue_id!r} is not numeric")
+        if all(i in issues for i in pair) and issues[pair[0]].track == issues[pair[1]].track:
+            fail(("precedent", "pairs", k), "paired issues must be on different tracks")
+    for n, party in enumerate(scenario.parties):
+        here = ("parties", n)
+        for issue_id in party.security:
+            if issue_id not in party.preferences:
+                fail(
+                    (*here, "security", issue_id),
+                    f"party {party.id!r} has no preference for issue {issue_id!r}",
+                )
+        signals = party.signals
+        for k, threat in enumerate(signals.threats):
+            loc = (*here, "signals", "threats", k)
+            track = tracks.get(threat.track)
+            if track is None or party.id not in track.parties:
+                fail((*loc, "track"), f"{party.id!r} is not a party of track {threat.track!r}")
+            issue = issues.get(threat.issue)
+            if issue is None or issue.track != threat.track or issue.kind != "numeric":
+                fail(
+                    (*loc, "issue"),
+                    f"{threat.issue!r} is not a numeric issue of track {threat.track!r}",
+                )
+            elif not issue.min <= threat.value <= issue.max:
+                fail(
+                    (*loc, "value"),
+                    f"value {threat.value:g} lies outside the issue's range "
+                    f"{issue.min:g}..{issue.max:g}",
+                )
+        for k, tie in enumerate(signals.tie_hands):
+            track = tracks.get(tie.track)
+            if track is None or party.id not in track.parties:
+                fail(
+                    (*here, "signals", "tie_hands", k, "track"),
+                    f"{party.id!r} is not a party of track {tie.track!r}",
+                )
+        for k, option in enumerate(signals.outside_options):
+            loc = (*here, "signals", "outside_options", k)
+            effects(option.cost, (*loc, "cost"))
+            effects(option.effects, (*loc, "effects"))

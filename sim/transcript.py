@@ -60,12 +60,16 @@ def transcript(model: NegotiationModel) -> Iterator[str]:
         )
     )
     tracks = model.rules.track
+    politics = politics_rows(model)
     for round_ in range(model.round + 1):
         if round_:
             yield f"Round {round_} of {model.rounds}"
         for when, event in model.news:
             if when == round_:
                 yield f"  news: {event.news}"
+        for row in politics:
+            if row["round"] == round_ and row["phase"] in ("consultation", "signals"):
+                yield "  " + _politics_line(row, names)
         for r, track, proposer, package, response in offers:
             if r != round_:
                 continue
@@ -76,6 +80,12 @@ def transcript(model: NegotiationModel) -> Iterator[str]:
             yield f"  {tracks[track].name}: {names[proposer]} proposes ({worth})"
             yield f"    {package_text(model, track, package)}"
             yield f"    {names[responder]} {VERBS[response]}"
+            for row in politics:
+                if (row["round"], row["phase"], row["subject"]) == (r, "ratification", track):
+                    yield "    " + _politics_line(row, names)
+        for row in politics:
+            if row["round"] == round_ and row["phase"] == "precedent":
+                yield "  " + _politics_line(row, names)
         for track, talks in model.talks.items():
             if talks.closed_round == round_ and talks.status == "walked":
                 yield f"  {tracks[track].name}: talks end, someone walked away"
@@ -83,6 +93,18 @@ def transcript(model: NegotiationModel) -> Iterator[str]:
         for track, talks in model.talks.items():
             if talks.status == "no-deal":
                 yield f"{tracks[track].name}: no deal by the deadline; escalations hold"
+
+
+def politics_rows(model: NegotiationModel) -> list[dict]:
+    """The consultation, signals, ratification and precedent notes, one dict per row."""
+    table = model.datacollector.tables["politics"]
+    columns = list(table)
+    return [dict(zip(columns, values, strict=True)) for values in zip(*table.values(), strict=True)]
+
+
+def _politics_line(row: dict, names: dict[str, str]) -> str:
+    who = f"{names[row['party']]}: " if row["party"] else ""
+    return f"{row['phase']}: {who}{row['subject']} {row['outcome']}"
 
 
 def game_record(
@@ -102,6 +124,7 @@ def game_record(
         "rounds_played": model.round,
         "events": [{"round": r, "event": e.id, "news": e.news} for r, e in model.news],
         "offers": offer_rows(model),
+        "politics": politics_rows(model),
         "per_round": [
             {name: _plain(values[n]) for name, values in columns.items()}
             for n in range(len(columns["round"]))

@@ -87,8 +87,20 @@ class Rules:
                     problem = policy.check(t)
                     if problem:
                         self.unplayable[(p.id, t.id)] = f"{p.id}: {problem}"
+        self._positions = {i: n for t in self.tracks for n, i in enumerate(t.issue_ids)}
         self._valuations: dict[tuple, Valuation] = {}
         self._paths: dict[tuple, ConcessionPath] = {}
+
+    def position(self, issue: str) -> int:
+        """Where an issue sits in its track's packages."""
+        return self._positions[issue]
+
+    def direction(self, party: str, issue: str) -> int:
+        """+1 if the party wants the issue high, -1 if low, 0 if it has an ideal or no view."""
+        value = self.values[party].get(issue)
+        if value is None or len(value.xs) != 2:
+            return 0
+        return 1 if value.ys[1] > value.ys[0] else -1
 
     def _belief(self, other: str, track: TrackRules) -> Valuation:
         """What a party believes the other side values: its issues, equally weighted.
@@ -111,16 +123,16 @@ class Rules:
         return found
 
     def path(
-        self, party: str, track: str, weights: tuple[tuple[str, float], ...]
+        self, party: str, track: str, weights: tuple[tuple[str, float], ...], limits: Limits
     ) -> ConcessionPath:
-        """A party's concession path on a track under given weights, cached."""
-        key = (party, track, weights)
+        """A party's concession path on a track under given weights and limits, cached."""
+        key = (party, track, weights, limits)
         found = self._paths.get(key)
         if found is None:
             found = ConcessionPath(
                 self.valuation(party, track, weights),
                 self.beliefs[(party, track)],
-                self.limits[(party, track)],
+                limits,
                 self.track[track].spaces,
             )
             self._paths[key] = found
@@ -128,7 +140,7 @@ class Rules:
 
 
 class World:
-    """The numbers of one game that events can change."""
+    """The numbers of one game that events, signals and politics can change."""
 
     def __init__(self, rules: Rules) -> None:
         scenario = rules.scenario
@@ -144,17 +156,43 @@ class World:
             p.id: {t.id: p.reservation.get(t.id, 0.0) for t in rules.tracks}
             for p in scenario.parties
         }
+        self.bonus = {p.id: {t.id: 0.0 for t in rules.tracks} for p in scenario.parties}
+        """Party → track → what outside options add to its no-deal utility."""
+        self.approval = {p.id: p.ratification.approval for p in scenario.parties}
+        self.credibility = {p.id: p.signals.credibility for p in scenario.parties}
+        channel = scenario.consultation
+        self.trust = channel.trust if channel else 0.0
+        self.sentiment = channel.sentiment if channel else 0.0
+        self.threat = scenario.security.threat
+        self.limits = dict(rules.limits)
+        """(party, track) → the party's current hard limits (joint floors and precedents
+        tighten them during a game)."""
         self.raw_weights = {
             p.id: {i: pref.weight for i, pref in p.preferences.items()} for p in scenario.parties
         }
-        self.weights = {p: _normalised(w) for p, w in self.raw_weights.items()}
+        self._sensitivity = {p.id: p.security for p in scenario.parties}
+        self.weights = {p: self._effective(p) for p in self.raw_weights}
         self._valuations: dict[tuple[str, str], Valuation] = {}
         self._paths: dict[tuple[str, str], ConcessionPath] = {}
         self._no_deal: dict[str, tuple[float, ...]] = {}
         self._floors: dict[tuple[str, str], float] = {}
 
+    def _effective(self, party: str) -> tuple[tuple[str, float], ...]:
+        """Normalised weights, each grown by the party's sensitivity to the security threat."""
+        sensitivity = self._sensitivity[party]
+        raw = self.raw_weights[party]
+        if sensitivity and self.threat:
+            raw = {i: w * (1.0 + sensitivity.get(i, 0.0) * self.threat) for i, w in raw.items()}
+        return _normalised(raw)
+
+    def _reweigh(self, parties) -> None:
+        for party in parties:
+            self.weights[party] = self._effective(party)
+        self._valuations = {k: v for k, v in self._valuations.items() if k[0] not in parties}
+        self._paths = {k: v for k, v in self._paths.items() if k[0] not in parties}
+
     def apply(self, effect: Effect) -> None:
-        """Change one number as an event's effect says (the scenario checked the path)."""
+        """Change one number as an effect says (the scenario checked the path)."""
         parts = effect.target.split(".")
         self._floors.clear()
         if parts[0] == "issues":
@@ -163,19 +201,34 @@ class World:
             old = table.get(parts[1], self.status_quo[parts[1]])
             table[parts[1]] = min(max(_changed(old, effect), space.lo), space.hi)
             self._no_deal.clear()
-            return
-        party = parts[1]
-        if parts[2] == "patience":
-            self.patience[party] = min(max(_changed(self.patience[party], effect), 1e-6), 1.0)
-        elif parts[2] == "reservation":
-            old = self.reservation[party][parts[3]]
-            self.reservation[party][parts[3]] = min(max(_changed(old, effect), 0.0), 1.0)
+        elif parts[0] == "alliance":
+            setattr(self, parts[1], _share(_changed(getattr(self, parts[1]), effect)))
+        elif parts[0] == "security":
+            self.threat = _share(_changed(self.threat, effect))
+            self._reweigh([p for p, s in self._sensitivity.items() if s])
+        elif parts[2] == "patience":
+            self.patience[parts[1]] = min(max(_changed(self.patience[parts[1]], effect), 1e-6), 1)
+        elif parts[2] in ("approval", "credibility"):
+            table = getattr(self, parts[2])
+            table[parts[1]] = _share(_changed(table[parts[1]], effect))
+        elif parts[2] in ("reservation", "batna"):
+            table = (self.reservation if parts[2] == "reservation" else self.bonus)[parts[1]]
+            table[parts[3]] = _share(_changed(table[parts[3]], effect))
         else:
-            raw = self.raw_weights[party]
+            raw = self.raw_weights[parts[1]]
             raw[parts[3]] = max(_changed(raw[parts[3]], effect), 1e-9)
-            self.weights[party] = _normalised(raw)
-            self._valuations = {k: v for k, v in self._valuations.items() if k[0] != party}
-            self._paths = {k: v for k, v in self._paths.items() if k[0] != party}
+            self._reweigh([parts[1]])
+
+    def refresh(self) -> None:
+        """Forget derived no-deal values after the status quo, escalations or floors changed."""
+        self._no_deal.clear()
+        self._floors.clear()
+
+    def tighten(self, party: str, track: str, limits: Limits) -> None:
+        """Replace a party's limits on a track (a joint floor or a precedent tightened them)."""
+        self.limits[(party, track)] = limits
+        self._paths.pop((party, track), None)
+        self._floors.clear()
 
     def no_deal(self, track: TrackRules) -> tuple[float, ...]:
         """The package that holds if the track ends without a deal: escalations, else status quo."""
@@ -185,12 +238,15 @@ class World:
             self._no_deal[track.id] = found
         return found
 
+    def no_deal_utility(self, party: str, track: TrackRules) -> float:
+        """A party's utility of no deal on a track: the no-deal package plus outside options."""
+        return self.valuation(party, track.id)(self.no_deal(track)) + self.bonus[party][track.id]
+
     def floor(self, party: str, track: TrackRules) -> float:
         """The least a party should settle for on a track: reservation or no-deal utility."""
         found = self._floors.get((party, track.id))
         if found is None:
-            no_deal = self.valuation(party, track.id)(self.no_deal(track))
-            found = max(self.reservation[party][track.id], no_deal)
+            found = max(self.reservation[party][track.id], self.no_deal_utility(party, track))
             self._floors[(party, track.id)] = found
         return found
 
@@ -206,7 +262,8 @@ class World:
         """A party's current concession path on a track."""
         found = self._paths.get((party, track))
         if found is None:
-            found = self.rules.path(party, track, self.weights[party])
+            limits = self.limits[(party, track)]
+            found = self.rules.path(party, track, self.weights[party], limits)
             self._paths[(party, track)] = found
         return found
 
@@ -214,6 +271,10 @@ class World:
 def _normalised(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
     total = sum(weights.values())
     return tuple((i, w / total) for i, w in weights.items())
+
+
+def _share(x: float) -> float:
+    return min(max(x, 0.0), 1.0)
 
 
 def _changed(old: float, effect: Effect) -> float:

@@ -44,3 +44,86 @@ def split(
         },
         rounds=rounds,
     )
+
+
+def trio(rounds: int = 10, **sections) -> Scenario:
+    """A small alliance game: ``us`` bargains with allies ``a`` and ``b`` over one tariff
+    each (paired) plus a side issue; ``a`` and ``b`` share a consultation channel.
+
+    Keyword arguments replace top-level sections (``consultation``, ``precedent``,
+    ``security``, ``events``) or, as ``us``/``a``/``b``, update that party's dict.
+    """
+
+    def ally(me: str, **extra) -> dict:
+        return {
+            "id": me,
+            "name": me.upper(),
+            "patience": 0.95,
+            "strategy": {"name": "linear"},
+            "preferences": {
+                f"tariff_{me}": {"weight": 3, "shape": "falling"},
+                f"buy_{me}": {"weight": 1, "shape": "falling"},
+            },
+            "bottom_lines": {f"tariff_{me}": {"max": 30 if me == "a" else 20}},
+            **extra,
+        }
+
+    us = {
+        "id": "us",
+        "name": "US",
+        "patience": 0.95,
+        "strategy": {"name": "boulware"},
+        "preferences": {
+            "tariff_a": {"weight": 1, "shape": "rising"},
+            "buy_a": {"weight": 2, "shape": "rising"},
+            "tariff_b": {"weight": 1, "shape": "rising"},
+            "buy_b": {"weight": 2, "shape": "rising"},
+        },
+        **sections.pop("us", {}),
+    }
+    parties = [us, ally("a", **sections.pop("a", {})), ally("b", **sections.pop("b", {}))]
+    issues = []
+    for me in ("a", "b"):
+        issues += [
+            {
+                "id": f"tariff_{me}",
+                "name": f"Tariff on {me}",
+                "track": f"us-{me}",
+                "min": 0,
+                "max": 50,
+                "step": 1,
+                "status_quo": 25,
+            },
+            {
+                "id": f"buy_{me}",
+                "name": f"Purchases by {me}",
+                "track": f"us-{me}",
+                "min": 0,
+                "max": 10,
+                "step": 1,
+                "status_quo": 0,
+            },
+        ]
+    data = {
+        "title": "trio",
+        "rounds": rounds,
+        "parties": parties,
+        "tracks": [
+            {"id": "us-a", "name": "US–A", "parties": ["us", "a"]},
+            {"id": "us-b", "name": "US–B", "parties": ["us", "b"]},
+            {"id": "a-b", "name": "A–B", "parties": ["a", "b"], "kind": "consultation"},
+        ],
+        "issues": issues,
+        "precedent": {"pull": 0.5, "pact_blunting": 0.5, "pairs": [["tariff_a", "tariff_b"]]},
+        "consultation": {
+            "channel": "a-b",
+            "trust": 0.5,
+            "sentiment": 0.5,
+            "share_bottom_lines": {"trust": 0.4},
+            "parity_pact": {"trust": 0.6},
+            "trust_gain": 0.0,
+            "sentiment_gain": 0.0,
+        },
+    }
+    data.update(sections)
+    return Scenario.model_validate(data)

@@ -233,11 +233,11 @@ def test_no_ai_strategy_crosses_its_bottom_lines(scenario, seed):
 def test_facilitator_fires_events_and_extends_the_deadline():
     model = NegotiationModel(BASELINE, seed=1, humans=["japan"])
     request = model.advance()
-    model.intervene(Intervention("fire", event="tariff-threat"))
-    assert model.world.escalation["jp_tariff"] == 35
+    model.intervene(Intervention("fire", event="troop-cut-report"))
+    assert model.world.escalation["kr_troops"] == 24
     assert model.news[-1] == (
         1,
-        next(e for e in BASELINE.scenario.events if e.id == "tariff-threat"),
+        next(e for e in BASELINE.scenario.events if e.id == "troop-cut-report"),
     )
     model.intervene(
         Intervention(

@@ -1,0 +1,202 @@
+"""Japan–Korea coordination: consultation, joint floors, the parity pact and precedent.
+
+The commentary's argument is that Tokyo and Seoul do better facing Washington when they
+"quietly consult on their respective bottom lines, to avoid one government taking a 'bad'
+deal with the US that sets a negative precedent for the other", and when they pool
+purchases "to increase deal size and leverage". Here that is mechanics, not outcome:
+
+- *Sharing bottom lines* gives both allies the **joint floor**: on each paired issue the
+  stricter of their two limits. An AI ally never crosses its limits, so it holds the floor.
+- A *parity pact* binds that floor (breaking it costs trust and public sentiment) and turns
+  a partner's closed deal into a floor for the other ally rather than a ceiling.
+- A *joint purchase* changes numbers both US tracks see (effects in the scenario).
+- *Precedent*: when one US track closes, the common counterpart's demands on the other
+  track move toward the closed terms (``precedent.pull``); a pact blunts that pull.
+
+Every option needs trust at or above its threshold; each round of agreement builds trust.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from sim.utility import EPS
+
+if TYPE_CHECKING:
+    from sim.model import NegotiationModel
+    from sim.politics import ConsultKind
+    from sim.talks import Offer
+
+OPTIONS: tuple[ConsultKind, ...] = ("share_bottom_lines", "parity_pact", "joint_purchase")
+
+
+class Channel:
+    """The consultation channel during one game: what the allies have agreed so far."""
+
+    def __init__(self, model: NegotiationModel) -> None:
+        self.model = model
+        self.config = model.rules.scenario.consultation
+        track = next(t for t in model.rules.scenario.tracks if t.id == self.config.channel)
+        self.allies: tuple[str, str] = track.parties
+        self.agreed: set[str] = set()
+        """Options in force: ``share_bottom_lines``, ``parity_pact``, ``joint_purchase``."""
+        self.offers: dict[str, dict[str, bool]] = {a: {} for a in self.allies}
+        """A human ally's standing answer per option (an AI ally follows its policy)."""
+
+    def willing(self, party: str, option: str) -> bool:
+        """Whether an ally agrees to an option this round."""
+        if party in self.model.humans:
+            return self.offers[party].get(option, False)
+        return getattr(self.model.rules.scenario.party(party).consult, option)
+
+    def consult(self) -> None:
+        """Phase 2: agree, renew or let lapse each option by trust and willingness."""
+        if not self.config.enabled:
+            return
+        world = self.model.world
+        agreed_now = []
+        for option in OPTIONS:
+            settings = getattr(self.config, option)
+            if settings is None or not settings.enabled:
+                continue
+            trusted = world.trust >= settings.trust - EPS
+            willing = all(self.willing(a, option) for a in self.allies)
+            if option == "parity_pact" and option in self.agreed and not (trusted and willing):
+                self.agreed.discard(option)
+                self.model.record("consultation", option, "lapsed")
+                continue
+            if not (trusted and willing):
+                continue
+            if option not in self.agreed:
+                self.agreed.add(option)
+                self._take_effect(option)
+                self.model.record("consultation", option, "agreed")
+            agreed_now.append(option)
+        if agreed_now:
+            world.trust = min(world.trust + self.config.trust_gain, 1.0)
+            world.sentiment = min(world.sentiment + self.config.sentiment_gain, 1.0)
+
+    def _take_effect(self, option: str) -> None:
+        if option in ("share_bottom_lines", "parity_pact"):
+            self._hold_joint_floor()
+        elif option == "joint_purchase":
+            for effect in self.config.joint_purchase.effects:
+                self.model.world.apply(effect)
+
+    def _hold_joint_floor(self) -> None:
+        """Each ally takes, on each paired issue, the intersection of both allies' limits."""
+        world, rules = self.model.world, self.model.rules
+        for a_issue, b_issue in self.model.rules.scenario.precedent.pairs:
+            owners = [_owner(self.model, i) for i in (a_issue, b_issue)]
+            if {o for o, _ in owners} != set(self.allies):
+                continue
+            bounds = [
+                world.limits[(o, t)].bounds[rules.position(i)]
+                for (o, t), i in zip(owners, (a_issue, b_issue), strict=True)
+            ]
+            lo, hi = max(b[0] for b in bounds), min(b[1] for b in bounds)
+            if lo > hi + EPS:
+                continue
+            for (owner, track), issue in zip(owners, (a_issue, b_issue), strict=True):
+                _set_bounds(self.model, owner, track, rules.position(issue), lo, hi)
+
+    def defects(self, party: str, offer: Offer) -> bool:
+        """Whether accepting ``offer`` breaks the parity pact's joint floor; if so, pay for it."""
+        if "parity_pact" not in self.agreed or party not in self.allies:
+            return False
+        floors = self.model.world.limits[(party, offer.track)]
+        if floors.allow(offer.package):
+            return False
+        self.agreed.discard("parity_pact")
+        world = self.model.world
+        world.trust = max(world.trust - self.config.defection_trust, 0.0)
+        world.sentiment = max(world.sentiment - self.config.defection_sentiment, 0.0)
+        self.model.record("consultation", "parity_pact", f"broken by {party}")
+        return True
+
+
+def apply_precedent(model: NegotiationModel, offer: Offer) -> None:
+    """Phase 6: a closed deal pulls the counterpart's demands on the paired track.
+
+    With a parity pact the pull is blunted and the partner ally takes the closed terms as
+    its own floor: it will not accept less than its partner got.
+    """
+    config = model.rules.scenario.precedent
+    pact = model.channel is not None and "parity_pact" in model.channel.agreed
+    pull = config.pull * (1.0 - config.pact_blunting) if pact else config.pull
+    closed = model.rules.track[offer.track]
+    values = dict(zip(closed.issue_ids, offer.package, strict=True))
+    for pair in config.pairs:
+        if not any(i in values for i in pair):
+            continue
+        source, target = pair if pair[0] in values else pair[::-1]
+        track = model.rules.track[model.rules.scenario.issue(target).track]
+        if not model.talks[track.id].open:
+            continue
+        counterpart = next(p for p in track.parties if p in closed.parties)
+        ally = track.other(counterpart)
+        pos = model.rules.position(target)
+        term = values[source]
+        _pull(model, counterpart, track.id, pos, target, term, pull)
+        if pact:
+            _pull(model, ally, track.id, pos, target, term, 1.0)
+
+
+def parity_gap(model: NegotiationModel, party: str, track: str, package: tuple) -> float:
+    """How much better (by ``party``'s own values) its partner's closed deal is on paired issues.
+
+    0 when there is no closed partner deal or the party did at least as well.
+    """
+    valuation = model.world.valuation(party, track)
+    rules = model.rules
+    own = dict(zip(rules.track[track].issue_ids, package, strict=True))
+    gap = 0.0
+    for pair in rules.scenario.precedent.pairs:
+        if not any(i in own for i in pair):
+            continue
+        mine, theirs = pair if pair[0] in own else pair[::-1]
+        other = model.talks[rules.scenario.issue(theirs).track]
+        if other.status != "agreed":
+            continue
+        w, value = valuation.terms[rules.position(mine)]
+        if not w:
+            continue
+        partner_term = dict(zip(other.track.issue_ids, other.deal.package, strict=True))[theirs]
+        space = rules.spaces[mine]
+        partner_term = min(max(partner_term, space.lo), space.hi)
+        gap += w * (value(partner_term) - value(own[mine]))
+    return max(gap, 0.0)
+
+
+def _owner(model: NegotiationModel, issue: str) -> tuple[str, str]:
+    """The ally (the party that is not on both US tracks) negotiating an issue, and its track."""
+    track = model.rules.track[model.rules.scenario.issue(issue).track]
+    channel = model.channel
+    ally = next((p for p in track.parties if channel and p in channel.allies), track.parties[1])
+    return ally, track.id
+
+
+def _pull(model, party: str, track: str, pos: int, issue: str, term: float, share: float) -> None:
+    """Tighten ``party``'s limit on an issue ``share`` of the way toward ``term``."""
+    direction = model.rules.direction(party, issue)
+    if not direction or share <= 0:
+        return
+    lo, hi = model.world.limits[(party, track)].bounds[pos]
+    if direction > 0 and term > lo:
+        lo = min(lo + share * (term - lo), hi)
+    elif direction < 0 and term < hi:
+        hi = max(hi - share * (hi - term), lo)
+    else:
+        return
+    _set_bounds(model, party, track, pos, lo, hi)
+    model.record("precedent", issue, f"{party} now holds {lo:g}..{hi:g}")
+
+
+def _set_bounds(model, party: str, track: str, pos: int, lo: float, hi: float) -> None:
+    limits = model.world.limits[(party, track)]
+    bounds = list(limits.bounds)
+    if bounds[pos] == (lo, hi):
+        return
+    bounds[pos] = (lo, hi)
+    model.world.tighten(party, track, replace(limits, bounds=tuple(bounds)))

@@ -1,0 +1,301 @@
+"""Alliance dynamics, each mechanism at its own level: consultation, joint floors, the
+parity pact, precedent, ratification, signals, outside options and security."""
+
+from __future__ import annotations
+
+import pytest
+from factories import trio
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.loading import load_scenario
+from sim.model import NegotiationModel
+from sim.moves import InvalidMove, Move
+from sim.utility import EPS
+from sim.world import Rules
+
+
+def politics(model, phase=None):
+    table = model.datacollector.tables["politics"]
+    rows = [dict(zip(table, values, strict=True)) for values in zip(*table.values(), strict=True)]
+    return [r for r in rows if phase is None or r["phase"] == phase]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    trust=st.floats(0, 1),
+    share=st.floats(0, 1),
+    pact=st.floats(0, 1),
+    seed=st.integers(0, 1000),
+)
+def test_consultation_never_happens_below_its_trust_threshold(trust, share, pact, seed):
+    scenario = trio(
+        consultation={
+            "channel": "a-b",
+            "trust": trust,
+            "sentiment": 0.5,
+            "share_bottom_lines": {"trust": share},
+            "parity_pact": {"trust": pact},
+            "trust_gain": 0.0,
+        }
+    )
+    model = NegotiationModel(scenario, seed=seed)
+    model.run()
+    agreed = {r["subject"] for r in politics(model, "consultation") if r["outcome"] == "agreed"}
+    assert ("share_bottom_lines" in agreed) == (trust >= share - EPS)
+    assert ("parity_pact" in agreed) == (trust >= pact - EPS)
+
+
+def test_consultation_can_be_switched_off_and_ais_can_decline():
+    off = NegotiationModel(
+        trio(
+            consultation={
+                "channel": "a-b",
+                "enabled": False,
+                "trust": 1,
+                "sentiment": 1,
+                "share_bottom_lines": {"trust": 0},
+                "parity_pact": {"trust": 0},
+            }
+        )
+    )
+    off.run()
+    assert not politics(off, "consultation")
+    unwilling = NegotiationModel(trio(a={"consult": {"parity_pact": False}}))
+    unwilling.world.trust = 1.0
+    unwilling.run()
+    assert "parity_pact" not in unwilling.channel.agreed
+
+
+def test_shared_bottom_lines_give_both_allies_the_joint_floor():
+    model = NegotiationModel(trio(), seed=0)
+    assert model.world.limits[("a", "us-a")].bounds[0] == (0, 30)
+    model.step()
+    assert "share_bottom_lines" in model.channel.agreed
+    # the stricter of the two limits (b's 20) now binds a as well
+    assert model.world.limits[("a", "us-a")].bounds[0] == (0, 20)
+    assert model.world.limits[("b", "us-b")].bounds[0] == (0, 20)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_with_a_parity_pact_no_ai_ally_accepts_below_the_joint_floor(seed):
+    scenario = load_scenario(
+        "baseline-2025",
+        [
+            "consultation.trust=0.9",
+            "parties.us.strategy.name=hardliner",
+        ],
+    )
+    model = NegotiationModel(scenario, seed=seed)
+    model.run()
+    assert {"share_bottom_lines", "parity_pact"} <= model.channel.agreed
+    rules = model.rules
+    for a_issue, b_issue in scenario.precedent.pairs:
+        bounds = [
+            rules.limits[(ally, rules.scenario.issue(i).track)].bounds[rules.position(i)]
+            for ally, i in (("japan", a_issue), ("korea", b_issue))
+        ]
+        hi = min(b[1] for b in bounds)
+        for issue in (a_issue, b_issue):
+            talks = model.talks[rules.scenario.issue(issue).track]
+            for offer in talks.history:
+                if offer.proposer != "us" or offer.round < 2:
+                    continue
+                answer = next(
+                    (
+                        m.kind
+                        for m in model.moves
+                        if m.round == offer.round and m.track == talks.track.id and m.party != "us"
+                    ),
+                    None,
+                )
+                if answer == "accept":
+                    assert offer.package[rules.position(issue)] <= hi + EPS
+
+
+def test_precedent_pulls_the_counterpart_and_a_pact_makes_it_a_floor():
+    def after_a_deal(pact: bool):
+        model = NegotiationModel(trio(), seed=0)
+        model.world.trust = 0.7 if pact else 0.5
+        model.step()
+        talks = model.talks["us-a"]
+        offer = model._offer(talks, "us", (10.0, 0.0))
+        model._ratify(talks, offer)
+        from sim.alliance import apply_precedent
+
+        apply_precedent(model, offer)
+        return model.world.limits[("us", "us-b")].bounds[0], model.world.limits[
+            ("b", "us-b")
+        ].bounds[0]
+
+    us_plain, b_plain = after_a_deal(pact=False)
+    assert us_plain == (pytest.approx(5.0), 50)  # half-way from 0 toward the closed 10%
+    assert b_plain == (0, 20)
+    us_pact, b_pact = after_a_deal(pact=True)
+    assert us_pact == (pytest.approx(2.5), 50)  # the pact blunts half the pull
+    assert b_pact == (0, 10)  # b will not take a worse tariff than a got
+
+
+def test_a_failed_ratification_reopens_the_track_and_costs_approval():
+    scenario = trio(
+        a={"ratification": {"approval": 0.5, "threshold": 1.0, "failure_cost": 0.1}},
+        rounds=10,
+    )
+    model = NegotiationModel(scenario, seed=0)
+    model.run()
+    votes = [r for r in politics(model, "ratification") if r["party"] == "a"]
+    assert votes and all(r["outcome"].startswith("rejected") for r in votes)
+    assert model.talks["us-a"].status == "no-deal"
+    assert model.world.approval["a"] == pytest.approx(max(0.5 - 0.1 * len(votes), 0.0))
+    accepted_rounds = {r["round"] for r in votes}
+    later = [o.round for o in model.talks["us-a"].history if o.round > min(accepted_rounds)]
+    assert later  # talks went on after the failed vote
+
+
+def test_parity_with_the_partners_deal_enters_the_vote():
+    from sim.ratification import vote
+
+    scenario = trio(
+        b={"ratification": {"approval": 0.5, "parity_weight": 2.0, "utility_weight": 0.0}}
+    )
+    model = NegotiationModel(scenario, seed=0)
+    offer_a = model._offer(model.talks["us-a"], "us", (5.0, 0.0))
+    model.talks["us-a"].close("agreed", 1, offer_a)
+    same = model._offer(model.talks["us-b"], "us", (5.0, 0.0))
+    worse = model._offer(model.talks["us-b"], "us", (15.0, 0.0))
+    assert vote(model, "b", same) == pytest.approx(0.5)
+    weight = model.world.valuation("b", "us-b").terms[0][0]
+    assert vote(model, "b", worse) == pytest.approx(0.5 - 2.0 * weight * 10 / 50)
+
+
+def threat_scenario(resolve: float):
+    return trio(
+        us={
+            "signals": {
+                "credibility": 0.5,
+                "credibility_loss": 0.2,
+                "threats": [
+                    {
+                        "id": "t",
+                        "name": "T",
+                        "track": "us-a",
+                        "issue": "tariff_a",
+                        "value": 45,
+                        "news": "Threat!",
+                        "round": 1,
+                        "deadline": 2,
+                        "resolve": resolve,
+                    }
+                ],
+            },
+            "strategy": {"name": "hardliner"},
+        },
+        a={"strategy": {"name": "hardliner"}},
+    )
+
+
+def test_a_threat_not_carried_out_costs_credibility():
+    model = NegotiationModel(threat_scenario(0.0), seed=0)
+    model.step()
+    assert model.world.escalation["tariff_a"] == pytest.approx(35)  # half-way: credibility 0.5
+    model.step()
+    model.step()
+    assert model.world.credibility["us"] == pytest.approx(0.3)
+    assert "tariff_a" not in model.world.escalation
+    assert model.world.status_quo["tariff_a"] == 25
+
+
+def test_a_threat_carried_out_changes_the_status_quo():
+    model = NegotiationModel(threat_scenario(1.0), seed=0)
+    for _ in range(3):
+        model.step()
+    assert model.world.status_quo["tariff_a"] == 45
+    assert model.world.credibility["us"] == 0.5
+
+
+def test_an_outside_option_pays_off_only_after_its_delay():
+    scenario = trio(
+        b={
+            "signals": {
+                "outside_options": [
+                    {
+                        "id": "cptpp",
+                        "name": "CPTPP",
+                        "news": "B applies.",
+                        "delay": 3,
+                        "round": 1,
+                        "cost": [{"target": "parties.b.approval", "add": -0.1}],
+                        "effects": [{"target": "parties.b.batna.us-b", "add": 0.05}],
+                    }
+                ]
+            },
+            "strategy": {"name": "hardliner"},
+        },
+        us={"strategy": {"name": "hardliner"}},
+    )
+    model = NegotiationModel(scenario, seed=0)
+    before = model.world.no_deal_utility("b", model.rules.track["us-b"])
+    model.step()
+    assert model.world.approval["b"] == pytest.approx(0.4)
+    for _ in range(2):
+        model.step()
+        assert model.world.bonus["b"]["us-b"] == 0
+    model.step()
+    assert model.world.bonus["b"]["us-b"] == pytest.approx(0.05)
+    after = model.world.no_deal_utility("b", model.rules.track["us-b"])
+    assert after == pytest.approx(before + 0.05)
+
+
+def test_tied_hands_raise_the_floor_and_cost_approval_when_talks_fail():
+    scenario = trio(
+        a={
+            "signals": {
+                "tie_hands": [
+                    {"track": "us-a", "floor_rise": 0.2, "audience_cost": 0.15, "round": 1}
+                ]
+            },
+            "strategy": {"name": "hardliner"},
+            "ratification": {"approval": 0.5},
+        },
+        us={"strategy": {"name": "hardliner"}},
+        rounds=3,
+    )
+    model = NegotiationModel(scenario, seed=0)
+    model.run()
+    assert model.world.reservation["a"]["us-a"] == pytest.approx(0.2)
+    assert model.talks["us-a"].status == "no-deal"
+    assert model.world.approval["a"] == pytest.approx(0.35)
+
+
+def test_the_security_threat_shifts_weights_toward_troops():
+    scenario = load_scenario("baseline-2025")
+    model = NegotiationModel(scenario, seed=0)
+    before = dict(model.world.weights["korea"])["kr_troops"]
+    model.world.apply(next(e for e in scenario.events if e.id == "russia-nk-transfer").effects[0])
+    after = dict(model.world.weights["korea"])["kr_troops"]
+    assert after > before
+    assert dict(model.world.weights["us"]) == dict(NegotiationModel(scenario).world.weights["us"])
+
+
+def test_humans_signal_and_consult_through_the_move_api():
+    rules = Rules(load_scenario("baseline-2025"))
+    model = NegotiationModel(rules, seed=1, humans=["korea", "us"])
+    request = model.advance()
+    assert request.party == "us"
+    same = model.submit(
+        Move("us", "us-japan", "signal", {"signal": "threat", "id": "tariff-japan"})
+    )
+    assert same == request
+    assert model.world.escalation["jp_tariff"] > 25
+    with pytest.raises(InvalidMove, match="no such signal"):
+        model.submit(Move("us", "us-japan", "signal", {"signal": "threat", "id": "tariff-japan"}))
+    with pytest.raises(InvalidMove, match="not played by a human"):
+        model.submit(
+            Move("japan", "japan-korea", "consult", {"option": "parity_pact", "agree": True})
+        )
+    with pytest.raises(InvalidMove, match="consultation move"):
+        model.submit(Move("korea", "japan-korea", "consult", {"option": "alliance"}))
+    model.submit(Move("korea", "japan-korea", "consult", {"option": "parity_pact", "agree": True}))
+    assert model.channel.offers["korea"]["parity_pact"] is True
+    kinds = [m.kind for m in model.moves]
+    assert kinds.count("signal") == 1 and kinds.count("consult") == 1
