@@ -102,7 +102,8 @@ class TieHands(Strict):
     track: Id
     """The track committed on."""
     floor_rise: Share
-    """How much the party's reservation utility on the track rises."""
+    """How far above its current floor (reservation or no-deal utility, the higher) the
+    party's reservation utility on the track is set."""
     audience_cost: Share
     """Approval lost if the track then ends without a deal."""
     round: int | None = Field(default=None, ge=1)

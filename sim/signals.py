@@ -107,8 +107,8 @@ class SignalBoard:
             self.model.record("signals", threat.id, f"threat, due in round {due}", party)
         elif kind == "tie_hands":
             tie = next(t for t in config.tie_hands if t.track == key)
-            reservation = world.reservation[party]
-            reservation[key] = min(reservation[key] + tie.floor_rise, 1.0)
+            floor = world.floor(party, self.model.rules.track[key])
+            world.reservation[party][key] = min(floor + tie.floor_rise, 1.0)
             world.refresh()
             self.ties[(party, key)] = tie
             name = self.model.countries[party].name

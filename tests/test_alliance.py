@@ -83,34 +83,31 @@ def test_with_a_parity_pact_no_ai_ally_accepts_below_the_joint_floor(seed):
         "baseline-2025",
         [
             "consultation.trust=0.9",
-            "parties.us.strategy.name=hardliner",
+            "parties.us.strategy={name: hardliner}",
+            "parties.korea.bottom_lines.kr_autos.max=12.5",
         ],
     )
     model = NegotiationModel(scenario, seed=seed)
     model.run()
     assert {"share_bottom_lines", "parity_pact"} <= model.channel.agreed
     rules = model.rules
+    checked = 0
     for a_issue, b_issue in scenario.precedent.pairs:
         bounds = [
             rules.limits[(ally, rules.scenario.issue(i).track)].bounds[rules.position(i)]
             for ally, i in (("japan", a_issue), ("korea", b_issue))
         ]
-        hi = min(b[1] for b in bounds)
+        joint = max(b[0] for b in bounds), min(b[1] for b in bounds)
         for issue in (a_issue, b_issue):
             talks = model.talks[rules.scenario.issue(issue).track]
-            for offer in talks.history:
-                if offer.proposer != "us" or offer.round < 2:
-                    continue
-                answer = next(
-                    (
-                        m.kind
-                        for m in model.moves
-                        if m.round == offer.round and m.track == talks.track.id and m.party != "us"
-                    ),
-                    None,
-                )
-                if answer == "accept":
-                    assert offer.package[rules.position(issue)] <= hi + EPS
+            signed = [o for o in talks.history if o.proposer != "us"]
+            if talks.deal is not None:
+                signed.append(talks.deal)
+            for offer in signed:
+                value = offer.package[rules.position(issue)]
+                assert joint[0] - EPS <= value <= joint[1] + EPS, (issue, offer)
+                checked += 1
+    assert checked
 
 
 def test_precedent_pulls_the_counterpart_and_a_pact_makes_it_a_floor():
@@ -262,7 +259,8 @@ def test_tied_hands_raise_the_floor_and_cost_approval_when_talks_fail():
     )
     model = NegotiationModel(scenario, seed=0)
     model.run()
-    assert model.world.reservation["a"]["us-a"] == pytest.approx(0.2)
+    floor = model.world.no_deal_utility("a", model.rules.track["us-a"])
+    assert model.world.reservation["a"]["us-a"] == pytest.approx(floor + 0.2)
     assert model.talks["us-a"].status == "no-deal"
     assert model.world.approval["a"] == pytest.approx(0.35)
 

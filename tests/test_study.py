@@ -1,0 +1,51 @@
+"""Paired studies: arms share seeds and report what the mechanics produce."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from sim.cli import app
+from sim.loading import load_scenario
+from sim.study import arms_for, mean_interval, paired_difference, run_study
+
+
+def test_arms_follow_what_the_scenario_can_switch():
+    names = [a.name for a in arms_for(load_scenario("baseline-2025"))]
+    assert names == ["as written", "no consultation", "no parity pact", "hands tied"]
+    bare = load_scenario("benchmarks/bilateral-3x11.yaml")
+    assert [a.name for a in arms_for(bare)] == ["as written"]
+
+
+def test_paired_arms_share_seeds_and_differ_only_by_their_switch():
+    results = run_study("baseline-2025", runs=6, seed=10)
+    plain, no_consult = results[0], results[1]
+    assert len(plain.utility["us"]) == 6
+    again = run_study("baseline-2025", runs=6, seed=10)
+    assert again[0].utility == plain.utility
+    assert no_consult.utility != plain.utility  # consultation changes the US's deals
+    mean, half = paired_difference(plain, plain, "japan")
+    assert mean == 0 and half == 0
+
+
+def test_mean_interval_is_a_t_interval():
+    mean, half = mean_interval([1.0, 2.0, 3.0, 4.0])
+    assert mean == 2.5
+    assert abs(half - 3.182446305284263 * (1.2909944487358056 / 2)) < 1e-9
+
+
+def test_study_command_prints_its_tables():
+    result = CliRunner().invoke(app, ["study", "baseline-2025", "--runs", "5"])
+    assert result.exit_code == 0, result.output
+    for text in (
+        "as written",
+        "no consultation",
+        "no parity pact",
+        "hands tied",
+        "Paired difference",
+        "utility (95% CI)",
+    ):
+        assert text in result.output
+    bad = CliRunner().invoke(
+        app, ["study", "baseline-2025", "--runs", "5", "--set", "consultation.trust=7"]
+    )
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
