@@ -213,3 +213,195 @@ def study(
         ),
         markup=False,
     )
+
+
+@app.command()
+def batch(
+    scenario: ScenarioArg,
+    out_file: Annotated[
+        Path, typer.Option("-o", "--out", help="The results file to write (Parquet).")
+    ],
+    runs: Annotated[int, typer.Option(min=1, help="Seeded runs per cell.")] = 100,
+    sweep: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="KEY=V1,V2,...: play each value of a dotted KEY (as for --set). "
+            "Repeatable; sweeps are crossed."
+        ),
+    ] = None,
+    design: Annotated[
+        str, typer.Option(help="How --range intervals are sampled: grid, lhs or sobol.")
+    ] = "grid",
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            help="Values per range (grid), design points (lhs), or base samples, a power "
+            "of two (sobol: samples·(ranges+2) points)."
+        ),
+    ] = None,
+    range_: Annotated[
+        list[str] | None,
+        typer.Option("--range", help="KEY=LO:HI: an interval the design samples. Repeatable."),
+    ] = None,
+    set_: SetOption = None,
+    seed: Annotated[
+        int,
+        typer.Option(min=0, help="Base seed: each run's seed derives from it, its cell and run."),
+    ] = 0,
+    jobs: Annotated[
+        int | None,
+        typer.Option(min=1, help="Local worker processes [default: every core; 1: no workers]."),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Address of a Dask scheduler to run on [default: $DASK_SCHEDULER_ADDRESS, "
+            "unless --jobs is given]."
+        ),
+    ] = None,
+    per_round: Annotated[
+        bool, typer.Option("--per-round", help="Also write each round's data to OUT.rounds.parquet.")
+    ] = False,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Finish an interrupted batch run with the same options.")
+    ] = False,
+    chunk_size: Annotated[
+        int | None,
+        typer.Option(min=1, help="Runs per chunk [default: a few chunks per worker, 20 to 1,000]."),
+    ] = None,
+) -> None:
+    """Play many seeded all-AI games over sweeps or a design; write one row per run."""
+    import os
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.progress import TimeElapsedColumn, TimeRemainingColumn
+
+    from sim.batch import BatchError
+    from sim.batch.design import make_design
+    from sim.batch.executors import SCHEDULER_ENV
+    from sim.batch.plan import Setup, plan_batch
+    from sim.batch.runner import run_batch
+    from sim.batch.store import rounds_path
+    from sim.batch.summary import summarise
+
+    load_or_exit(scenario, set_)
+    if scheduler is None and jobs is None:
+        scheduler = os.environ.get(SCHEDULER_ENV) or None
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        _RunsPerSecond(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        console=err,
+    )
+
+    def started(run) -> None:
+        if run.resumed:
+            err.print(f"Resuming: {run.resumed:,} of {run.total:,} runs were already done.")
+        progress.add_task("playing", total=run.total, completed=run.resumed)
+        progress.start()
+
+    try:
+        setup = Setup.load(scenario, set_ or ())
+        plan = plan_batch(
+            setup,
+            make_design(sweep or (), range_ or (), design, samples, seed, set_ or ()),
+            runs,
+            seed,
+            per_round,
+        )
+        run_batch(
+            plan,
+            out_file,
+            jobs=jobs,
+            scheduler=scheduler,
+            resume=resume,
+            chunk_size=chunk_size,
+            on_start=started,
+            on_chunk=lambda n: progress.advance(progress.task_ids[0], n),
+        )
+    except (BatchError, ScenarioError) as error:
+        progress.stop()
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        progress.stop()
+        err.print(
+            f"Interrupted. Finished chunks are kept in {out_file}.partial; "
+            "run the same command with --resume to finish the batch.",
+            markup=False,
+        )
+        raise typer.Exit(130) from None
+    progress.stop()
+    _print_batch_summary(summarise(out_file))
+    written = f"{out_file} and {rounds_path(out_file)}" if per_round else str(out_file)
+    out.print(f"Wrote {written}", markup=False)
+
+
+@app.command()
+def report(
+    results: Annotated[Path, typer.Argument(help="A results file written by `batch`.")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("-o", "--out", help="Folder for report.md and the charts [default: RESULTS-report]."),
+    ] = None,
+) -> None:
+    """Turn a batch's results into a Markdown summary and PNG charts."""
+    from sim.batch import BatchError
+    from sim.report import write_report
+
+    folder = out_dir or results.with_name(f"{results.stem}-report")
+    try:
+        written = write_report(results, folder)
+    except BatchError as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    for path in written:
+        out.print(f"Wrote {path}", markup=False)
+
+
+_SUMMARY_ROWS = 40
+"""Cells shown in the closing table of a batch; `report` lists them all."""
+
+
+def _print_batch_summary(summary) -> None:
+    meta = summary.metadata
+    table = Table(title=f"{meta['title']} — agreement and mean payoffs", title_justify="left")
+    table.add_column("cell")
+    table.add_column("runs", justify="right")
+    for track in meta["tracks"]:
+        table.add_column(f"{track} deals", justify="right")
+    for party in meta["parties"]:
+        table.add_column(f"{party} utility", justify="right")
+        table.add_column(f"{party} score", justify="right")
+    groups = [("all runs", summary.overall)]
+    groups += [
+        (" ".join(f"{k.rpartition('.')[2]}={v}" for k, v in g.values.items()), g)
+        for g in summary.groups[:_SUMMARY_ROWS]
+    ]
+    for label, group in groups:
+        table.add_row(
+            label,
+            f"{group.runs:,}",
+            *(f"{group.agreement[t]:.0%}" for t in meta["tracks"]),
+            *(
+                text
+                for p in meta["parties"]
+                for text in (f"{group.utility[p]:.3f}", f"{group.score[p]:.1f}")
+            ),
+        )
+    out.print(table)
+    if len(summary.groups) > _SUMMARY_ROWS:
+        out.print(f"… and {len(summary.groups) - _SUMMARY_ROWS} more cells: see `trilateral report`.")
+
+
+class _RunsPerSecond(ProgressColumn):
+    """Runs per second, once there is enough data to say."""
+
+    def render(self, task) -> Text:
+        speed = task.speed
+        return Text(f"{speed:,.0f} runs/s" if speed else "… runs/s")

@@ -34,7 +34,9 @@ def test_mean_interval_is_a_t_interval():
 
 
 def test_study_command_prints_its_tables():
-    result = CliRunner().invoke(app, ["study", "baseline-2025", "--runs", "5"])
+    result = CliRunner().invoke(
+        app, ["study", "baseline-2025", "--runs", "5"], env={"COLUMNS": "220"}
+    )
     assert result.exit_code == 0, result.output
     for text in (
         "as written",
