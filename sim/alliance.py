@@ -41,14 +41,22 @@ class Channel:
         self.allies: tuple[str, str] = track.parties
         self.agreed: set[str] = set()
         """Options in force: ``share_bottom_lines``, ``parity_pact``, ``joint_purchase``."""
-        self.offers: dict[str, dict[str, bool]] = {a: {} for a in self.allies}
-        """A human ally's standing answer per option (an AI ally follows its policy)."""
+        self.offers: dict[str, dict[str, bool]] = {
+            a: {} if a in model.humans else model.rules.parties[a].consult.model_dump()
+            for a in self.allies
+        }
+        """Each ally's answer per option: a human's standing answer, an AI's policy."""
+        self.floor_held = False
+        """Whether the joint floor is in force (it stays once bottom lines are known)."""
+        self.options = [
+            (option, getattr(self.config, option))
+            for option in OPTIONS
+            if getattr(self.config, option) is not None and getattr(self.config, option).enabled
+        ]
 
     def willing(self, party: str, option: str) -> bool:
         """Whether an ally agrees to an option this round."""
-        if party in self.model.humans:
-            return self.offers[party].get(option, False)
-        return getattr(self.model.rules.scenario.party(party).consult, option)
+        return self.offers[party].get(option, False)
 
     def consult(self) -> None:
         """Phase 2: agree, renew or let lapse each option by trust and willingness."""
@@ -56,12 +64,10 @@ class Channel:
             return
         world = self.model.world
         agreed_now = []
-        for option in OPTIONS:
-            settings = getattr(self.config, option)
-            if settings is None or not settings.enabled:
-                continue
+        first, second = (self.offers[a] for a in self.allies)
+        for option, settings in self.options:
             trusted = world.trust >= settings.trust - EPS
-            willing = all(self.willing(a, option) for a in self.allies)
+            willing = first.get(option, False) and second.get(option, False)
             if option == "parity_pact" and option in self.agreed and not (trusted and willing):
                 self.agreed.discard(option)
                 self.model.record("consultation", option, "lapsed")
@@ -79,7 +85,9 @@ class Channel:
 
     def _take_effect(self, option: str) -> None:
         if option in ("share_bottom_lines", "parity_pact"):
-            self._hold_joint_floor()
+            if not self.floor_held:
+                self._hold_joint_floor()
+                self.floor_held = True
         elif option == "joint_purchase":
             for effect in self.config.joint_purchase.effects:
                 self.model.world.apply(effect)
@@ -131,7 +139,7 @@ def apply_precedent(model: NegotiationModel, offer: Offer) -> None:
         if not any(i in values for i in pair):
             continue
         source, target = pair if pair[0] in values else pair[::-1]
-        track = model.rules.track[model.rules.scenario.issue(target).track]
+        track = model.rules.track[model.rules.issue_track[target]]
         if not model.talks[track.id].open:
             continue
         counterpart = next(p for p in track.parties if p in closed.parties)
@@ -156,7 +164,7 @@ def parity_gap(model: NegotiationModel, party: str, track: str, package: tuple) 
         if not any(i in own for i in pair):
             continue
         mine, theirs = pair if pair[0] in own else pair[::-1]
-        other = model.talks[rules.scenario.issue(theirs).track]
+        other = model.talks[rules.issue_track[theirs]]
         if other.status != "agreed":
             continue
         w, value = valuation.terms[rules.position(mine)]
@@ -171,7 +179,7 @@ def parity_gap(model: NegotiationModel, party: str, track: str, package: tuple) 
 
 def _owner(model: NegotiationModel, issue: str) -> tuple[str, str]:
     """The ally (the party that is not on both US tracks) negotiating an issue, and its track."""
-    track = model.rules.track[model.rules.scenario.issue(issue).track]
+    track = model.rules.track[model.rules.issue_track[issue]]
     channel = model.channel
     ally = next((p for p in track.parties if channel and p in channel.allies), track.parties[1])
     return ally, track.id

@@ -73,8 +73,8 @@ class NegotiationModel(mesa.Model):
         self.collecting = collect
         self.channel = Channel(self) if scenario.consultation is not None else None
         self.signals = SignalBoard(self)
-        self.datacollector = mesa.DataCollector(
-            model_reporters=self._reporters(),
+        self.datacollector = RoundCollector(
+            model_reporters=self.rules.reporters(self.channel is not None),
             tables={
                 "offers": ["round", "track", "proposer", "package", "response"],
                 "events": ["round", "event", "news"],
@@ -185,14 +185,10 @@ class NegotiationModel(mesa.Model):
             )
 
     def _fire_events(self) -> None:
-        for event in self.rules.scenario.events:
-            if event.round is not None:
-                fires = event.round == self.round
-            elif event.id in self._fired and not event.repeat:
-                continue
-            else:
-                fires = self.random.random() < event.probability
-            if fires:
+        for event in self.rules.events_in(self.round):
+            scheduled = event.round is not None
+            drawn = not scheduled and (event.repeat or event.id not in self._fired)
+            if scheduled or (drawn and self.random.random() < event.probability):
                 self._fire(event)
 
     def _fire(self, event: Event) -> None:
@@ -402,21 +398,26 @@ class NegotiationModel(mesa.Model):
 
     # -- data collection --------------------------------------------------------------
 
-    def _reporters(self) -> dict:
-        reporters = {"round": "round"}
-        for track in self.rules.tracks:
-            reporters[f"status:{track.id}"] = lambda m, t=track.id: m.talks[t].status
-            for party in track.parties:
-                reporters[f"worth:{track.id}:{party}"] = lambda m, t=track.id, p=party: (
-                    _worth_on_table(m.talks[t], p)
-                )
-        for party in self.rules.party_ids:
-            reporters[f"approval:{party}"] = lambda m, p=party: m.world.approval[p]
-        if self.channel is not None:
-            reporters["trust"] = lambda m: m.world.trust
-            reporters["sentiment"] = lambda m: m.world.sentiment
-        reporters["threat"] = lambda m: m.world.threat
-        return reporters
+
+class RoundCollector(mesa.DataCollector):
+    """Mesa's DataCollector without the defensive deep copy of each reported value.
+
+    Mesa deep-copies every reporter's value in case it is a mutable object that changes
+    later; every reporter here returns a number, a string or None, so the copy only costs
+    time (about a third of a game's run time).
+    """
+
+    def collect(self, model: mesa.Model) -> None:
+        """Record one row of model variables."""
+        for name, reporter in self.model_reporters.items():
+            value = getattr(model, reporter) if isinstance(reporter, str) else reporter(model)
+            self.model_vars[name].append(value)
+
+    def add_table_row(self, table_name: str, row: dict, ignore_missing: bool = False) -> None:
+        """Append a row whose columns the model always gives in full (no checks needed)."""
+        table = self.tables[table_name]
+        for column, value in row.items():
+            table[column].append(value)
 
 
 def _readable(tracks: dict[str, TrackRules], entry: tuple) -> dict | None:
@@ -425,10 +426,6 @@ def _readable(tracks: dict[str, TrackRules], entry: tuple) -> dict | None:
     if package is None or isinstance(package, dict):
         return package
     return tracks[entry[1]].decode(package)
-
-
-def _worth_on_table(talks: Talks, party: str) -> float | None:
-    return talks.on_table.worth[party] if talks.on_table is not None else None
 
 
 def package_problem(track: TrackRules, package: dict) -> str | None:

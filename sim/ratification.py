@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def vote(model: NegotiationModel, party: str, offer: Offer) -> float:
     """The approval a deal would have at home: ratified if it reaches the threshold."""
-    settings = model.rules.scenario.party(party).ratification
+    settings = model.rules.parties[party].ratification
     track = model.rules.track[offer.track]
     gain = offer.worth[party] - model.world.no_deal_utility(party, track)
     result = model.world.approval[party] + settings.utility_weight * gain
@@ -43,7 +43,7 @@ def ratify(model: NegotiationModel, offer: Offer) -> bool:
     approval = model.world.approval
     passed = True
     for party, result in votes.items():
-        settings = model.rules.scenario.party(party).ratification
+        settings = model.rules.parties[party].ratification
         ok = result >= settings.threshold
         passed = passed and ok
         verdict = "ratified" if ok else "rejected"
@@ -54,7 +54,7 @@ def ratify(model: NegotiationModel, offer: Offer) -> bool:
             party,
         )
     for party, result in votes.items():
-        settings = model.rules.scenario.party(party).ratification
+        settings = model.rules.parties[party].ratification
         if passed:
             approval[party] = min(max(result, 0.0), 1.0)
         elif result < settings.threshold:

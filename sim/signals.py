@@ -53,7 +53,7 @@ class SignalBoard:
 
     def available(self, party: str) -> list[tuple[str, str, str]]:
         """The signals ``party`` can still send now, as (kind, id, label)."""
-        config = self.model.rules.scenario.party(party).signals
+        config = self.model.rules.parties[party].signals
         found = []
         for threat in config.threats:
             if self._usable(party, "threat", threat.id, threat.track):
@@ -71,28 +71,18 @@ class SignalBoard:
 
     def play(self) -> None:
         """Phase 3: settle what is due, then send the AI parties' signals for this round."""
-        self._settle_due()
-        round_ = self.model.round
-        for party in self.model.rules.party_ids:
-            if party in self.model.humans:
+        if self.threats or self.options:
+            self._settle_due()
+        for party, kind, key, track in self.model.rules.signal_schedule.get(self.model.round, ()):
+            if party in self.model.humans or (party, kind, key) in self.used:
                 continue
-            config = self.model.rules.scenario.party(party).signals
-            for threat in config.threats:
-                if threat.round == round_ and self._usable(
-                    party, "threat", threat.id, threat.track
-                ):
-                    self.send(party, "threat", threat.id)
-            for tie in config.tie_hands:
-                if tie.round == round_ and self._usable(party, "tie_hands", tie.track, tie.track):
-                    self.send(party, "tie_hands", tie.track)
-            for option in config.outside_options:
-                if option.round == round_ and (party, "outside_option", option.id) not in self.used:
-                    self.send(party, "outside_option", option.id)
+            if not track or self.model.talks[track].open:
+                self.send(party, kind, key)
 
     def send(self, party: str, kind: str, key: str) -> None:
         """Send a signal (the caller checked that it is available)."""
         self.used.add((party, kind, key))
-        config = self.model.rules.scenario.party(party).signals
+        config = self.model.rules.parties[party].signals
         world = self.model.world
         if kind == "threat":
             threat = next(t for t in config.threats if t.id == key)
@@ -142,7 +132,7 @@ class SignalBoard:
                     world.escalation.pop(threat.issue, None)
                 self._set_escalation(threat.issue, pending.before)
                 party = pending.party
-                loss = self.model.rules.scenario.party(party).signals.credibility_loss
+                loss = self.model.rules.parties[party].signals.credibility_loss
                 world.credibility[party] = max(world.credibility[party] - loss, 0.0)
                 self.model.record("signals", threat.id, "not carried out", party)
         for due in [o for o in self.options if o[0] <= round_]:
@@ -159,7 +149,8 @@ class SignalBoard:
         world.refresh()
 
     def _news(self, key: str, name: str, text: str) -> None:
-        event = Event(id=key, name=name, news=text, round=max(self.model.round, 1))
+        # Built from validated scenario text, so pydantic's validation is skipped.
+        event = Event.model_construct(id=key, name=name, news=text, round=max(self.model.round, 1))
         self.model.news.append((self.model.round, event))
 
     def settle_audience_costs(self) -> None:

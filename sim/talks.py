@@ -43,6 +43,10 @@ class Talks:
         """The party answering this round's proposal."""
         return self.track.other(self.proposer)
 
+    def worth_on_table(self, party: str) -> float | None:
+        """What the package on the table is worth to ``party`` (None if nothing is)."""
+        return self.on_table.worth[party] if self.on_table is not None else None
+
     def received(self, party: str) -> tuple[tuple[float, ...], ...]:
         """The packages the other side has proposed to ``party``, oldest first."""
         return tuple(o.package for o in self.history if o.proposer != party)

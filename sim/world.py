@@ -47,6 +47,9 @@ class Rules:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.party_ids = tuple(p.id for p in scenario.parties)
+        self.parties = {p.id: p for p in scenario.parties}
+        """Party id → its scenario settings (a dict: looked up on the hot path)."""
+        self.issue_track = {i.id: i.track for i in scenario.issues}
         self.spaces = {i.id: IssueSpace.of(i) for i in scenario.issues}
         self.tracks = tuple(
             TrackRules(
@@ -88,8 +91,49 @@ class Rules:
                     if problem:
                         self.unplayable[(p.id, t.id)] = f"{p.id}: {problem}"
         self._positions = {i: n for t in self.tracks for n, i in enumerate(t.issue_ids)}
+        self.signal_schedule: dict[int, list[tuple[str, str, str, str]]] = {}
+        """Round → the signals AI parties send then: (party, kind, key, track or '')."""
+        for p in scenario.parties:
+            config = p.signals
+            planned = [(t.round, "threat", t.id, t.track) for t in config.threats]
+            planned += [(t.round, "tie_hands", t.track, t.track) for t in config.tie_hands]
+            planned += [(o.round, "outside_option", o.id, "") for o in config.outside_options]
+            for round_, kind, key, track in planned:
+                if round_ is not None:
+                    self.signal_schedule.setdefault(round_, []).append((p.id, kind, key, track))
+        self._events = {}
+        self._reporters: dict[bool, dict] = {}
         self._valuations: dict[tuple, Valuation] = {}
         self._paths: dict[tuple, ConcessionPath] = {}
+
+    def reporters(self, channel: bool) -> dict:
+        """The DataCollector's model reporters: built once, as they only read the model."""
+        found = self._reporters.get(channel)
+        if found is None:
+            found = {"round": "round"}
+            for track in self.tracks:
+                found[f"status:{track.id}"] = lambda m, t=track.id: m.talks[t].status
+                for party in track.parties:
+                    found[f"worth:{track.id}:{party}"] = lambda m, t=track.id, p=party: m.talks[
+                        t
+                    ].worth_on_table(p)
+            for party in self.party_ids:
+                found[f"approval:{party}"] = lambda m, p=party: m.world.approval[p]
+            if channel:
+                found["trust"] = lambda m: m.world.trust
+                found["sentiment"] = lambda m: m.world.sentiment
+            found["threat"] = lambda m: m.world.threat
+            self._reporters[channel] = found
+        return found
+
+    def events_in(self, round_: int) -> tuple:
+        """The events that may fire in a round, in scenario order: its scheduled ones and
+        every random one (cached: events are checked every round of every game)."""
+        found = self._events.get(round_)
+        if found is None:
+            found = tuple(e for e in self.scenario.events if e.round is None or e.round == round_)
+            self._events[round_] = found
+        return found
 
     def position(self, issue: str) -> int:
         """Where an issue sits in its track's packages."""
@@ -186,6 +230,7 @@ class World:
         return _normalised(raw)
 
     def _reweigh(self, parties) -> None:
+        self._floors.clear()
         for party in parties:
             self.weights[party] = self._effective(party)
         self._valuations = {k: v for k, v in self._valuations.items() if k[0] not in parties}
@@ -194,13 +239,12 @@ class World:
     def apply(self, effect: Effect) -> None:
         """Change one number as an effect says (the scenario checked the path)."""
         parts = effect.target.split(".")
-        self._floors.clear()
         if parts[0] == "issues":
             table = self.status_quo if parts[2] == "status_quo" else self.escalation
             space = self.rules.spaces[parts[1]]
             old = table.get(parts[1], self.status_quo[parts[1]])
             table[parts[1]] = min(max(_changed(old, effect), space.lo), space.hi)
-            self._no_deal.clear()
+            self.refresh()
         elif parts[0] == "alliance":
             setattr(self, parts[1], _share(_changed(getattr(self, parts[1]), effect)))
         elif parts[0] == "security":
@@ -214,6 +258,7 @@ class World:
         elif parts[2] in ("reservation", "batna"):
             table = (self.reservation if parts[2] == "reservation" else self.bonus)[parts[1]]
             table[parts[3]] = _share(_changed(table[parts[3]], effect))
+            self._floors.clear()
         else:
             raw = self.raw_weights[parts[1]]
             raw[parts[3]] = max(_changed(raw[parts[3]], effect), 1e-9)

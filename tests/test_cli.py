@@ -78,7 +78,7 @@ def test_set_overrides_change_the_game(tmp_path):
             "--json",
             str(path),
             "--set",
-            "parties.us.strategy.name=hardliner",
+            "parties.us.strategy={name: hardliner}",
             "--set",
             "rounds=4",
         ],
@@ -86,7 +86,7 @@ def test_set_overrides_change_the_game(tmp_path):
     assert result.exit_code == 0, result.output
     record = json.loads(path.read_text())
     assert record["rounds_played"] == 4
-    assert record["scenario"]["overrides"] == ["parties.us.strategy.name=hardliner", "rounds=4"]
+    assert record["scenario"]["overrides"] == ["parties.us.strategy={name: hardliner}", "rounds=4"]
 
 
 @pytest.mark.parametrize(
