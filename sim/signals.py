@@ -18,15 +18,23 @@ as moves. All chance comes from the model's seeded generator.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sim.politics import OutsideOption, Threat, TieHands
-from sim.scenario import Event
 
 if TYPE_CHECKING:
     from sim.model import NegotiationModel
 
-KINDS = ("threat", "tie_hands", "outside_option")
+
+class Headline(NamedTuple):
+    """A line in the news feed that no scenario event wrote: a signal someone sent.
+
+    It reads like an ``Event`` (``id``, ``name``, ``news``) so the feed treats both alike.
+    """
+
+    id: str
+    name: str
+    news: str
 
 
 @dataclass(slots=True)
@@ -149,9 +157,7 @@ class SignalBoard:
         world.refresh()
 
     def _news(self, key: str, name: str, text: str) -> None:
-        # Built from validated scenario text, so pydantic's validation is skipped.
-        event = Event.model_construct(id=key, name=name, news=text, round=max(self.model.round, 1))
-        self.model.news.append((self.model.round, event))
+        self.model.news.append((self.model.round, Headline(key, name, text)))
 
     def settle_audience_costs(self) -> None:
         """At the end: a party whose hands were tied on a failed track pays in approval."""

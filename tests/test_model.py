@@ -288,3 +288,12 @@ def test_replay_repeats_interventions(seed, choices):
         request = model.submit(_random_move(request, model, rng))
     log = [entry_from_dict(e.to_dict()) for e in model.log]
     assert fingerprint(replay(BASELINE, seed, ["korea"], log)) == fingerprint(model)
+
+
+def test_fast_collection_matches_the_reporters():
+    for humans in ((), ("korea",)):
+        model = NegotiationModel(BASELINE, seed=4, humans=humans)
+        model.step()
+        reporters = model.datacollector.model_reporters
+        assert list(reporters) == list(model.datacollector.model_vars)
+        assert model.rules.round_row(model) == [f(model) for f in reporters.values()]
