@@ -147,7 +147,10 @@ class TimeDependent(Policy):
 
     def aspiration(self, seat: Seat, round_: int) -> float:
         """``floor + (1 - α(t))·(top - floor)`` with ``α(t) = k + (1-k)·t^(1/β)``."""
-        return concession_curve(seat.time(round_), seat.floor, seat.top, **self.params)
+        params = self.params
+        return concession_curve(
+            seat.time(round_), seat.floor, seat.top, params["exponent"], params["k"]
+        )
 
 
 def concession_curve(t: float, floor: float, top: float, exponent: float, k: float) -> float:

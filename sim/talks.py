@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sim.world import TrackRules
 
 
-@dataclass(frozen=True, slots=True)
-class Offer:
-    """A package put on the table, with what it is worth to each side (track utility)."""
+class Offer(NamedTuple):
+    """A package put on the table, with what it is worth to each side (track utility).
+
+    A named tuple: offers are made every round of every game, and it is the cheapest
+    immutable record to build.
+    """
 
     round: int
     track: str

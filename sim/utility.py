@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from math import floor, isclose
 from operator import mul
 
@@ -26,6 +26,8 @@ from sim.scenario import Issue, Preference
 
 EPS = 1e-9
 """Tolerance for comparing utilities that went through float arithmetic."""
+
+_MEMO_SIZE = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,8 @@ class Valuation:
     base: float
     coefs: tuple[float, ...]
     curved: tuple[tuple[int, float, ValueFunction], ...]
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    """Package → utility: the same packages recur in every game played on a scenario."""
 
     @classmethod
     def of(
@@ -220,10 +224,16 @@ class Valuation:
         return cls(terms, share, base, tuple(coefs), tuple(curved))
 
     def __call__(self, package: tuple[float, ...]) -> float:
-        total = self.base + sum(map(mul, self.coefs, package))
-        for pos, w, value in self.curved:
-            total += w * value(package[pos])
-        return total
+        memo = self.memo
+        found = memo.get(package)
+        if found is None:
+            found = self.base + sum(map(mul, self.coefs, package))
+            for pos, w, value in self.curved:
+                found += w * value(package[pos])
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[package] = found
+        return found
 
     def best(self, spaces: tuple[IssueSpace, ...], limits: Limits | None = None) -> float:
         """The highest utility any package reaches, within ``limits`` if given."""
