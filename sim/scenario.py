@@ -258,7 +258,9 @@ class Scenario(Strict):
     title: str
     """Title shown in lists and reports."""
     summary: str = ""
-    """A paragraph: what the scenario is and what it teaches."""
+    """A paragraph: the situation the scenario puts players in."""
+    teaches: str = ""
+    """What playing it teaches: the question it asks and the mechanism that answers it."""
     rounds: int = Field(ge=1, le=1000, strict=True)
     """The deadline: open tracks end without a deal after this round."""
     parties: list[Party]
