@@ -46,6 +46,8 @@ class Channel:
             for a in self.allies
         }
         """Each ally's answer per option: a human's standing answer, an AI's policy."""
+        self.before_pact: dict[tuple[str, str], float] = {}
+        """(ally, track) → its reservation utility before the pact raised it."""
         self.floor_held = False
         """Whether the joint floor is in force (it stays once bottom lines are known)."""
         self.options = [
@@ -69,8 +71,7 @@ class Channel:
             trusted = world.trust >= settings.trust - EPS
             willing = first.get(option, False) and second.get(option, False)
             if option == "parity_pact" and option in self.agreed and not (trusted and willing):
-                self.agreed.discard(option)
-                self.model.record("consultation", option, "lapsed")
+                self._end_pact("lapsed")
                 continue
             if not (trusted and willing):
                 continue
@@ -84,10 +85,11 @@ class Channel:
             world.sentiment = min(world.sentiment + self.config.sentiment_gain, 1.0)
 
     def _take_effect(self, option: str) -> None:
-        if option in ("share_bottom_lines", "parity_pact"):
-            if not self.floor_held:
-                self._hold_joint_floor()
-                self.floor_held = True
+        if option in ("share_bottom_lines", "parity_pact") and not self.floor_held:
+            self._hold_joint_floor()
+            self.floor_held = True
+        if option == "parity_pact":
+            self._agree_floor()
         elif option == "joint_purchase":
             for effect in self.config.joint_purchase.effects:
                 self.model.world.apply(effect)
@@ -109,18 +111,41 @@ class Channel:
             for (owner, track), issue in zip(owners, (a_issue, b_issue), strict=True):
                 _set_bounds(self.model, owner, track, rules.position(issue), lo, hi)
 
-    def defects(self, party: str, offer: Offer) -> bool:
-        """Whether accepting ``offer`` breaks the parity pact's joint floor; if so, pay for it."""
-        if "parity_pact" not in self.agreed or party not in self.allies:
-            return False
-        floors = self.model.world.limits[(party, offer.track)]
-        if floors.allow(offer.package):
-            return False
+    def _agree_floor(self) -> None:
+        """Raise each ally's reservation on its US tracks to the agreed floor."""
+        world, rise = self.model.world, self.config.parity_pact.floor_rise
+        for track in self.model.rules.tracks:
+            for ally in self.allies:
+                if ally in track.parties:
+                    before = world.reservation[ally][track.id]
+                    self.before_pact[(ally, track.id)] = before
+                    agreed = min(world.floor(ally, track) + rise, 1.0)
+                    world.reservation[ally][track.id] = max(before, agreed)
+        world.refresh()
+
+    def _end_pact(self, how: str) -> None:
+        """The pact lapses or is broken: the agreed floors go, the allies' own ones return."""
         self.agreed.discard("parity_pact")
         world = self.model.world
+        for (ally, track), before in self.before_pact.items():
+            world.reservation[ally][track] = before
+        self.before_pact.clear()
+        world.refresh()
+        self.model.record("consultation", "parity_pact", how)
+
+    def defects(self, party: str, offer: Offer) -> bool:
+        """Whether accepting ``offer`` breaks the parity pact (its joint floor on paired
+        issues or its agreed floor utility); if so, trust and sentiment pay for it."""
+        if "parity_pact" not in self.agreed or party not in self.allies:
+            return False
+        world = self.model.world
+        floors = world.limits[(party, offer.track)]
+        agreed = world.reservation[party][offer.track]
+        if floors.allow(offer.package) and offer.worth[party] >= agreed - EPS:
+            return False
         world.trust = max(world.trust - self.config.defection_trust, 0.0)
         world.sentiment = max(world.sentiment - self.config.defection_sentiment, 0.0)
-        self.model.record("consultation", "parity_pact", f"broken by {party}")
+        self._end_pact(f"broken by {party}")
         return True
 
 

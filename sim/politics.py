@@ -26,6 +26,14 @@ class ConsultOption(Strict):
     """Whether the option exists in this scenario (studies switch it off)."""
 
 
+class ParityPact(ConsultOption):
+    """A pact that neither ally takes a deal worse than the agreed floor."""
+
+    floor_rise: Share = 0.0
+    """While the pact holds, each ally's reservation utility on its US track is raised to
+    this much above its floor at the time of agreement (the agreed floor)."""
+
+
 class JointPurchase(ConsultOption):
     """Pooling purchases (e.g. US LNG) into one larger deal both US tracks see."""
 
@@ -47,9 +55,10 @@ class Consultation(Strict):
     share_bottom_lines: ConsultOption
     """Exchanging bottom lines: each learns the other's hard limits, and both then hold the
     joint floor (the stricter limit on each paired issue)."""
-    parity_pact: ConsultOption
-    """A pact that neither accepts terms worse than the joint floor on paired issues, and that
-    a partner's closed deal becomes a floor for the other rather than a ceiling."""
+    parity_pact: ParityPact
+    """A pact that neither accepts terms worse than the joint floor on paired issues nor a
+    deal worth less than the agreed floor, and that a partner's closed deal becomes a floor
+    for the other rather than a ceiling."""
     joint_purchase: JointPurchase | None = None
     """A joint purchase (the commentary's joint LNG buy)."""
     trust_gain: float = 0.02

@@ -297,3 +297,27 @@ def test_humans_signal_and_consult_through_the_move_api():
     assert model.channel.offers["korea"]["parity_pact"] is True
     kinds = [m.kind for m in model.moves]
     assert kinds.count("signal") == 1 and kinds.count("consult") == 1
+
+
+def test_a_parity_pact_raises_the_agreed_floor_until_it_lapses():
+    scenario = trio(
+        consultation={
+            "channel": "a-b",
+            "trust": 0.7,
+            "sentiment": 0.5,
+            "share_bottom_lines": {"trust": 0.4},
+            "parity_pact": {"trust": 0.6, "floor_rise": 0.05},
+            "trust_gain": 0.0,
+        }
+    )
+    model = NegotiationModel(scenario, seed=0)
+    world = model.world
+    floors = {a: world.floor(a, model.rules.track[f"us-{a}"]) for a in ("a", "b")}
+    model.channel.consult()
+    assert "parity_pact" in model.channel.agreed
+    for ally in ("a", "b"):
+        assert world.reservation[ally][f"us-{ally}"] == pytest.approx(floors[ally] + 0.05)
+    world.trust = 0.5
+    model.channel.consult()
+    assert "parity_pact" not in model.channel.agreed
+    assert world.reservation["a"]["us-a"] == 0.0 and world.reservation["b"]["us-b"] == 0.0
