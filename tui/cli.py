@@ -7,6 +7,94 @@ headless commands start fast.
 
 from __future__ import annotations
 
-from sim.cli import app
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli import SetOption, app, err, load_or_exit, out
+from sim.loading import ScenarioError, resolve
 
 __all__ = ["app"]
+
+
+@app.command()
+def play(
+    scenario: Annotated[
+        str | None,
+        typer.Argument(
+            help="A scenario file or bundled name (with --resume: the save to continue).",
+            show_default=False,
+        ),
+    ] = None,
+    as_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--as",
+            help="Play this party (repeat for hot-seat teams); skips the start screen.",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Seed of the game's random generator [default: random].")
+    ] = None,
+    facilitator: Annotated[
+        bool, typer.Option("--facilitator", help="Facilitator mode: fire events, extend, pause.")
+    ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue the latest saved game, or the save named by the argument.",
+        ),
+    ] = False,
+    set_: SetOption = None,
+) -> None:
+    """Play the game in the terminal: teams against AI parties, one keyboard for all."""
+    from tui.saves import SaveError, find_save, read_save, saves_dir
+    from tui.screens.start import StartChoice
+
+    if seed is not None and seed < 0:
+        err.print("--seed: use a whole number of 0 or more")
+        raise typer.Exit(2)
+    save = loaded = None
+    choice = StartChoice(scenario, tuple(set_ or ()), seed, tuple(as_ or ()), facilitator)
+    if resume:
+        try:
+            save = find_save(scenario)
+            read_save(save)
+        except SaveError as error:
+            err.print(str(error), markup=False)
+            raise typer.Exit(2) from None
+    elif scenario is not None and not choice.humans:
+        try:  # the start screen loads and checks it, showing problems inline
+            resolve(scenario)
+        except ScenarioError as error:
+            err.print(str(error), markup=False)
+            raise typer.Exit(2) from None
+    elif scenario is not None:
+        loaded = load_or_exit(scenario, set_)
+        parties = [p.id for p in loaded.parties]
+        unknown = [p for p in choice.humans if p not in parties]
+        if unknown:
+            err.print(f"--as {unknown[0]}: no such party (parties: {', '.join(parties)})")
+            raise typer.Exit(2)
+        choice = StartChoice(
+            scenario,
+            choice.overrides,
+            seed,
+            tuple(p for p in parties if p in choice.humans),
+            facilitator,
+        )
+    elif choice.humans:
+        err.print("--as needs a SCENARIO (e.g. trilateral play baseline-2025 --as japan)")
+        raise typer.Exit(2)
+
+    from tui.app import TrilateralApp
+
+    saved = TrilateralApp(choice, loaded, resume=save).run()
+    if saved is not None:
+        out.print(f"Game saved: {saved}", markup=False, soft_wrap=True)
+        out.print(f"Continue with: trilateral play --resume {Path(saved).name}", markup=False)
+    elif save is None and saves_dir().is_dir():
+        out.print(f"Saved games are in {saves_dir()}", markup=False, soft_wrap=True)

@@ -1,0 +1,29 @@
+"""Fixtures for the terminal UI's tests: saves in a temporary folder, a steady cursor.
+
+As in Harlequin's functional tests, the cursor is stopped from blinking for every test,
+so that a screenshot taken half a second later shows the same thing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.reactive import reactive
+from textual.widgets import Input
+
+
+@pytest.fixture(autouse=True)
+def saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Saves go to a fresh folder per test, never to the user's own saves."""
+    folder = tmp_path / "saves"
+    monkeypatch.setenv("TRILATERAL_SAVES", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs are created with ``cursor_blink`` off."""
+    blink = reactive(False, init=False)
+    blink.__set_name__(Input, "cursor_blink")
+    monkeypatch.setattr(Input, "cursor_blink", blink)

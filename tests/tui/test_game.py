@@ -1,0 +1,134 @@
+"""The UI-free layer under the screens: saves, resume, undo, what a team may see, ``play``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pilots import CLASSROOM
+from typer.testing import CliRunner
+
+from sim.loading import load_scenario
+from sim.moves import InvalidMove, Move
+from tui import record, views
+from tui.cli import app as cli
+from tui.game import Game
+from tui.saves import SaveError, Setup, find_save, list_saves, read_save
+
+SCENARIO = load_scenario(CLASSROOM)
+
+
+def counter_until_done(game: Game, moves: int | None = None) -> None:
+    """Japan counters with the package last on the table (tariff 20) until the end."""
+    made = 0
+    while not game.finished and (moves is None or made < moves):
+        request = game.request
+        package = dict(
+            game.rules.track[request.track].decode(
+                game.model.talks[request.track].history[-1].package
+            )
+        )
+        package["jp_tariff"] = 20
+        kind = "propose" if request.kind == "propose" else "reject"
+        game.submit(Move("japan", request.track, kind, package, request.round))
+        made += 1
+
+
+def test_every_move_is_saved_atomically_and_resume_replays_it(saves):
+    game = Game.start(Setup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    assert read_save(game.save_path).log  # saved before the first human move
+    counter_until_done(game, moves=2)
+    assert not [p for p in saves.iterdir() if p.suffix == ".tmp"]
+    resumed = Game.resume(find_save(None))
+    assert [m.to_dict() for m in resumed.model.log] == [m.to_dict() for m in game.model.log]
+    assert resumed.request == game.request and resumed.save_path == game.save_path
+    counter_until_done(game)
+    counter_until_done(resumed)
+    assert [m.to_dict() for m in resumed.model.log] == [m.to_dict() for m in game.model.log]
+    assert read_save(game.save_path).finished
+
+
+def test_undo_replays_the_log_without_the_last_human_move():
+    game = Game.start(Setup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    first = game.request
+    with pytest.raises(InvalidMove, match="no move to take back"):
+        game.undo()
+    counter_until_done(game, moves=2)
+    undone = game.undo()
+    assert undone.move.party == "japan" and len(game.human_moves()) == 1
+    game.undo()
+    assert game.request == first and game.human_moves() == []
+
+
+def test_bad_saves_are_refused_in_plain_words(saves, tmp_path):
+    with pytest.raises(SaveError, match="there is no saved game"):
+        find_save(None)
+    with pytest.raises(SaveError, match="no saved game 'nope'"):
+        find_save("nope")
+    junk = tmp_path / "junk.json"
+    junk.write_text("{not json")
+    with pytest.raises(SaveError, match="not JSON"):
+        read_save(junk)
+    junk.write_text(json.dumps({"format": "trilateral-save", "version": 1}))
+    with pytest.raises(SaveError, match="damaged"):
+        read_save(junk)
+    game = Game.start(Setup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    data = json.loads(game.save_path.read_text())
+    data["log"].append({"party": "japan", "track": "us-japan", "kind": "accept", "round": 9})
+    game.save_path.write_text(json.dumps(data))
+    with pytest.raises(SaveError, match="no longer fit"):
+        Game.resume(game.save_path)
+    assert list_saves() == [game.save_path]
+
+
+def test_a_team_sees_its_own_numbers_and_only_the_public_record_of_others():
+    game = Game.start(Setup(CLASSROOM, 4, ("japan", "korea")), SCENARIO)
+    rows = views.issue_rows(game, "japan", "us-japan")
+    assert [r.bottom_line for r in rows] == ["≤ 25", "≤ 17.5", "≤ 600"]
+    assert [r.ideal for r in rows] == ["0", "0", "300"]
+    counter_until_done(game, moves=1)
+    history = record.history(game, "korea")
+    assert any(e.who == "Japan" for e in history)
+    assert all(e.detail == "" for e in history if e.track == "US–Japan talks")
+    meters = {m.id: m for m in views.meters(game, "korea")}
+    assert not meters["us-japan"].seated and meters["us-korea"].seated
+
+
+def test_a_draft_is_read_as_the_engine_will_read_it():
+    track = Game.start(Setup(CLASSROOM, 1, ("japan",)), SCENARIO).rules.track
+    texts = {"jp_tariff": "15%", "jp_autos": "12.5", "jp_investment": "300"}
+    assert views.read_draft(track["us-japan"], texts) == (
+        {"jp_tariff": 15.0, "jp_autos": 12.5, "jp_investment": 300.0},
+        {},
+    )
+    package, problems = views.read_draft(track["us-japan"], {"jp_tariff": "nan", "jp_autos": ""})
+    assert package is None
+    assert problems == {
+        "jp_tariff": "Reciprocal tariff on Japan: 'nan' is not a number",
+        "jp_autos": "Tariff on Japanese autos: fill in a value",
+        "jp_investment": "Japan's investment pledge: fill in a value",
+    }
+
+
+def test_the_play_command_checks_its_arguments(monkeypatch):
+    runner = CliRunner()
+    started = []
+    monkeypatch.setattr("tui.app.TrilateralApp.run", lambda self: started.append(self))
+    result = runner.invoke(
+        cli, ["play", CLASSROOM, "--as", "korea", "--as", "japan", "--seed", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert started[0].choice.humans == ("japan", "korea") and started[0].choice.seed == 3
+    result = runner.invoke(cli, ["play", CLASSROOM, "--as", "china"])
+    assert result.exit_code == 2 and "no such party" in result.output
+    result = runner.invoke(cli, ["play", "no-such-scenario"])
+    assert result.exit_code == 2 and "neither a file nor a bundled scenario" in result.output
+    result = runner.invoke(cli, ["play", "--resume"])
+    assert result.exit_code == 2 and "there is no saved game" in result.output
+    result = runner.invoke(cli, ["play", "--as", "japan"])
+    assert result.exit_code == 2 and "--as needs a SCENARIO" in result.output
+    result = runner.invoke(cli, ["play", CLASSROOM, "--set", "rounds=0", "--as", "japan"])
+    assert result.exit_code == 2 and "rounds" in result.output
+    Game.start(Setup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    result = runner.invoke(cli, ["play", "--resume"])
+    assert result.exit_code == 0 and started[-1].resume_path == list_saves()[0]

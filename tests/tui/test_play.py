@@ -1,0 +1,281 @@
+"""Whole games played through the UI by keys (and a few clicks), as a class would play.
+
+Each test is one session at the terminal, checking several things on the way, because
+starting the app costs more than any single check.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pilots import (
+    CLASSROOM,
+    counter_then_accept,
+    game_app,
+    play_out,
+    to_table,
+    until,
+)
+
+from sim.moves import Intervention, Move
+from tui.app import TrilateralApp
+from tui.dialogs.facilitator import FacilitatorDialog
+from tui.saves import list_saves, read_save
+from tui.screens.curtain import Curtain
+from tui.screens.debrief import DebriefScreen
+from tui.screens.table import TableScreen
+from tui.widgets.composer import PackageComposer
+from tui.widgets.feed import MoveHistory, NewsFeed
+from tui.widgets.meters import Meters
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_one_team_plays_a_whole_game_against_the_ai_and_exports_it(tmp_path):
+    app = game_app(humans=("japan",), seed=3)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await to_table(pilot)
+        assert table.viewer == "japan"
+        # Help and the command palette know the table's moves.
+        await pilot.press("question_mark")
+        assert "Playing trilateral" in str(app.screen.query_one("Markdown").source)
+        await pilot.press("escape")
+        titles = [c.title for c in app.get_system_commands(table)]
+        assert "Accept the offer" in titles and "Walk away" in titles
+        assert "Facilitator" not in titles  # facilitator mode is off
+        team = {"japan": counter_then_accept("20", accept_from=4)}
+        made = await play_out(pilot, team, moves=1)
+        await to_table(pilot)
+        # What the AI did is in the history; packages only on Japan's own table.
+        entries = table.query_one(MoveHistory).entries
+        assert (entries[0].who, entries[0].what) == ("United States", "proposes")
+        assert "worth" in entries[0].detail
+        assert ("Japan", "rejects and counters") in [(e.who, e.what) for e in entries]
+        korea = [e for e in entries if e.track == "US–Korea talks"]
+        assert korea and all(e.detail == "" for e in korea)
+        made += await play_out(pilot, team)
+        assert isinstance(app.screen, DebriefScreen)
+        game = app.game
+        assert game.finished and made == len(game.human_moves()) >= 2
+        saved = read_save(game.save_path)
+        assert saved.finished and saved.setup.humans == ("japan",)
+        assert [entry.get("party") for entry in saved.log].count("japan") == made
+        # The debrief exports the transcript.
+        await pilot.press("e")
+        await pilot.press("ctrl+a", "ctrl+k", *str(tmp_path / "out"), "enter")
+        await app.workers.wait_for_complete()
+    out = tmp_path / "out"
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["frontiers.png", "game.json", "transcript.md", "utilities.png"]
+    record = json.loads((out / "game.json").read_text())
+    assert record["scenario"]["source"] == CLASSROOM and record["finished"]
+    markdown = (out / "transcript.md").read_text()
+    assert "## Scores" in markdown and "Nash solution" in markdown
+    assert "![utilities](utilities.png)" in markdown and "Round 1 of" in markdown
+    assert (out / "utilities.png").read_bytes()[:4] == b"\x89PNG"
+
+
+async def test_two_teams_hot_seat_behind_the_curtain():
+    app = game_app(humans=("japan", "korea"), seed=2)
+    seen_by: list[tuple[str, set[str]]] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, Curtain), "the first curtain")
+        assert "Japan" in str(app.screen.query_one("#curtain-text").render())
+        await pilot.press("enter")  # Japan reads its briefing
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, Curtain), "Korea's curtain")
+        assert "South Korea" in str(app.screen.query_one("#curtain-text").render())
+
+        def team(party: str):
+            def decide(request):
+                desk = app.screen.query_one(PackageComposer).desk
+                seen_by.append((app.screen.viewer, {row.space.id for row in desk.rows}))
+                if party == "korea":
+                    return ["w"]  # walks away (and confirms)
+                return counter_then_accept("20", accept_from=3)(request)
+
+            return decide
+
+        # Japan's first move: the table hides everything private before Korea sits down.
+        table = await to_table(pilot)
+        assert table.viewer == "japan"
+        await pilot.press("c", *"20", "ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, TableScreen), "a question")
+        if not isinstance(app.screen, Curtain):
+            await pilot.press("y")  # the counter crosses a bottom line: send it anyway
+        await until(pilot, lambda: isinstance(app.screen, Curtain), "the curtain for Korea")
+        assert table.viewer is None
+        assert table.query_one(PackageComposer).desk is None
+        assert all(not m.seated for m in table.query_one(Meters).tracks)
+        assert all(e.detail == "" for e in table.query_one(MoveHistory).entries)
+        await play_out(pilot, {"japan": team("japan"), "korea": team("korea")})
+        assert isinstance(app.screen, DebriefScreen)
+    # Each team only ever saw its own track's private numbers.
+    for viewer, issues in seen_by:
+        prefix = {"japan": "jp_", "korea": "kr_"}[viewer]
+        assert all(issue.startswith(prefix) for issue in issues), (viewer, issues)
+    assert {v for v, _ in seen_by} == {"japan", "korea"}
+    assert app.game.model.talks["us-korea"].status == "walked"
+
+
+async def test_the_facilitator_fires_events_and_extends_the_deadline():
+    app = game_app(humans=("japan",), seed=1, facilitator=True, overrides=("rounds=3",))
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await to_table(pilot)
+        rounds = app.game.model.rounds
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FacilitatorDialog), "the dialog")
+        await pilot.press("down", "enter")  # the second event: the leaders' summit
+        await until(pilot, lambda: app.screen is table, "the table again")
+        news = table.query_one(NewsFeed).items
+        assert news[-1][1] == "Leaders' summit"
+        # A custom event, by mouse: a bad target is refused inline and changes nothing.
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FacilitatorDialog), "the dialog")
+        dialog = app.screen
+        await pilot.click("#--content-tab-custom")
+        await pilot.click("#news")
+        await pilot.press(*"Rally")
+        dialog.query_one("#target").value = "parties.japan.mood"
+        await pilot.click("#amount")
+        await pilot.press(*"-0.1", "enter")
+        assert app.screen is dialog
+        assert "an effect target is" in str(dialog.query_one("#problem").render())
+        logged = len(app.game.model.log)
+        dialog.query_one("#target").value = "parties.japan.patience"
+        await pilot.click("#amount")
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is table, "the table again")
+        assert len(app.game.model.log) == logged + 1
+        assert table.query_one(NewsFeed).items[-1][2] == "Rally"
+        # Extend the deadline by two rounds.
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FacilitatorDialog), "the dialog")
+        await pilot.click("#--content-tab-deadline")
+        await pilot.click("#rounds")
+        await pilot.press("ctrl+a", "ctrl+k", "2", "enter")
+        await until(pilot, lambda: app.screen is table, "the table again")
+        assert app.game.model.rounds == rounds + 2
+        acts = [e for e in app.game.model.log if isinstance(e, Intervention)]
+        assert [a.kind for a in acts] == ["fire", "custom", "extend"]
+        # Pause hides the table until the facilitator resumes.
+        await pilot.press("p")
+        assert app.screen is not table
+        await pilot.press("p")
+        assert app.screen is table
+        await play_out(pilot, {"japan": counter_then_accept("20", accept_from=3)})
+        assert isinstance(app.screen, DebriefScreen)
+    saved = read_save(app.game.save_path)
+    assert [e["intervention"] for e in saved.log if "intervention" in e] == [
+        "fire",
+        "custom",
+        "extend",
+    ]
+
+
+async def test_quit_and_resume_reach_the_same_end_as_an_uninterrupted_game():
+    team = {"japan": counter_then_accept("18", accept_from=4)}
+    straight = game_app(humans=("japan",), seed=5, overrides=("rounds=4",))
+    async with straight.run_test(size=(100, 30)) as pilot:
+        await play_out(pilot, team)
+    uninterrupted = straight.game
+
+    first = game_app(humans=("japan",), seed=5, overrides=("rounds=4",))
+    async with first.run_test(size=(100, 30)) as pilot:
+        await play_out(pilot, team, moves=2)
+        await pilot.press("ctrl+q")
+    save = first.return_value
+    assert save is not None and save.exists()
+    again = TrilateralApp(resume=save)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await play_out(pilot, team)
+        assert isinstance(again.screen, DebriefScreen)
+    resumed = again.game
+    assert [m.to_dict() for m in resumed.model.log] == [
+        m.to_dict() for m in uninterrupted.model.log
+    ]
+    assert {t: k.status for t, k in resumed.model.talks.items()} == {
+        t: k.status for t, k in uninterrupted.model.talks.items()
+    }
+    assert list_saves() and save in list_saves()
+
+
+async def test_bad_input_resizing_signals_and_undo():
+    app = game_app(humans=("japan",), seed=1)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await to_table(pilot)
+        logged = len(app.game.model.log)
+        preview = table.query_one("#preview")
+        await pilot.press("c", *"abc", "ctrl+s")
+        assert "'abc' is not a number" in str(preview.render())
+        assert "fix the fields" in str(preview.render())
+        await pilot.press("ctrl+a", "ctrl+k", *"99")  # a tariff outside 0..50
+        assert "99 lies outside 0..50%" in str(preview.render())
+        await pilot.press("down", "ctrl+a", "ctrl+k", *"12")  # autos go in steps of 2.5
+        assert "not a multiple of 2.5" in str(preview.render())
+        for _ in range(3):  # an empty counter-offer
+            await pilot.press("ctrl+a", "ctrl+k", "up")
+        await pilot.press("ctrl+s")
+        assert "fill in a value" in str(preview.render())
+        assert len(app.game.model.log) == logged
+        assert app.game.request.round == 1
+        # Resizing keeps the half-typed draft and changes nothing.
+        draft = table.query_one(PackageComposer).texts
+        await pilot.resize_terminal(160, 48)
+        await pilot.resize_terminal(80, 24)
+        assert table.query_one(PackageComposer).texts == draft
+        assert len(app.game.model.log) == logged
+        # A signal and a consultation answer are moves that leave the offer waiting.
+        await pilot.press("escape", "m", "enter")  # the first choice: tie Japan's hands
+        await until(pilot, lambda: len(app.game.human_moves()) == 1, "the signal")
+        assert app.game.human_moves()[0].kind == "signal"
+        assert app.game.request.round == 1
+        await until(pilot, lambda: not table.busy, "the engine")
+        await pilot.press("m", "enter")  # say yes to sharing bottom lines
+        await until(pilot, lambda: len(app.game.human_moves()) == 2, "the consultation")
+        move = app.game.human_moves()[1]
+        assert move == Move("japan", "us-japan", "consult", move.package, 1)
+        assert move.package == {"option": "share_bottom_lines", "agree": True}
+        # Undo takes the last move back, in the game and in the save.
+        await until(pilot, lambda: not table.busy, "the engine")
+        await pilot.press("u")
+        await until(pilot, lambda: len(app.game.human_moves()) == 1, "the undo")
+        saved = read_save(app.game.save_path)
+        assert [e.get("kind") for e in saved.log if e.get("party") == "japan"] == ["signal"]
+
+
+async def test_the_start_screen_sets_up_a_game(tmp_path):
+    (tmp_path / "mine.yaml").write_text(Path(CLASSROOM).read_text())
+    (tmp_path / "broken.yaml").write_text("title: [unclosed\n")
+    app = TrilateralApp(local_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        from tui.screens.start import StartScreen
+        from tui.widgets.seats import Seats
+
+        await until(pilot, lambda: isinstance(app.screen, StartScreen), "the start screen")
+        start = app.screen
+        labels = [str(o.prompt) for o in start.query_one("#scenarios").options]
+        assert labels[0] == "baseline-2025"
+        assert labels[-2:] == ["./broken.yaml", "./mine.yaml"]
+        # The broken file shows its problems beside the list.
+        await pilot.press(*["down"] * labels.index("./broken.yaml"))
+        summary = start.query_one("#summary")
+        await until(pilot, lambda: "problems" in str(summary.render()), "the problems")
+        await pilot.press("down")  # mine.yaml
+        await until(pilot, lambda: start.scenario is not None, "the scenario to load")
+        await pilot.press("enter")  # on to seating: United States stays AI
+        await pilot.press("ctrl+s")
+        assert "Seat at least one human team" in str(start.query_one("#problems").render())
+        await pilot.press("tab", "enter", "home", "enter")  # Japan: human team
+        assert start.query_one(Seats).seated["japan"] == "human"
+        seed = start.query_one("#seed")
+        seed.value = "x1"
+        await pilot.press("ctrl+s")
+        assert "'x1' is not a whole number" in str(start.query_one("#problems").render())
+        seed.value = "7"
+        await pilot.press("ctrl+s")
+        table = await to_table(pilot)
+        assert table.viewer == "japan" and app.game.setup.seed == 7
+        assert app.game.setup.source.endswith("mine.yaml")

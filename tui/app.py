@@ -1,0 +1,160 @@
+"""The Textual app of ``trilateral play``: start, briefing, table, debrief (DESIGN.md §6).
+
+The app owns the flow between screens and the one thing every screen shares: the
+``Game`` in play and which team has the keyboard. Screens get the game handed down and
+send their requests up; the engine runs in worker threads so the screen never freezes.
+
+In hot-seat play the app is the privacy officer: before any screen that shows a team's
+private numbers it asks whether that team is the one at the keyboard, and if not it
+drops the curtain (``Curtain``) until the right team says it is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from sim.scenario import Scenario
+from tui.dialogs.help import HelpDialog
+from tui.saves import SaveError, Setup
+from tui.screens.briefing import BriefingScreen
+from tui.screens.curtain import Curtain
+from tui.screens.start import StartChoice, StartScreen
+
+
+class TrilateralApp(App[Path | None]):
+    """Classroom play of a trilateral negotiation in the terminal.
+
+    The app's return value is the path of the save, so the command line can tell the
+    class how to continue.
+    """
+
+    TITLE = "trilateral"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1,question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        choice: StartChoice | None = None,
+        scenario: Scenario | None = None,
+        resume: Path | None = None,
+        local_dir: Path | None = None,
+    ) -> None:
+        """Open the start screen on ``choice``, or go straight to the briefing when the
+        choice names the scenario and the human parties (``scenario`` already loaded), or
+        continue the save ``resume``."""
+        super().__init__()
+        self.choice = choice or StartChoice()
+        self.scenario = scenario
+        self.resume_path = resume
+        self.local_dir = local_dir or Path.cwd()
+        self.game = None
+        self.at_keyboard: str | None = None
+        """The team that last saw its private numbers (hot-seat privacy)."""
+
+    def on_mount(self) -> None:
+        if self.resume_path is not None:
+            self.resume_game(self.resume_path)
+        elif self.scenario is not None and self.choice.humans:
+            self.open_game(self.choice.setup(), self.scenario)
+        else:
+            self.push_screen(StartScreen(self.choice, self.local_dir))
+
+    # -- the flow between screens ---------------------------------------------------
+
+    @work(exclusive=True, group="opening")
+    async def open_game(self, setup: Setup, scenario: Scenario) -> None:
+        """Brief each human team (behind the curtain in hot-seat), then open the table.
+
+        The engine is built in a thread while the teams read their briefings.
+        """
+        from tui.game import Game
+
+        building = asyncio.create_task(asyncio.to_thread(Game.start, setup, scenario))
+        try:
+            for party in setup.humans:
+                await self.pass_keyboard(setup, party, scenario.party(party).name)
+                await self.push_screen_wait(BriefingScreen(scenario, party))
+            game = await building
+        except ValueError as error:
+            self.notify(str(error), title="Cannot start this game", severity="error")
+            await self.replace_screen(StartScreen(self.choice, self.local_dir))
+            return
+        self.game = game
+        await self.show_table()
+
+    @work(exclusive=True, group="opening")
+    async def resume_game(self, path: Path) -> None:
+        """Rebuild a saved game by replaying its log, then open the table where it stopped."""
+        from tui.game import Game
+
+        try:
+            self.game = await asyncio.to_thread(Game.resume, path)
+        except SaveError as error:
+            self.notify(str(error), title="Cannot resume", severity="error", timeout=15)
+            await self.push_screen(StartScreen(self.choice, self.local_dir))
+            return
+        self.notify(f"Resumed {path.name}", title="Welcome back")
+        await self.show_table()
+
+    async def show_table(self) -> None:
+        """The table while the game goes on, the debrief once it is over."""
+        from tui.screens.debrief import DebriefScreen
+        from tui.screens.table import TableScreen
+
+        screen = DebriefScreen(self.game) if self.game.finished else TableScreen(self.game)
+        await self.replace_screen(screen)
+
+    async def replace_screen(self, screen: Screen) -> None:
+        """Show ``screen`` in place of the current one (the app's blank base stays below)."""
+        if len(self.screen_stack) > 1:
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
+
+    async def pass_keyboard(self, setup: Setup, party: str, name: str) -> None:
+        """Make sure ``party``'s team is at the keyboard before it sees private numbers.
+
+        Only in hot-seat play, and only when another team had the keyboard: must run in a
+        worker, since it waits for the team to say it is ready.
+        """
+        if setup.hot_seat and self.at_keyboard != party:
+            await self.push_screen_wait(Curtain(name))
+        self.at_keyboard = party
+
+    def start_over(self) -> None:
+        """Back to the start screen for a new game (the finished one stays saved)."""
+        self.game = None
+        self.at_keyboard = None
+        self.call_later(self.replace_screen, StartScreen(self.choice, self.local_dir))
+
+    # -- help and the command palette -----------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers the current screen's game commands before the app's own."""
+        commands = getattr(screen, "game_commands", None)
+        if commands is not None:
+            yield from commands()
+        yield SystemCommand("Help", "Keys and how to play", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    def exit_with_save(self) -> None:
+        """Quit, handing the save's path to the command line."""
+        self.exit(self.game.save_path if self.game is not None else None)
+
+    async def action_quit(self) -> None:
+        self.exit_with_save()

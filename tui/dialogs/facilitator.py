@@ -1,0 +1,137 @@
+"""The facilitator's desk: fire a scenario event, announce a custom one, extend the deadline.
+
+The dialog hands each intervention to the game, which asks the engine; a refusal (an
+unknown effect target, a deadline stretched too far) is shown in the dialog and changes
+nothing. On success the dialog dismisses with the intervention, already logged and saved.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.option_list import Option
+
+from sim.moves import Intervention, InvalidMove
+from tui.game import Game
+
+
+class FacilitatorDialog(ModalScreen[Intervention | None]):
+    """Fire, announce or extend; Escape closes without doing anything."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
+
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
+    def compose(self) -> ComposeResult:
+        events = self.game.scenario.events
+        with Vertical(classes="dialog facilitator"):
+            yield Label("Facilitator", classes="dialog-title")
+            with TabbedContent():
+                with TabPane("Fire an event", id="fire"):
+                    yield OptionList(
+                        *[Option(_event_label(e), id=e.id) for e in events],
+                        id="events",
+                        compact=True,
+                    )
+                with TabPane("Custom event", id="custom"):
+                    yield Input(placeholder="The line of news the class reads", id="news")
+                    with Horizontal(classes="effect"):
+                        yield Input(placeholder="target, e.g. parties.japan.patience", id="target")
+                        yield Select(
+                            [("add", "add"), ("set to", "set")],
+                            value="add",
+                            allow_blank=False,
+                            id="change",
+                        )
+                        yield Input(placeholder="amount", id="amount")
+                    yield Button("Announce", id="announce", variant="primary", compact=True)
+                with TabPane("Deadline", id="deadline"):
+                    with Horizontal(classes="effect"):
+                        yield Label("Extend by", classes="field-label")
+                        yield Input("2", id="rounds")
+                        yield Label("rounds", classes="field-label")
+                    yield Button(
+                        "Extend the deadline", id="extend", variant="primary", compact=True
+                    )
+            yield Static("", id="problem")
+
+    def on_mount(self) -> None:
+        self.query_one("#events").focus()
+
+    def _apply(self, act: Intervention) -> None:
+        try:
+            self.game.intervene(act)
+        except InvalidMove as error:
+            self.query_one("#problem", Static).update(f"[b red]{error}[/]")
+            return
+        self.dismiss(act)
+
+    def _problem(self, text: str) -> None:
+        self.query_one("#problem", Static).update(f"[b red]{text}[/]")
+
+    @on(OptionList.OptionSelected, "#events")
+    def _fire(self, event: OptionList.OptionSelected) -> None:
+        self._apply(Intervention("fire", event=event.option.id))
+
+    @on(Button.Pressed, "#announce")
+    @on(Input.Submitted, "#news, #target, #amount")
+    def _announce(self) -> None:
+        news = self.query_one("#news", Input).value.strip()
+        target = self.query_one("#target", Input).value.strip()
+        amount_text = self.query_one("#amount", Input).value.strip()
+        if not news:
+            self._problem("Write the line of news the class will read.")
+            return
+        effects: tuple[dict, ...] = ()
+        if target or amount_text:
+            if not target or not amount_text:
+                self._problem("An effect needs both a target and an amount (or leave both empty).")
+                return
+            try:
+                amount = float(amount_text)
+            except ValueError:
+                amount = math.nan
+            if not math.isfinite(amount):
+                self._problem(f"Amount: {amount_text!r} is not a number.")
+                return
+            change = str(self.query_one("#change", Select).value)
+            effects = ({"target": target, change: amount},)
+        self._apply(Intervention("custom", news=news, effects=effects))
+
+    @on(Button.Pressed, "#extend")
+    @on(Input.Submitted, "#rounds")
+    def _extend(self) -> None:
+        text = self.query_one("#rounds", Input).value.strip()
+        try:
+            rounds = int(text)
+        except ValueError:
+            self._problem(f"Rounds: {text!r} is not a whole number.")
+            return
+        self._apply(Intervention("extend", rounds=rounds))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _event_label(event) -> str:
+    when = f"round {event.round}" if event.round is not None else f"p={event.probability:g}"
+    return f"{event.name} ({when})"

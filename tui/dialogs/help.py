@@ -1,0 +1,65 @@
+"""The help screen: the keys and the rules of the game in one page."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = """\
+# Playing trilateral
+
+Each round, on every open track, one side **proposes** a package and the other
+**accepts**, **counters** (rejects and proposes its own package next round) or
+**walks away**. After the last round open tracks end with **no deal** and the
+escalations hold. Your utility runs from 0 (your worst package) to 1 (your best);
+a deal worth less than no deal, or crossing a bottom line, leaves you worse off.
+
+## At the table
+
+| key | what it does |
+|---|---|
+| `a` | accept the offer on the table |
+| `c` | build a counter-offer (or a proposal) in the *Your offer* column |
+| `Enter` / `Ctrl+S` | send the offer you built |
+| `Esc` | stop editing (your draft is kept) |
+| `r` | reset your draft to the offer on the table |
+| `w` | walk away from these talks |
+| `u` | undo your last move |
+| `b` | read your briefing again |
+| `1`–`4` | on a small screen: table, meters and chart, news, history |
+| `Ctrl+P` | command palette: every command by name |
+| `?` / `F1` | this help |
+| `Ctrl+Q` | quit — the game is saved after every move |
+
+Facilitator mode adds `f` (fire an event, a custom event or extend the deadline)
+and `p` (pause: hide the table while the class talks).
+
+## Several teams on one keyboard
+
+Between turns a curtain asks to pass the keyboard; press Enter only when your team
+sits at the screen. The table only ever shows the numbers of the team whose turn it is.
+
+## Saves
+
+Every move is saved at once. `trilateral play --resume` continues the latest game,
+`trilateral play --resume FILE` a given one.
+"""
+
+
+class HelpDialog(ModalScreen[None]):
+    """Keys and rules; any of Escape, q or ? closes it."""
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Markdown(HELP)
+
+    def action_close(self) -> None:
+        self.dismiss()

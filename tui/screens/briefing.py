@@ -1,0 +1,54 @@
+"""The briefing: one team's confidential role sheet, before the talks and on request."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown
+
+from sim.briefing import role_sheet
+from sim.scenario import Scenario
+
+
+class BriefingScreen(Screen[None]):
+    """A team reads its role sheet; Enter (or Escape) when it is ready to negotiate.
+
+    The sheet comes from ``sim.briefing``, so what a team is told is decided by the
+    engine's rules of privacy, not by the screen.
+    """
+
+    CSS_PATH = "briefing.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,escape", "ready", "Ready", key_display="⏎"),
+        Binding("down,j", "scroll('down')", "Scroll", show=False),
+        Binding("up,k", "scroll('up')", "Scroll up", show=False),
+        Binding("pagedown,space", "scroll('page_down')", "Page down", show=False),
+        Binding("pageup", "scroll('page_up')", "Page up", show=False),
+    ]
+
+    def __init__(self, scenario: Scenario, party: str) -> None:
+        super().__init__()
+        self.scenario = scenario
+        self.party = party
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="sheet"):
+            yield Markdown(role_sheet(self.scenario, self.party))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        name = self.scenario.party(self.party).name
+        self.title = f"{name} — confidential briefing"
+        self.query_one("#sheet").focus()
+
+    def action_scroll(self, where: str) -> None:
+        sheet = self.query_one("#sheet", VerticalScroll)
+        getattr(sheet, f"scroll_{where}")(animate=False)
+
+    def action_ready(self) -> None:
+        self.dismiss()

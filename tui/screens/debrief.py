@@ -1,0 +1,118 @@
+"""The debrief: each deal against no deal, the bottom lines and the Nash solution; scores;
+the timeline; every party's utility by round; export for the class to take home.
+
+The game is over, so every number is revealed here, to every team.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, TabPane
+
+from sim.moves import InvalidMove
+from tui.debriefing import outcome_markdown, timeline
+from tui.game import Game
+from tui.record import utility_series
+from tui.widgets.chart import UtilityChart
+
+
+class DebriefScreen(Screen[None]):
+    """The results of a finished game, for the whole class."""
+
+    CSS_PATH = "debrief.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("e", "export", "Export"),
+        Binding("u", "undo", "Undo last move"),
+        Binding("n", "new_game", "New game"),
+        Binding("1", "tab('outcome')", "Outcome", show=False),
+        Binding("2", "tab('timeline')", "Timeline", show=False),
+        Binding("3", "tab('chart')", "Chart", show=False),
+    ]
+
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
+    def compose(self) -> ComposeResult:
+        game = self.game
+        yield Header()
+        with TabbedContent(id="debrief", initial="outcome"):
+            with TabPane("1 Outcome", id="outcome"), VerticalScroll(id="outcome-scroll"):
+                yield Markdown(outcome_markdown(game))
+            with TabPane("2 Timeline", id="timeline"), VerticalScroll(id="timeline-scroll"):
+                yield Static(Text("\n".join(timeline(game))), id="timeline-text")
+            with TabPane("3 Chart", id="chart"):
+                chart = UtilityChart(id="utilities")
+                chart.rounds = game.model.rounds
+                chart.series = tuple(
+                    (label, tuple(points)) for label, points in utility_series(game, None).items()
+                )
+                yield chart
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"Debrief — {self.game.scenario.title}"
+        self.query_one("#outcome-scroll").focus()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+        scroll = {"outcome": "#outcome-scroll", "timeline": "#timeline-scroll"}.get(tab)
+        if scroll:
+            self.query_one(scroll).focus()
+
+    def action_export(self) -> None:
+        from tui.dialogs.export import ExportDialog
+
+        stem = Path(self.game.setup.source).stem or "game"
+        default = Path.cwd() / f"trilateral-{stem}-seed{self.game.setup.seed}"
+        self.app.push_screen(ExportDialog(default), self._export)
+
+    def _export(self, folder: Path | None) -> None:
+        if folder is not None:
+            self.export(folder)
+
+    @work(exclusive=True, group="export")
+    async def export(self, folder: Path) -> None:
+        """Write the files in a thread: matplotlib takes a moment to start."""
+        from tui.export import export_game
+
+        self.notify(f"Exporting to {folder}…")
+        try:
+            written = await asyncio.to_thread(export_game, self.game, folder)
+        except OSError as error:
+            self.notify(f"Cannot export: {error}", severity="error", timeout=10)
+            return
+        names = ", ".join(p.name for p in written)
+        self.notify(f"Wrote {names} to {folder}", title="Exported", timeout=10)
+
+    @work(exclusive=True, group="engine")
+    async def action_undo(self) -> None:
+        """Take back the last human move and return to the table."""
+        try:
+            await asyncio.to_thread(self.game.undo)
+        except InvalidMove as error:
+            self.notify(str(error), severity="warning")
+            return
+        if self.game.setup.hot_seat:
+            self.app.at_keyboard = None
+        # Not awaited here: replacing this screen cancels its own workers, this one too.
+        self.app.call_later(self.app.show_table)
+
+    def action_new_game(self) -> None:
+        self.app.start_over()
+
+    def game_commands(self) -> Iterable[SystemCommand]:
+        """The debrief's commands by name, for the command palette."""
+        yield SystemCommand("Export the transcript", "Markdown, JSON and PNG", self.action_export)
+        yield SystemCommand("Undo the last move", "Back to the table", self.action_undo)
+        yield SystemCommand("New game", "Back to the start screen", self.action_new_game)

@@ -1,0 +1,466 @@
+"""The table: where a team reads the offer, builds its answer and moves.
+
+Layout follows the terminal: from 140 columns the package and composer sit beside the
+meters, chart, news and history; on a smaller terminal one panel shows at a time and
+the keys 1–5 (or the tabs) switch between them. Both layouts are one widget tree styled
+two ways (``HORIZONTAL_BREAKPOINTS``), so resizing never rebuilds a widget or loses a
+half-typed offer.
+
+The screen keeps no game state of its own: after each change it reads the game through
+``tui.views`` for the team at the keyboard (``viewer``) and hands each widget its data.
+Every change goes to the engine in a worker thread; the screen shows that the AI is
+playing and ignores moves until it is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static, Tab, Tabs
+
+from sim.moves import InvalidMove, Move
+from tui import record, views
+from tui.game import Game
+from tui.politics import politics
+from tui.widgets.chart import UtilityChart
+from tui.widgets.composer import Desk, PackageComposer
+from tui.widgets.feed import MoveHistory, NewsFeed
+from tui.widgets.meters import Meters, utility_text
+from tui.widgets.politics import PoliticsPanel
+
+PANES = ("desk", "gauges", "graph", "news", "moves")
+WIDE = 140
+"""From this many columns every pane is on screen at once."""
+
+
+class TableScreen(Screen[None]):
+    """The negotiating table of one game, seen by the team whose turn it is."""
+
+    CSS_PATH = "table.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (WIDE, "-wide"),
+    ]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "accept", "Accept"),
+        Binding("c", "counter", "Counter"),
+        Binding("ctrl+s", "send", "Send"),
+        Binding("w", "walk", "Walk away", key_display="w"),
+        Binding("m", "politics", "Signal"),
+        Binding("u", "undo", "Undo"),
+        Binding("b", "briefing", "Brief"),
+        Binding("r", "reset", "Reset offer", show=False),
+        Binding("f", "facilitator", "Facilitator"),
+        Binding("p", "pause", "Pause"),
+        *[Binding(str(n + 1), f"show('{pane}')", show=False) for n, pane in enumerate(PANES)],
+    ]
+
+    viewer: reactive[str | None] = reactive(None)
+    """The party whose team has the keyboard; None while the curtain is down."""
+    busy: reactive[bool] = reactive(False)
+    """Whether the engine is working (AI parties playing) in a worker."""
+    pane: reactive[str] = reactive("desk")
+    """The panel shown on a narrow terminal."""
+    problem: reactive[str] = reactive("")
+    """Why the last move was refused; shown under the composer, cleared by the next edit."""
+
+    def __init__(self, game: Game) -> None:
+        super().__init__()
+        self.game = game
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Tabs(
+            Tab("1 Table", id="tab-desk"),
+            Tab("2 Meters", id="tab-gauges"),
+            Tab("3 Chart", id="tab-graph"),
+            Tab("4 News", id="tab-news"),
+            Tab("5 History", id="tab-moves"),
+            id="panes",
+        )
+        with Horizontal(id="body"):
+            with Vertical(id="desk", classes="pane"):
+                yield Static(id="turn")
+                with VerticalScroll(id="desk-scroll"):
+                    yield PackageComposer(id="composer")
+                yield Static(id="preview")
+                with Horizontal(id="actions"):
+                    yield Button("Accept (a)", id="accept", variant="success", compact=True)
+                    yield Button("Send offer (^s)", id="send", variant="primary", compact=True)
+                    yield Button("Walk away (w)", id="walk", variant="error", compact=True)
+            with VerticalScroll(id="gauges", classes="pane"):
+                yield Meters(id="meters")
+                yield PoliticsPanel(id="politics")
+            with Vertical(id="graph", classes="pane"):
+                yield UtilityChart(id="chart")
+            with Vertical(id="moves", classes="pane"):
+                yield MoveHistory(id="history")
+            with VerticalScroll(id="news", classes="pane"):
+                yield NewsFeed(id="feed")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.title = self.game.scenario.title
+        titles = ("", "Meters", "Your utility by round", "News", "History")
+        for pane, title in zip(PANES, titles, strict=True):
+            self.query_one(f"#{pane}").border_title = title
+        self.watch_pane(self.pane)
+        self.query_one(PackageComposer).focus()
+        self.settle()
+
+    # -- data down --------------------------------------------------------------------
+
+    def watch_viewer(self) -> None:
+        self.show_game()
+
+    def watch_busy(self) -> None:
+        self.show_turn()
+        self.refresh_bindings()
+
+    def watch_problem(self, problem: str) -> None:
+        self.show_preview()
+
+    def watch_pane(self, pane: str) -> None:
+        self.show_panes()
+        tabs = self.query_one(Tabs)
+        if tabs.query(f"#tab-{pane}"):
+            tabs.active = f"tab-{pane}"
+
+    def on_resize(self) -> None:
+        self.show_panes()
+
+    def show_panes(self) -> None:
+        """Every pane on a wide terminal, the chosen one on a narrow one.
+
+        Set as each pane's ``display`` rather than by a CSS class: a class change restyles
+        every widget inside the panes, which made switching take a third of a second.
+        """
+        wide = self.size.width >= WIDE
+        for name in PANES:
+            self.query_one(f"#{name}").display = wide or name == self.pane
+
+    @property
+    def composed(self) -> bool:
+        """Whether the widgets exist (not while the screen is being built or torn down)."""
+        return bool(self.query("#turn"))
+
+    def show_game(self) -> None:
+        """Hand every widget the game as the team at the keyboard may see it."""
+        if not self.composed:
+            return
+        game, viewer = self.game, self.viewer
+        model = game.model
+        request = game.request
+        meters = self.query_one(Meters)
+        meters.round, meters.rounds = model.round, model.rounds
+        meters.tracks = tuple(views.meters(game, viewer))
+        self.query_one(PoliticsPanel).state = politics(game, viewer)
+        self.query_one(NewsFeed).items = tuple(record.news(game))
+        self.query_one(MoveHistory).entries = tuple(record.history(game, viewer))
+        chart = self.query_one(UtilityChart)
+        chart.rounds = model.rounds
+        chart.series = tuple(
+            (label, tuple(points))
+            for label, points in record.utility_series(game, [viewer] if viewer else []).items()
+        )
+        chart.levels = tuple((f"no deal ({m.name})", m.no_deal) for m in meters.tracks if m.seated)
+        composer = self.query_one(PackageComposer)
+        if viewer is not None and request is not None and request.party == viewer:
+            decision = (request.party, request.track, request.kind, request.round)
+            rows = tuple(views.issue_rows(game, viewer, request.track))
+            composer.desk = Desk(decision, rows)
+        else:
+            composer.desk = None
+        self.query_one("#desk").border_title = (
+            game.rules.track[request.track].name if request and viewer else ""
+        )
+        self.show_turn()
+        self.show_preview()
+        self.refresh_bindings()
+
+    def show_turn(self) -> None:
+        if not self.composed:
+            return
+        game, request = self.game, self.game.request
+        turn = self.query_one("#turn", Static)
+        if self.busy:
+            turn.update(Text("The other parties are moving…", style="italic"))
+            return
+        if request is None or self.viewer is None:
+            turn.update("")
+            return
+        track = game.rules.track[request.track]
+        text = Text()
+        text.append(f"Round {request.round} of {game.model.rounds} · ", style="bold")
+        if request.kind == "respond":
+            other = game.name(track.other(request.party))
+            text.append(f"{other} offers; {game.name(request.party)} to answer: ")
+            text.append("a", style="bold reverse")
+            text.append(" accept, ")
+            text.append("c", style="bold reverse")
+            text.append(" counter, ")
+            text.append("w", style="bold reverse")
+            text.append(" walk away")
+        else:
+            text.append(f"{game.name(request.party)} to propose: ")
+            text.append("c", style="bold reverse")
+            text.append(" build your offer, ")
+            text.append("^s", style="bold reverse")
+            text.append(" send")
+        turn.update(text)
+        self.query_one("#send", Button).label = (
+            "Counter (^s)" if request.kind == "respond" else "Propose (^s)"
+        )
+
+    def show_preview(self) -> None:
+        """The draft's worth to the team, its problems in red, its warnings in yellow."""
+        if not self.composed:
+            return
+        preview = self.query_one("#preview", Static)
+        request, composer = self.game.request, self.query_one(PackageComposer)
+        if composer.desk is None or request is None:
+            preview.update("")
+            return
+        track = self.game.rules.track[request.track]
+        package, problems = views.read_draft(track, composer.texts)
+        text = Text()
+        if self.problem:
+            text.append(f"✗ {self.problem}\n", style="bold red")
+        if problems:
+            text.append("\n".join(f"✗ {p}" for p in problems.values()), style="red")
+            preview.update(text)
+            composer.crossing = frozenset()
+            return
+        seen = views.preview(self.game, self.viewer, request.track, package)
+        composer.crossing = seen.crossing
+        text.append("Your offer is worth ")
+        good = seen.worth >= max(seen.no_deal, seen.reservation)
+        text.append(utility_text(seen.worth), style="bold green" if good else "bold red")
+        text.append(f" to you · no deal {utility_text(seen.no_deal)}")
+        text.append(f" · your floor {utility_text(seen.reservation)}")
+        for warning in seen.warnings:
+            text.append(f"\n⚠ {warning}", style="yellow")
+        preview.update(text)
+
+    # -- the flow of the game ---------------------------------------------------------
+
+    @work(exclusive=True, group="engine")
+    async def play(self, change: Callable[[], object], done: str = "") -> None:
+        """Run a change of the game in a thread (AI turns included), then show the result."""
+        self.busy = True
+        try:
+            await asyncio.to_thread(change)
+        except InvalidMove as error:
+            self.problem = str(error)
+            return
+        finally:
+            self.busy = False
+        self.problem = ""
+        if done:
+            self.notify(done)
+        await self.follow()
+
+    @work(exclusive=True, group="engine")
+    async def settle(self) -> None:
+        """Show the game to the team whose turn it is (behind the curtain if need be)."""
+        await self.follow()
+
+    async def follow(self) -> None:
+        """After any change: the debrief if the game is over, else the next team's view."""
+        game = self.game
+        if game.finished:
+            # Not awaited here: replacing this screen cancels its own workers, this one too.
+            self.app.call_later(self.app.show_table)
+            return
+        party = game.request.party
+        if game.setup.hot_seat and self.app.at_keyboard != party:
+            self.viewer = None
+        await self.app.pass_keyboard(game.setup, party, game.name(party))
+        if self.viewer == party:
+            self.show_game()
+        else:
+            self.viewer = party
+
+    # -- the team's moves -------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("facilitator", "pause"):
+            return self.game.setup.facilitator
+        if action == "show":
+            return True
+        request = self.game.request
+        ready = not self.busy and request is not None and request.party == self.viewer
+        if action == "accept":
+            return (ready and request.kind == "respond") or None
+        if action == "politics":
+            return (ready and politics(self.game, self.viewer).has_moves) or None
+        if action in ("counter", "send", "walk", "reset", "briefing"):
+            return ready or None
+        if action == "undo":
+            return (not self.busy and bool(self.game.human_moves())) or None
+        return True
+
+    def _move(self, kind: str, package: dict | None = None) -> Move:
+        request = self.game.request
+        return Move(request.party, request.track, kind, package, request.round)
+
+    def action_accept(self) -> None:
+        if not self.check_action("accept", ()):
+            return
+        request = self.game.request
+        seen = views.preview(self.game, self.viewer, request.track, request.on_table)
+        move = self._move("accept")
+        if not seen.warnings:
+            self.play(lambda: self.game.submit(move))
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        question = "Accept this offer anyway?\n\n" + "\n".join(f"⚠ {w}" for w in seen.warnings)
+        self.app.push_screen(
+            ConfirmDialog("Accept the offer", question, yes="Accept"),
+            lambda yes: yes and self.play(lambda: self.game.submit(move)),
+        )
+
+    def action_counter(self) -> None:
+        if self.check_action("counter", ()):
+            self.pane = "desk"
+            self.query_one(PackageComposer).focus_first()
+
+    @on(PackageComposer.Send)
+    @on(Button.Pressed, "#send")
+    def action_send(self) -> None:
+        """Send the draft as a proposal or a counter-offer; bad fields are shown, not sent."""
+        if not self.check_action("send", ()):
+            return
+        request = self.game.request
+        track = self.game.rules.track[request.track]
+        package, problems = views.read_draft(track, self.query_one(PackageComposer).texts)
+        if problems:
+            self.problem = "fix the fields marked in red first"
+            return
+        move = self._move("propose" if request.kind == "propose" else "reject", package)
+        seen = views.preview(self.game, self.viewer, request.track, package)
+        if not seen.warnings:
+            self.play(lambda: self.game.submit(move))
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        question = "Send this offer anyway?\n\n" + "\n".join(f"⚠ {w}" for w in seen.warnings)
+        self.app.push_screen(
+            ConfirmDialog("Your offer crosses a line", question, yes="Send"),
+            lambda yes: yes and self.play(lambda: self.game.submit(move)),
+        )
+
+    @on(Button.Pressed, "#accept")
+    def _accept_pressed(self) -> None:
+        self.action_accept()
+
+    @on(Button.Pressed, "#walk")
+    def action_walk(self) -> None:
+        if not self.check_action("walk", ()):
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        request = self.game.request
+        track = self.game.rules.track[request.track]
+        no_deal = self.game.model.world.no_deal_utility(self.viewer, track)
+        question = (
+            f"Walk away from {track.name}? The talks end without a deal for good; "
+            f"no deal is worth {utility_text(no_deal)} to you."
+        )
+        move = self._move("walk")
+        self.app.push_screen(
+            ConfirmDialog("Walk away", question, yes="Walk away"),
+            lambda yes: yes and self.play(lambda: self.game.submit(move)),
+        )
+
+    def action_reset(self) -> None:
+        self.query_one(PackageComposer).reset()
+
+    def action_undo(self) -> None:
+        if not self.check_action("undo", ()):
+            return
+
+        def undo() -> None:
+            undone = self.game.undo()
+            self.app.call_from_thread(
+                self.notify, f"Took back {self.game.name(undone.move.party)}'s last move"
+            )
+
+        self.play(undo)
+
+    def action_politics(self) -> None:
+        if not self.check_action("politics", ()):
+            return
+        from tui.dialogs.politics import PoliticsDialog
+
+        def chosen(move: Move | None) -> None:
+            if move is not None:
+                self.play(lambda: self.game.submit(move), done="Done: it is on the record.")
+
+        state = politics(self.game, self.viewer)
+        self.app.push_screen(PoliticsDialog(state, self._move("signal")), chosen)
+
+    def action_briefing(self) -> None:
+        if self.viewer is not None:
+            from tui.screens.briefing import BriefingScreen
+
+            self.app.push_screen(BriefingScreen(self.game.scenario, self.viewer))
+
+    def action_facilitator(self) -> None:
+        from tui.dialogs.facilitator import FacilitatorDialog
+
+        def done(act) -> None:
+            if act is not None:
+                self.notify("The facilitator's move is on the record.", title="Facilitator")
+                self.show_game()
+
+        self.app.push_screen(FacilitatorDialog(self.game), done)
+
+    def action_pause(self) -> None:
+        from tui.screens.curtain import Pause
+
+        self.app.push_screen(Pause())
+
+    def action_show(self, pane: str) -> None:
+        self.pane = pane
+        if pane == "desk":
+            self.query_one(PackageComposer).focus()
+
+    @on(Tabs.TabActivated, "#panes")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        self.pane = event.tab.id.removeprefix("tab-")
+
+    @on(PackageComposer.Changed)
+    def _draft_changed(self) -> None:
+        self.problem = ""
+        self.show_preview()
+
+    @on(PackageComposer.Leave)
+    def _leave(self) -> None:
+        self.query_one(PackageComposer).focus()
+
+    def game_commands(self) -> Iterable[SystemCommand]:
+        """The table's moves by name, for the command palette."""
+        for action, title, help_text in (
+            ("accept", "Accept the offer", "Accept the package on the table"),
+            ("counter", "Build a counter-offer", "Edit your offer issue by issue"),
+            ("send", "Send your offer", "Propose or counter with the package you built"),
+            ("walk", "Walk away", "End these talks without a deal"),
+            ("politics", "Signal or consult", "Threats, tied hands, outside options, JP–KR"),
+            ("undo", "Undo the last move", "Take back the last human move"),
+            ("briefing", "Read your briefing", "Your confidential role sheet"),
+            ("facilitator", "Facilitator", "Fire an event, a custom one, or extend the deadline"),
+            ("pause", "Pause the game", "Hide the table while the class talks"),
+        ):
+            if self.check_action(action, ()):
+                yield SystemCommand(title, help_text, getattr(self, f"action_{action}"))

@@ -1,0 +1,185 @@
+"""The package on the table, issue by issue, beside the team's own counter-offer.
+
+One row per issue: the status quo, what holds with no deal, the offer on the table, the
+team's ideal and bottom line, and a field for the team's value. The fields keep what the
+team typed until the decision changes (a new offer arrives, another track comes up):
+resizing the terminal, a facilitator's event or a redraw never wipe a half-built offer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
+from textual.message import Message
+from textual.reactive import reactive
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select
+
+from sim.utility import IssueSpace
+from tui.views import IssueRow, read_value
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What the composer shows: one decision on one track and its issues."""
+
+    decision: tuple
+    """Identifies the decision (party, track, kind, round); a new one starts a fresh draft."""
+    rows: tuple[IssueRow, ...]
+
+
+class IssueValue(Validator):
+    """Checks one field as the engine will: a number in range and on the grid, or an option."""
+
+    def __init__(self, space: IssueSpace) -> None:
+        super().__init__()
+        self.space = space
+
+    def validate(self, value: str) -> ValidationResult:
+        _, problem = read_value(self.space, value)
+        return self.failure(problem) if problem else self.success()
+
+
+class PackageComposer(Widget, can_focus=True):
+    """The issues of the track being decided, with a field per issue for the team's offer.
+
+    The composer itself takes the focus between edits, so that the table's one-letter
+    keys (a, c, w…) act; Enter or ``c`` puts the cursor in the first field.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "app.focus_next", "Next issue", show=False),
+        Binding("up", "app.focus_previous", "Previous issue", show=False),
+        Binding("enter", "edit", "Edit offer", show=False),
+        Binding("escape", "leave", "Done editing"),
+    ]
+
+    desk: reactive[Desk | None] = reactive(None, recompose=True)
+    """The decision and its issues, set by the table screen."""
+    crossing: reactive[frozenset[str]] = reactive(frozenset())
+    """Issues whose drafted value crosses the team's bottom line (their fields are shaded)."""
+
+    class Changed(Message):
+        """The team changed a field: the screen re-reads the draft and updates the preview."""
+
+    class Send(Message):
+        """The team asked to send the draft as its offer."""
+
+    class Leave(Message):
+        """The team is done editing; focus goes back to the table."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._draft: dict[str, str] = {}
+        self._editing = False
+        """Put the cursor in the first field once the fields exist (they are rebuilt
+        after every decision)."""
+
+    def watch_desk(self, old: Desk | None, new: Desk | None) -> None:
+        """A new decision starts from the offer on the table, not from the last draft."""
+        if old is None or new is None or old.decision != new.decision:
+            self._draft = {}
+
+    def watch_crossing(self, crossing: frozenset[str]) -> None:
+        for field in self.query("#package > .field"):
+            field.set_class(str(field.id).removeprefix("offer-") in crossing, "-crosses")
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """The draft as typed: issue id → text (defaults for the fields not touched)."""
+        if self.desk is None:
+            return {}
+        return {row.space.id: self._draft.get(row.space.id, row.draft) for row in self.desk.rows}
+
+    def compose(self) -> ComposeResult:
+        if self.desk is None:
+            return
+        texts = self.texts
+        with Grid(id="package"):
+            for heading, kind in (
+                ("Issue", "name"),
+                ("Unit", "unit"),
+                ("Status quo", "quo"),
+                ("No deal", "nodeal"),
+                ("On table", "table"),
+                ("Ideal", "ideal"),
+                ("Bottom line", "line"),
+                ("Your offer", "offer"),
+            ):
+                yield Label(heading, classes=f"head {kind}")
+            for row in self.desk.rows:
+                space = row.space
+                yield Label(space.name, classes="name", markup=False)
+                yield Label(row.unit, classes="unit", markup=False)
+                yield Label(row.status_quo, classes="quo", markup=False)
+                yield Label(row.no_deal, classes="nodeal", markup=False)
+                yield Label(
+                    row.on_table, classes="table -crosses" if row.crosses else "table", markup=False
+                )
+                yield Label(row.ideal, classes="ideal", markup=False)
+                yield Label(row.bottom_line, classes="line", markup=False)
+                field_id = f"offer-{space.id}"
+                if space.kind == "numeric":
+                    yield Input(
+                        texts[space.id],
+                        id=field_id,
+                        classes="field",
+                        compact=True,
+                        validators=[IssueValue(space)],
+                        tooltip=f"{space.name} ({space.lo:g}–{space.hi:g}{space.unit})",
+                    )
+                else:
+                    yield Select(
+                        [(space.show(float(n)), choice) for n, choice in enumerate(space.choices)],
+                        value=texts[space.id],
+                        allow_blank=False,
+                        id=field_id,
+                        classes="field",
+                        compact=True,
+                    )
+
+    async def recompose(self) -> None:
+        had_focus = self.has_focus_within
+        await super().recompose()
+        if self._editing:
+            self.focus_first()
+        elif had_focus:
+            self.focus()
+
+    def focus_first(self) -> None:
+        """Put the cursor in the first field, to start building an offer."""
+        fields = self.query("#package > .field")
+        self._editing = not fields
+        if fields:
+            fields.first().focus()
+
+    def action_edit(self) -> None:
+        self.focus_first()
+
+    def reset(self) -> None:
+        """Throw the draft away and start again from the offer on the table."""
+        self._draft = {}
+        self.refresh(recompose=True)
+        self.post_message(self.Changed())
+
+    @on(Input.Changed, ".field")
+    @on(Select.Changed, ".field")
+    def _field_changed(self, event: Input.Changed | Select.Changed) -> None:
+        event.stop()
+        issue = event.control.id.removeprefix("offer-")
+        self._draft[issue] = str(event.value)
+        self.post_message(self.Changed())
+
+    @on(Input.Submitted, ".field")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Send())
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
