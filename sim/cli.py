@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from sim.loading import ScenarioError, bundled_scenarios, load_scenario
-from sim.model import NegotiationModel
-from sim.scenario import Scenario
+
+if TYPE_CHECKING:  # the engine (Mesa, pandas) loads only for commands that play
+    from sim.model import NegotiationModel
+    from sim.scenario import Scenario
 
 app = typer.Typer(
     name="trilateral",
@@ -63,6 +65,7 @@ def run(
     quiet: Annotated[bool, typer.Option(help="Print the results table only.")] = False,
 ) -> None:
     """Play an all-AI game and print its transcript and results."""
+    from sim.model import NegotiationModel
     from sim.transcript import game_record, transcript
 
     loaded = load_or_exit(scenario, set_)
@@ -260,10 +263,12 @@ def batch(
         ),
     ] = None,
     per_round: Annotated[
-        bool, typer.Option("--per-round", help="Also write each round's data to OUT.rounds.parquet.")
+        bool,
+        typer.Option("--per-round", help="Also write each round's data to OUT.rounds.parquet."),
     ] = False,
     resume: Annotated[
-        bool, typer.Option("--resume", help="Finish an interrupted batch run with the same options.")
+        bool,
+        typer.Option("--resume", help="Finish an interrupted batch run with the same options."),
     ] = False,
     chunk_size: Annotated[
         int | None,
@@ -273,8 +278,14 @@ def batch(
     """Play many seeded all-AI games over sweeps or a design; write one row per run."""
     import os
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.progress import TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from sim.batch import BatchError
     from sim.batch.design import make_design
@@ -291,8 +302,7 @@ def batch(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("runs"),
-        _RunsPerSecond(),
+        TextColumn("runs, {task.fields[rate]} runs/s"),
         TimeElapsedColumn(),
         TextColumn("left"),
         TimeRemainingColumn(),
@@ -302,8 +312,13 @@ def batch(
     def started(run) -> None:
         if run.resumed:
             err.print(f"Resuming: {run.resumed:,} of {run.total:,} runs were already done.")
-        progress.add_task("playing", total=run.total, completed=run.resumed)
+        progress.add_task("playing", total=run.total, completed=run.resumed, rate="…")
         progress.start()
+
+    def advance(runs_done: int) -> None:
+        task = progress.tasks[0]
+        progress.advance(task.id, runs_done)
+        progress.update(task.id, rate=f"{task.speed:,.0f}" if task.speed else "…")
 
     try:
         setup = Setup.load(scenario, set_ or ())
@@ -322,7 +337,7 @@ def batch(
             resume=resume,
             chunk_size=chunk_size,
             on_start=started,
-            on_chunk=lambda n: progress.advance(progress.task_ids[0], n),
+            on_chunk=advance,
         )
     except (BatchError, ScenarioError) as error:
         progress.stop()
@@ -338,8 +353,8 @@ def batch(
         raise typer.Exit(130) from None
     progress.stop()
     _print_batch_summary(summarise(out_file))
-    written = f"{out_file} and {rounds_path(out_file)}" if per_round else str(out_file)
-    out.print(f"Wrote {written}", markup=False)
+    for path in (out_file, rounds_path(out_file)) if per_round else (out_file,):
+        out.print(f"Wrote {path}", markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -347,7 +362,9 @@ def report(
     results: Annotated[Path, typer.Argument(help="A results file written by `batch`.")],
     out_dir: Annotated[
         Path | None,
-        typer.Option("-o", "--out", help="Folder for report.md and the charts [default: RESULTS-report]."),
+        typer.Option(
+            "-o", "--out", help="Folder for report.md and the charts [default: RESULTS-report]."
+        ),
     ] = None,
 ) -> None:
     """Turn a batch's results into a Markdown summary and PNG charts."""
@@ -361,7 +378,7 @@ def report(
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
     for path in written:
-        out.print(f"Wrote {path}", markup=False)
+        out.print(f"Wrote {path}", markup=False, soft_wrap=True)
 
 
 _SUMMARY_ROWS = 40
@@ -369,39 +386,152 @@ _SUMMARY_ROWS = 40
 
 
 def _print_batch_summary(summary) -> None:
-    meta = summary.metadata
-    table = Table(title=f"{meta['title']} — agreement and mean payoffs", title_justify="left")
-    table.add_column("cell")
-    table.add_column("runs", justify="right")
-    for track in meta["tracks"]:
-        table.add_column(f"{track} deals", justify="right")
-    for party in meta["parties"]:
-        table.add_column(f"{party} utility", justify="right")
-        table.add_column(f"{party} score", justify="right")
-    groups = [("all runs", summary.overall)]
-    groups += [
-        (" ".join(f"{k.rpartition('.')[2]}={v}" for k, v in g.values.items()), g)
-        for g in summary.groups[:_SUMMARY_ROWS]
-    ]
-    for label, group in groups:
+    meta, factors = summary.metadata, summary.factors
+    table = Table(
+        title=f"{meta['title']}\nDeals per track; mean utility (score) per party",
+        title_justify="left",
+    )
+    for key in factors or ["runs"]:
+        table.add_column(".".join(key.split(".")[-2:]))
+    if factors:
+        table.add_column("runs", justify="right")
+    for name in [*meta["tracks"], *meta["parties"]]:
+        table.add_column(name, justify="right")
+    groups = [(["all"] + [""] * (len(factors) - 1) if factors else [], summary.overall)]
+    groups += [([str(v) for v in g.values.values()], g) for g in summary.groups[:_SUMMARY_ROWS]]
+    for labels, group in groups:
         table.add_row(
-            label,
+            *labels,
             f"{group.runs:,}",
             *(f"{group.agreement[t]:.0%}" for t in meta["tracks"]),
-            *(
-                text
-                for p in meta["parties"]
-                for text in (f"{group.utility[p]:.3f}", f"{group.score[p]:.1f}")
-            ),
+            *(f"{group.utility[p]:.3f} ({group.score[p]:.1f})" for p in meta["parties"]),
         )
     out.print(table)
     if len(summary.groups) > _SUMMARY_ROWS:
-        out.print(f"… and {len(summary.groups) - _SUMMARY_ROWS} more cells: see `trilateral report`.")
+        out.print(
+            f"… and {len(summary.groups) - _SUMMARY_ROWS} more cells: see `trilateral report`."
+        )
 
 
-class _RunsPerSecond(ProgressColumn):
-    """Runs per second, once there is enough data to say."""
+@app.command()
+def schema(
+    out_file: Annotated[
+        Path | None,
+        typer.Option("-o", "--out", help="Write the schema to this file [default: print it]."),
+    ] = None,
+) -> None:
+    """Write the JSON Schema of scenario files, so editors complete and check them."""
+    from sim.json_schema import schema_text
 
-    def render(self, task) -> Text:
-        speed = task.speed
-        return Text(f"{speed:,.0f} runs/s" if speed else "… runs/s")
+    _write_or_print(schema_text(), out_file)
+
+
+@app.command()
+def new(
+    name: Annotated[str, typer.Argument(help="The new scenario's name; its file is NAME.yaml.")],
+    extends: Annotated[
+        str, typer.Option(help="The scenario it varies: a bundled scenario's name or a file.")
+    ] = "baseline-2025",
+    out_dir: Annotated[
+        Path, typer.Option("-o", "--out", help="The folder to write NAME.yaml in.")
+    ] = Path("."),
+) -> None:
+    """Write a commented starter scenario that extends another; never overwrite a file."""
+    import os
+    import re
+
+    from sim.authoring import starter
+    from sim.loading import BUNDLED_DIR, resolve
+
+    stem = name.removesuffix(".yaml")
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", stem):
+        err.print(f"{name}: name the scenario with letters, digits, - and _ (e.g. my-class)")
+        raise typer.Exit(2)
+    try:
+        parent = resolve(extends)
+    except ScenarioError as error:
+        err.print(str(error), markup=False)
+        raise typer.Exit(2) from None
+    folder = out_dir.resolve()
+    if Path(extends).is_file():  # a file: named from the new file's folder, as extends reads it
+        extends = Path(os.path.relpath(parent.resolve(), folder)).as_posix()
+    bundled = BUNDLED_DIR.resolve()
+    schema_path = "schema.json" if folder == bundled else (bundled / "schema.json").as_posix()
+    path = out_dir / f"{stem}.yaml"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as file:
+            file.write(starter(stem, extends, schema_path))
+    except FileExistsError:
+        err.print(f"{path} already exists: nothing was written (choose another name or -o)")
+        raise typer.Exit(2) from None
+    except OSError as error:
+        err.print(f"{path}: cannot write: {error.strerror}", markup=False)
+        raise typer.Exit(2) from None
+    out.print(
+        f"Wrote {path}. Check it with: trilateral validate {path}", markup=False, soft_wrap=True
+    )
+
+
+@app.command()
+def brief(
+    scenario: ScenarioArg,
+    party: Annotated[
+        str | None, typer.Option(help="The party whose confidential role sheet to write.")
+    ] = None,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Write every party's role sheet and the facilitator's sheet to a folder."
+        ),
+    ] = False,
+    out_path: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--out",
+            help="The file to write, or with --all the folder [default: print the sheet; "
+            "with --all: NAME-briefs].",
+        ),
+    ] = None,
+    set_: SetOption = None,
+) -> None:
+    """Write role sheets (Markdown) for printing: one party's, or with --all everyone's."""
+    from sim.briefing import facilitator_sheet, role_sheet
+    from sim.world import Rules
+
+    if (party is None) == (not all_):
+        err.print("Give --party PARTY for one role sheet, or --all for every sheet.")
+        raise typer.Exit(2)
+    rules = Rules(load_or_exit(scenario, set_))
+    if party is not None:
+        try:
+            sheet = role_sheet(rules, party)
+        except KeyError as error:
+            err.print(f"--party: {error.args[0]}", markup=False)
+            raise typer.Exit(2) from None
+        _write_or_print(sheet, out_path)
+        return
+    folder = out_path or Path(f"{Path(scenario).stem}-briefs")
+    sheets = {f"{p}.md": role_sheet(rules, p) for p in rules.party_ids}
+    sheets["facilitator.md"] = facilitator_sheet(rules)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        err.print(f"{folder}: cannot create the folder: {error.strerror}", markup=False)
+        raise typer.Exit(2) from None
+    for file_name, sheet in sheets.items():
+        _write_or_print(sheet, folder / file_name)
+
+
+def _write_or_print(text: str, path: Path | None) -> None:
+    """Print ``text`` as it is, or write it to ``path`` (exit status 2 if that fails)."""
+    if path is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        err.print(f"{path}: cannot write: {error.strerror}", markup=False)
+        raise typer.Exit(2) from None
+    out.print(f"Wrote {path}", markup=False, soft_wrap=True)
