@@ -265,8 +265,9 @@ def _track_analysis(world: World, talks: Talks) -> TrackAnalysis:
     agreed = talks.status == "agreed"
     outcome = track_outcome(world, talks)
     a, b = (world.valuation(p, track.id) for p in track.parties)
-    utility = (a(outcome), b(outcome))
     batna = tuple(world.no_deal_utility(p, track) for p in track.parties)
+    # Without a deal each side gets its no-deal utility, outside options included.
+    utility = (a(outcome), b(outcome)) if agreed else batna
     limits = tuple(world.rules.limits[(p, track.id)] for p in track.parties)
     frontier = pareto_frontier(a, b, track.spaces, limits=limits)
     nash = nash_solution(frontier, *batna)

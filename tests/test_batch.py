@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -176,6 +177,9 @@ def test_seeds_depend_on_base_seed_cell_and_run_only():
     assert len(seeds) == 1000
     assert run_seed(0, 3, 4) == run_seed(0, 3, 4) != run_seed(1, 3, 4)
     assert all(0 <= s < 2**63 for s in seeds)
+    # The r-th grandchild through the c-th child of SeedSequence(base), as spawn() gives.
+    spawned = np.random.SeedSequence(7).spawn(4)[3].spawn(6)[5]
+    assert run_seed(7, 3, 5) == int(spawned.generate_state(1, np.uint64)[0]) & (2**63 - 1)
 
 
 def test_designs_grid_lhs_and_sobol():
