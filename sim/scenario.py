@@ -321,20 +321,17 @@ class Scenario(Strict):
             if problem:
                 field = "name" if problem.startswith("unknown strategy") else "params"
                 fail((*here, "strategy", field), problem)
-            for issue_id, pref in party.preferences.items():
-                loc = (*here, "preferences", issue_id)
-                issue = issues.get(issue_id)
-                if issue is None:
-                    fail(loc, f"unknown issue {issue_id!r}{_known(issue_ids)}")
-                    continue
-                _check_preference(issue, pref, loc, fail)
-            for issue_id, line in party.bottom_lines.items():
-                loc = (*here, "bottom_lines", issue_id)
-                issue = issues.get(issue_id)
-                if issue is None:
-                    fail(loc, f"unknown issue {issue_id!r}{_known(issue_ids)}")
-                    continue
-                _check_bottom_line(issue, line, loc, fail)
+            for section, check in (
+                ("preferences", _check_preference),
+                ("bottom_lines", _check_bottom_line),
+            ):
+                for issue_id, entry in getattr(party, section).items():
+                    loc = (*here, section, issue_id)
+                    issue = issues.get(issue_id)
+                    if issue is None:
+                        fail(loc, f"unknown issue {issue_id!r}{_known(issue_ids)}")
+                    else:
+                        check(issue, entry, loc, fail)
             for track_id in party.reservation:
                 if track_id not in track_ids:
                     loc = (*here, "reservation", track_id)

@@ -22,43 +22,26 @@ def package_text(model: NegotiationModel, track: str, package: tuple[float, ...]
     return ", ".join(f"{s.id} {s.show(x)}" for s, x in zip(spaces, package, strict=True))
 
 
+def _offers(model: NegotiationModel) -> list[tuple]:
+    """The offers table as (round, track, proposer, package, response) rows."""
+    table = model.datacollector.tables["offers"]
+    columns = ("round", "track", "proposer", "package", "response")
+    return list(zip(*(table[c] for c in columns), strict=True))
+
+
 def offer_rows(model: NegotiationModel) -> list[dict]:
     """The offers table of the DataCollector, packages decoded for people."""
-    rows = model.datacollector.tables["offers"]
     tracks = model.rules.track
     return [
-        {
-            "round": r,
-            "track": t,
-            "proposer": p,
-            "package": tracks[t].decode(pkg),
-            "response": resp,
-        }
-        for r, t, p, pkg, resp in zip(
-            rows["round"],
-            rows["track"],
-            rows["proposer"],
-            rows["package"],
-            rows["response"],
-            strict=True,
-        )
+        {"round": r, "track": t, "proposer": p, "package": tracks[t].decode(pkg), "response": resp}
+        for r, t, p, pkg, resp in _offers(model)
     ]
 
 
 def transcript(model: NegotiationModel) -> Iterator[str]:
     """The game so far, round by round, as lines of text."""
     names = {p: a.name for p, a in model.countries.items()}
-    rows = model.datacollector.tables["offers"]
-    offers = list(
-        zip(
-            rows["round"],
-            rows["track"],
-            rows["proposer"],
-            rows["package"],
-            rows["response"],
-            strict=True,
-        )
-    )
+    offers = _offers(model)
     tracks = model.rules.track
     politics = politics_rows(model)
     for round_ in range(model.round + 1):
