@@ -76,11 +76,9 @@ class TrilateralApp(App[Path | None]):
     async def open_game(self, setup: Setup, scenario: Scenario) -> None:
         """Brief each human team (behind the curtain in hot-seat), then open the table.
 
-        The engine is built in a thread while the teams read their briefings.
+        The engine is imported and built in a thread while the teams read their briefings.
         """
-        from tui.game import Game
-
-        building = asyncio.create_task(asyncio.to_thread(Game.start, setup, scenario))
+        building = asyncio.create_task(asyncio.to_thread(_start_game, setup, scenario))
         try:
             for party in setup.humans:
                 await self.pass_keyboard(setup, party, scenario.party(party).name)
@@ -158,3 +156,10 @@ class TrilateralApp(App[Path | None]):
 
     async def action_quit(self) -> None:
         self.exit_with_save()
+
+
+def _start_game(setup: Setup, scenario: Scenario):
+    """Build a new game; importing the engine (Mesa, pandas) here keeps it off the UI loop."""
+    from tui.game import Game
+
+    return Game.start(setup, scenario)
