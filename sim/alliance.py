@@ -42,7 +42,7 @@ class Channel:
         self.agreed: set[str] = set()
         """Options in force: ``share_bottom_lines``, ``parity_pact``, ``joint_purchase``."""
         self.offers: dict[str, dict[str, bool]] = {
-            a: {} if a in model.humans else model.rules.parties[a].consult.model_dump()
+            a: {} if a in model.humans else dict(model.rules.consult_answers[a])
             for a in self.allies
         }
         """Each ally's answer per option: a human's standing answer, an AI's policy."""
@@ -181,24 +181,22 @@ def parity_gap(model: NegotiationModel, party: str, track: str, package: tuple) 
 
     0 when there is no closed partner deal or the party did at least as well.
     """
-    valuation = model.world.valuation(party, track)
     rules = model.rules
-    own = dict(zip(rules.track[track].issue_ids, package, strict=True))
     gap = 0.0
     for pair in rules.scenario.precedent.pairs:
-        if not any(i in own for i in pair):
+        tracks = [rules.issue_track[i] for i in pair]
+        if track not in tracks:
             continue
-        mine, theirs = pair if pair[0] in own else pair[::-1]
+        mine, theirs = pair if tracks[0] == track else pair[::-1]
         other = model.talks[rules.issue_track[theirs]]
         if other.status != "agreed":
             continue
-        w, value = valuation.terms[rules.position(mine)]
+        w, value = model.world.valuation(party, track).terms[rules.position(mine)]
         if not w:
             continue
-        partner_term = dict(zip(other.track.issue_ids, other.deal.package, strict=True))[theirs]
         space = rules.spaces[mine]
-        partner_term = min(max(partner_term, space.lo), space.hi)
-        gap += w * (value(partner_term) - value(own[mine]))
+        partner_term = min(max(other.deal.package[rules.position(theirs)], space.lo), space.hi)
+        gap += w * (value(partner_term) - value(package[rules.position(mine)]))
     return max(gap, 0.0)
 
 

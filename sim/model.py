@@ -226,16 +226,12 @@ class NegotiationModel(mesa.Model):
             answer = self.countries[responder].respond(talks, package, offer.worth[responder])
             self._log(talks, responder, answer, None)
         if self.collecting:
-            self.datacollector.add_table_row(
-                "offers",
-                {
-                    "round": self.round,
-                    "track": track.id,
-                    "proposer": proposer,
-                    "package": package,
-                    "response": answer,
-                },
-            )
+            offers = self.datacollector.tables["offers"]
+            offers["round"].append(self.round)
+            offers["track"].append(track.id)
+            offers["proposer"].append(proposer)
+            offers["package"].append(package)
+            offers["response"].append(answer)
         talks.proposer = responder
         if answer == "accept":
             return offer

@@ -103,6 +103,9 @@ class Rules:
                     self.signal_schedule.setdefault(round_, []).append((p.id, kind, key, track))
         self._events = {}
         self._reporters: dict[bool, dict] = {}
+        self._targets: dict[str, list[str]] = {}
+        self.consult_answers = {p.id: p.consult.model_dump() for p in scenario.parties}
+        """Party → what it agrees to in the consultation channel when the AI plays it."""
         self.start: World | None = None
         self.start = World(self)
         """The world as every game on this scenario begins (copied, never changed)."""
@@ -152,6 +155,13 @@ class Rules:
         if found is None:
             found = tuple(e for e in self.scenario.events if e.round is None or e.round == round_)
             self._events[round_] = found
+        return found
+
+    def target(self, path: str) -> list[str]:
+        """An effect's target path split into its parts (cached: effects recur every game)."""
+        found = self._targets.get(path)
+        if found is None:
+            found = self._targets[path] = path.split(".")
         return found
 
     def position(self, issue: str) -> int:
@@ -285,7 +295,7 @@ class World:
 
     def apply(self, effect: Effect) -> None:
         """Change one number as an effect says (the scenario checked the path)."""
-        parts = effect.target.split(".")
+        parts = self.rules.target(effect.target)
         if parts[0] == "issues":
             table = self.status_quo if parts[2] == "status_quo" else self.escalation
             space = self.rules.spaces[parts[1]]
