@@ -107,7 +107,7 @@ class SignalBoard:
             tie = next(t for t in config.tie_hands if t.track == key)
             floor = world.floor(party, self.model.rules.track[key])
             world.reservation[party][key] = min(floor + tie.floor_rise, 1.0)
-            world.refresh()
+            world.refresh(party=party)
             self.ties[(party, key)] = tie
             name = self.model.countries[party].name
             self._news(
@@ -154,7 +154,7 @@ class SignalBoard:
         world = self.model.world
         if value is not None:
             world.escalation[issue] = value
-        world.refresh()
+        world.refresh(track=self.model.rules.issue_track[issue])
 
     def _news(self, key: str, name: str, text: str) -> None:
         self.model.news.append((self.model.round, Headline(key, name, text)))

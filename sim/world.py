@@ -287,8 +287,8 @@ class World:
         return _normalised(raw)
 
     def _reweigh(self, parties) -> None:
-        self._floors.clear()
         for party in parties:
+            self.refresh(party=party)
             self.weights[party] = self._effective(party)
         self._valuations = {k: v for k, v in self._valuations.items() if k[0] not in parties}
         self._paths = {k: v for k, v in self._paths.items() if k[0] not in parties}
@@ -301,7 +301,7 @@ class World:
             space = self.rules.spaces[parts[1]]
             old = table.get(parts[1], self.status_quo[parts[1]])
             table[parts[1]] = min(max(_changed(old, effect), space.lo), space.hi)
-            self.refresh()
+            self.refresh(track=self.rules.issue_track[parts[1]])
         elif parts[0] == "alliance":
             setattr(self, parts[1], _share(_changed(getattr(self, parts[1]), effect)))
         elif parts[0] == "security":
@@ -315,22 +315,30 @@ class World:
         elif parts[2] in ("reservation", "batna"):
             table = (self.reservation if parts[2] == "reservation" else self.bonus)[parts[1]]
             table[parts[3]] = _share(_changed(table[parts[3]], effect))
-            self._floors.clear()
+            self.refresh(party=parts[1])
         else:
             raw = self.raw_weights[parts[1]]
             raw[parts[3]] = max(_changed(raw[parts[3]], effect), 1e-9)
             self._reweigh([parts[1]])
 
-    def refresh(self) -> None:
-        """Forget derived no-deal values after the status quo, escalations or floors changed."""
-        self._no_deal.clear()
-        self._floors.clear()
+    def refresh(self, track: str | None = None, party: str | None = None) -> None:
+        """Forget derived no-deal values and floors after the numbers behind them changed:
+        on one track (status quo, escalation), for one party (reservation, outside
+        options, weights), or everywhere when neither is named."""
+        if track is None and party is None:
+            self._no_deal.clear()
+            self._floors.clear()
+            return
+        if track is not None:
+            self._no_deal.pop(track, None)
+        self._floors = {
+            key: floor for key, floor in self._floors.items() if key[1] != track and key[0] != party
+        }
 
     def tighten(self, party: str, track: str, limits: Limits) -> None:
         """Replace a party's limits on a track (a joint floor or a precedent tightened them)."""
         self.limits[(party, track)] = limits
         self._paths.pop((party, track), None)
-        self._floors.clear()
 
     def no_deal(self, track: TrackRules) -> tuple[float, ...]:
         """The package that holds if the track ends without a deal: escalations, else status quo."""
