@@ -25,9 +25,11 @@ from pydantic import ValidationError
 
 from sim.agents import CountryAgent
 from sim.alliance import OPTIONS, Channel, apply_precedent
-from sim.moves import DecisionRequest, Intervention, InvalidMove, Move
+from sim.collection import RoundCollector
+from sim.moves import DecisionRequest, Intervention, InvalidMove, Move, package_problem
 from sim.ratification import ratify
-from sim.scenario import Effect, Event, Scenario, effect_problem
+from sim.references import effect_problem
+from sim.scenario import Effect, Event, Scenario
 from sim.signals import SignalBoard
 from sim.talks import Offer, Talks
 from sim.world import Rules, TrackRules, World
@@ -395,56 +397,12 @@ class NegotiationModel(mesa.Model):
     # -- data collection --------------------------------------------------------------
 
 
-class RoundCollector(mesa.DataCollector):
-    """Mesa's DataCollector without the defensive deep copy of each reported value.
-
-    Mesa deep-copies every reporter's value in case it is a mutable object that changes
-    later; every reporter here returns a number, a string or None, so the copy only costs
-    time (about a third of a game's run time). Rows are added without checks because the
-    model always gives every column.
-    """
-
-    def collect(self, model: NegotiationModel) -> None:
-        """Record one row of model variables, all computed in one pass by the rules.
-
-        ``Rules.round_row`` gives the same values as the reporters, in their order (a
-        test checks this); calling each reporter would cost a call per column per round.
-        """
-        for column, value in zip(
-            self.model_vars.values(), model.rules.round_row(model), strict=True
-        ):
-            column.append(value)
-
-    def add_table_row(self, table_name: str, row: dict, ignore_missing: bool = False) -> None:
-        """Append a row whose columns the model always gives in full (no checks needed)."""
-        table = self.tables[table_name]
-        for column, value in row.items():
-            table[column].append(value)
-
-
 def _readable(tracks: dict[str, TrackRules], entry: tuple) -> dict | None:
     """A logged package as people write it (side moves are logged readable already)."""
     package = entry[3]
     if package is None or isinstance(package, dict):
         return package
     return tracks[entry[1]].decode(package)
-
-
-def package_problem(track: TrackRules, package: dict) -> str | None:
-    """Why a package (issue id → value) is not a valid package for a track, or None."""
-    if not isinstance(package, dict):
-        return "a package maps each issue of the track to a value"
-    missing = [s.name for s in track.spaces if s.id not in package]
-    if missing:
-        return f"the package leaves out {', '.join(missing)}"
-    extra = sorted(set(package) - set(track.issue_ids))
-    if extra:
-        return f"{extra[0]!r} is not an issue of {track.id}"
-    for space in track.spaces:
-        problem = space.problem(package[space.id])
-        if problem:
-            return problem
-    return None
 
 
 def replay(

@@ -8,7 +8,10 @@ its seed and the log of these moves; replaying the log reproduces the game.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from sim.world import TrackRules
 
 MoveKind = Literal["propose", "accept", "reject", "walk", "signal", "consult"]
 
@@ -99,6 +102,23 @@ class Intervention:
 def entry_from_dict(data: dict) -> Move | Intervention:
     """A log entry read back from plain data: a move or a facilitator's intervention."""
     return Intervention.from_dict(data) if "intervention" in data else Move.from_dict(data)
+
+
+def package_problem(track: TrackRules, package: dict) -> str | None:
+    """Why a package (issue id → value) is not a valid package for a track, or None."""
+    if not isinstance(package, dict):
+        return "a package maps each issue of the track to a value"
+    missing = [s.name for s in track.spaces if s.id not in package]
+    if missing:
+        return f"the package leaves out {', '.join(missing)}"
+    extra = sorted(set(package) - set(track.issue_ids))
+    if extra:
+        return f"{extra[0]!r} is not an issue of {track.id}"
+    for space in track.spaces:
+        problem = space.problem(package[space.id])
+        if problem:
+            return problem
+    return None
 
 
 class InvalidMove(ValueError):
