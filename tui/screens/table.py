@@ -318,16 +318,12 @@ class TableScreen(Screen[None]):
             return
         request = self.game.request
         seen = views.preview(self.game, self.viewer, request.track, request.on_table)
-        move = self._move("accept")
-        if not seen.warnings:
-            self.play(lambda: self.game.submit(move))
-            return
-        from tui.dialogs.confirm import ConfirmDialog
-
-        question = "Accept this offer anyway?\n\n" + "\n".join(f"⚠ {w}" for w in seen.warnings)
-        self.app.push_screen(
-            ConfirmDialog("Accept the offer", question, yes="Accept"),
-            lambda yes: yes and self.play(lambda: self.game.submit(move)),
+        self._submit_despite(
+            self._move("accept"),
+            seen.warnings,
+            "Accept the offer",
+            "Accept this offer anyway?",
+            "Accept",
         )
 
     def action_counter(self) -> None:
@@ -349,15 +345,23 @@ class TableScreen(Screen[None]):
             return
         move = self._move("propose" if request.kind == "propose" else "reject", package)
         seen = views.preview(self.game, self.viewer, request.track, package)
-        if not seen.warnings:
+        self._submit_despite(
+            move, seen.warnings, "Your offer crosses a line", "Send this offer anyway?", "Send"
+        )
+
+    def _submit_despite(
+        self, move: Move, warnings: tuple[str, ...], title: str, question: str, yes: str
+    ) -> None:
+        """Submit a move at once, or after the team confirms it despite its warnings."""
+        if not warnings:
             self.play(lambda: self.game.submit(move))
             return
         from tui.dialogs.confirm import ConfirmDialog
 
-        question = "Send this offer anyway?\n\n" + "\n".join(f"⚠ {w}" for w in seen.warnings)
+        question += "\n\n" + "\n".join(f"⚠ {w}" for w in warnings)
         self.app.push_screen(
-            ConfirmDialog("Your offer crosses a line", question, yes="Send"),
-            lambda yes: yes and self.play(lambda: self.game.submit(move)),
+            ConfirmDialog(title, question, yes=yes),
+            lambda confirmed: confirmed and self.play(lambda: self.game.submit(move)),
         )
 
     @on(Button.Pressed, "#accept")
