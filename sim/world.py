@@ -215,14 +215,14 @@ class Rules:
 class World:
     """The numbers of one game that events, signals and politics can change."""
 
-    def __init__(self, rules: Rules, start: World | None = None) -> None:
+    def __init__(self, rules: Rules) -> None:
         """The world at the start of a game: the scenario's numbers.
 
         Every game on a scenario starts from the same numbers, so after the first they
         are copied from ``rules.start`` (a world built once) rather than recomputed.
         """
         self.rules = rules
-        start = start or rules.start
+        start = rules.start
         if start is not None:
             self._copy(start)
             return
