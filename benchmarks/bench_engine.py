@@ -7,8 +7,8 @@ Two figures from DESIGN.md §7:
   Conceder (``benchmarks/bilateral-3x11.yaml``; goal ≤ 1,700 µs).
 
 Each figure is the median of several repetitions of many games with different seeds.
-The scenario is compiled once (``Rules``), as a batch run does, and the process is
-pinned to one core where the platform allows it. Run from a checkout:
+The scenario is compiled once (``Rules``) and each game is closed when done, as a batch
+run does, and the process is pinned to one core where the platform allows it. Run from a checkout:
 
     python benchmarks/bench_engine.py [--games 2000] [--repeats 7]
 """
@@ -31,17 +31,24 @@ from sim.model import NegotiationModel  # noqa: E402
 from sim.world import Rules  # noqa: E402
 
 
+def play(rules: Rules, seed: int) -> None:
+    """One game as a batch plays it: built, run to the end, closed."""
+    model = NegotiationModel(rules, seed=seed)
+    model.run()
+    model.close()
+
+
 def per_game_us(rules: Rules, games: int, repeats: int) -> list[float]:
     """Microseconds per game for each repetition (seeds differ across games)."""
     for seed in range(min(games, 200)):  # warm the shared caches, as a batch would
-        NegotiationModel(rules, seed=seed).run()
+        play(rules, seed)
     gc.collect()
     gc.freeze()  # the compiled scenario lives for the whole batch: keep it out of GC scans
     figures = []
     for repeat in range(repeats):
         start = time.perf_counter()
         for seed in range(repeat * games, (repeat + 1) * games):
-            NegotiationModel(rules, seed=seed).run()
+            play(rules, seed)
         figures.append((time.perf_counter() - start) / games * 1e6)
     gc.unfreeze()
     return figures

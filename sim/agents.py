@@ -30,13 +30,12 @@ class CountryAgent(mesa.Agent):
         self.party = party.id
         self.name = party.name
         self.human = human
-        self.policies: dict[str, Policy] = {}
-        for (who, track), policy in model.rules.policies.items():
-            if who == party.id:
-                problem = model.rules.unplayable.get((who, track))
-                if problem and not human:
+        self.policies: dict[str, Policy] = model.rules.policies[party.id]
+        if not human:
+            for track in self.policies:
+                problem = model.rules.unplayable.get((party.id, track))
+                if problem:
                     raise ValueError(problem)
-                self.policies[track] = policy
         self.seats = {track: Seat(model, party.id, model.talks[track]) for track in self.policies}
 
     def propose(self, talks: Talks) -> tuple[float, ...] | None:

@@ -18,10 +18,9 @@ Every option needs trust at or above its threshold; each round of agreement buil
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from sim.utility import EPS
+from sim.utility import EPS, Limits
 
 if TYPE_CHECKING:
     from sim.model import NegotiationModel
@@ -51,10 +50,11 @@ class Channel:
         self.floor_held = False
         """Whether the joint floor is in force (it stays once bottom lines are known)."""
         self.options = [
-            (option, getattr(self.config, option))
+            (option, settings.trust - EPS)
             for option in OPTIONS
-            if getattr(self.config, option) is not None and getattr(self.config, option).enabled
+            if (settings := getattr(self.config, option)) is not None and settings.enabled
         ]
+        """The options on offer in this scenario, each with the trust it needs."""
 
     def willing(self, party: str, option: str) -> bool:
         """Whether an ally agrees to an option this round."""
@@ -64,23 +64,24 @@ class Channel:
         """Phase 2: agree, renew or let lapse each option by trust and willingness."""
         if not self.config.enabled:
             return
-        world = self.model.world
-        agreed_now = []
-        first, second = (self.offers[a] for a in self.allies)
-        for option, settings in self.options:
-            trusted = world.trust >= settings.trust - EPS
-            willing = first.get(option, False) and second.get(option, False)
-            if option == "parity_pact" and option in self.agreed and not (trusted and willing):
-                self._end_pact("lapsed")
+        world, agreed = self.model.world, self.agreed
+        first, second = self.offers.values()
+        renewed = False
+        for option, trust_needed in self.options:
+            if not (
+                world.trust >= trust_needed
+                and first.get(option, False)
+                and second.get(option, False)
+            ):
+                if option == "parity_pact" and option in agreed:
+                    self._end_pact("lapsed")
                 continue
-            if not (trusted and willing):
-                continue
-            if option not in self.agreed:
-                self.agreed.add(option)
+            if option not in agreed:
+                agreed.add(option)
                 self._take_effect(option)
                 self.model.record("consultation", option, "agreed")
-            agreed_now.append(option)
-        if agreed_now:
+            renewed = True
+        if renewed:
             world.trust = min(world.trust + self.config.trust_gain, 1.0)
             world.sentiment = min(world.sentiment + self.config.sentiment_gain, 1.0)
 
@@ -230,4 +231,4 @@ def _set_bounds(model, party: str, track: str, pos: int, lo: float, hi: float) -
     if bounds[pos] == (lo, hi):
         return
     bounds[pos] = (lo, hi)
-    model.world.tighten(party, track, replace(limits, bounds=tuple(bounds)))
+    model.world.tighten(party, track, Limits(tuple(bounds), limits.refused))

@@ -105,6 +105,30 @@ class NegotiationModel(mesa.Model):
         if self.advance() is not None:
             raise RuntimeError("a human party must decide: use advance() and submit()")
 
+    def close(self) -> None:
+        """Let a finished game be freed as soon as it is dropped.
+
+        A game's parts point back at the model — Mesa's agents and its step wrapper, the
+        seats, the consultation channel, the signal board — so a dropped game is garbage
+        that only Python's cycle collector finds, and in a batch of many games that
+        collector costs about a tenth of the run time. ``close`` cuts those references:
+        the results (world, talks, data collector, news, log) stay readable, but the
+        game can no longer be played.
+        """
+        self._game.close()
+        self.finished = True
+        self.pending = None
+        self.remove_all_agents()
+        for wrapper in ("step", "_user_step"):  # Mesa's step wrapper: bound to the model
+            self.__dict__.pop(wrapper, None)
+        for country in self.countries.values():
+            country.model = None
+            for seat in country.seats.values():
+                seat.model = None
+        if self.channel is not None:
+            self.channel.model = None
+        self.signals.model = None
+
     def submit(self, move: Move) -> DecisionRequest | None:
         """Answer the pending decision and play on to the next one (or the end).
 
@@ -175,22 +199,12 @@ class NegotiationModel(mesa.Model):
     def record(self, phase: str, subject: str, outcome: str, party: str | None = None) -> None:
         """Note what consultation, signals, ratification or precedent did this round."""
         if self.collecting:
-            self.datacollector.add_table_row(
-                "politics",
-                {
-                    "round": self.round,
-                    "phase": phase,
-                    "party": party,
-                    "subject": subject,
-                    "outcome": outcome,
-                },
-            )
+            self.datacollector.add_row("politics", self.round, phase, party, subject, outcome)
 
     def _fire_events(self) -> None:
-        for event in self.rules.events_in(self.round):
-            scheduled = event.round is not None
-            drawn = not scheduled and (event.repeat or event.id not in self._fired)
-            if scheduled or (drawn and self.random.random() < event.probability):
+        fired, draw = self._fired, self.random.random
+        for event, chance, recurs in self.rules.events_in(self.round):
+            if chance is None or ((recurs or event.id not in fired) and draw() < chance):
                 self._fire(event)
 
     def _fire(self, event: Event) -> None:
@@ -199,9 +213,7 @@ class NegotiationModel(mesa.Model):
             self.world.apply(effect)
         self.news.append((self.round, event))
         if self.collecting:
-            self.datacollector.add_table_row(
-                "events", {"round": self.round, "event": event.id, "news": event.news}
-            )
+            self.datacollector.add_row("events", self.round, event.id, event.news)
 
     def _bargain(self, talks: Talks) -> Iterator:
         """One exchange on a track: a proposal, then the answer; returns an accepted offer."""
@@ -228,12 +240,7 @@ class NegotiationModel(mesa.Model):
             answer = self.countries[responder].respond(talks, package, offer.worth[responder])
             self._log(talks, responder, answer, None)
         if self.collecting:
-            offers = self.datacollector.tables["offers"]
-            offers["round"].append(self.round)
-            offers["track"].append(track.id)
-            offers["proposer"].append(proposer)
-            offers["package"].append(package)
-            offers["response"].append(answer)
+            self.datacollector.add_row("offers", self.round, track.id, proposer, package, answer)
         talks.proposer = responder
         if answer == "accept":
             return offer

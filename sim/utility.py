@@ -256,6 +256,8 @@ class Limits:
 
     bounds: tuple[tuple[float, float], ...]
     refused: tuple[frozenset[float], ...]
+    memo: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    """Package → whether it keeps the limits: answers recur in every game on a scenario."""
 
     @classmethod
     def of(cls, lines: dict, spaces: tuple[IssueSpace, ...]) -> Limits:
@@ -291,10 +293,16 @@ class Limits:
 
     def allow(self, package: tuple[float, ...]) -> bool:
         """Whether a package keeps every issue limit (the reservation utility is checked apart)."""
-        for (lo, hi), out, x in zip(self.bounds, self.refused, package, strict=True):
-            if x < lo - EPS or x > hi + EPS or x in out:
-                return False
-        return True
+        found = self.memo.get(package)
+        if found is None:
+            found = all(
+                lo - EPS <= x <= hi + EPS and x not in out
+                for (lo, hi), out, x in zip(self.bounds, self.refused, package, strict=True)
+            )
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[package] = found
+        return found
 
 
 def best_allowed(

@@ -10,9 +10,11 @@ reservation utilities, weights): a few dicts copied per game.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
+from operator import truediv
 
 from sim.concession import ConcessionPath
-from sim.scenario import Effect, Scenario
+from sim.scenario import Effect, Event, Scenario
 from sim.strategies import Policy, make_policy
 from sim.utility import IssueSpace, Limits, Valuation, ValueFunction
 
@@ -80,13 +82,14 @@ class Rules:
             for p in scenario.parties
             if p.id in t.parties
         }
-        self.policies: dict[tuple[str, str], Policy] = {}
+        self.policies: dict[str, dict[str, Policy]] = {p.id: {} for p in scenario.parties}
+        """Party → track → the policy its AI plays there."""
         self.unplayable: dict[tuple[str, str], str] = {}
         for p in scenario.parties:
             for t in self.tracks:
                 if p.id in t.parties:
                     policy = make_policy(p.strategy.name, p.strategy.params)
-                    self.policies[(p.id, t.id)] = policy
+                    self.policies[p.id][t.id] = policy
                     problem = policy.check(t)
                     if problem:
                         self.unplayable[(p.id, t.id)] = f"{p.id}: {problem}"
@@ -135,25 +138,31 @@ class Rules:
     def round_row(self, model) -> list:
         """Every reporter's value for the round, in column order, in one pass (fast path)."""
         row = [model.round]
-        for track in self.tracks:
-            talks = model.talks[track.id]
-            row.append(talks.status)
+        for talks in model.talks.values():  # in track order, like the columns
             on_table = talks.on_table
-            for party in track.parties:
-                row.append(None if on_table is None else on_table.worth[party])
+            if on_table is None:
+                row += (talks.status, None, None)
+            else:
+                row.append(talks.status)
+                row += map(on_table.worth.__getitem__, talks.track.parties)
         world = model.world
-        row += [world.approval[p] for p in self.party_ids]
+        row += map(world.approval.__getitem__, self.party_ids)
         if model.channel is not None:
             row += [world.trust, world.sentiment]
         row.append(world.threat)
         return row
 
-    def events_in(self, round_: int) -> tuple:
+    def events_in(self, round_: int) -> tuple[tuple[Event, float | None, bool], ...]:
         """The events that may fire in a round, in scenario order: its scheduled ones and
-        every random one (cached: events are checked every round of every game)."""
+        every random one, each as (event, chance per round or None if scheduled, whether
+        it can recur). Cached: events are checked every round of every game."""
         found = self._events.get(round_)
         if found is None:
-            found = tuple(e for e in self.scenario.events if e.round is None or e.round == round_)
+            found = tuple(
+                (e, None if e.round is not None else e.probability, e.repeat)
+                for e in self.scenario.events
+                if e.round is None or e.round == round_
+            )
             self._events[round_] = found
         return found
 
@@ -280,11 +289,13 @@ class World:
 
     def _effective(self, party: str) -> tuple[tuple[str, float], ...]:
         """Normalised weights, each grown by the party's sensitivity to the security threat."""
-        sensitivity = self._sensitivity[party]
+        sensitivity, threat = self._sensitivity[party], self.threat
         raw = self.raw_weights[party]
-        if sensitivity and self.threat:
-            raw = {i: w * (1.0 + sensitivity.get(i, 0.0) * self.threat) for i, w in raw.items()}
-        return _normalised(raw)
+        if sensitivity and threat:
+            grown = [w * (1.0 + sensitivity.get(i, 0.0) * threat) for i, w in raw.items()]
+        else:
+            grown = list(raw.values())
+        return tuple(zip(raw, map(truediv, grown, repeat(sum(grown))), strict=True))
 
     def _reweigh(self, parties) -> None:
         for party in parties:
@@ -325,15 +336,11 @@ class World:
         """Forget derived no-deal values and floors after the numbers behind them changed:
         on one track (status quo, escalation), for one party (reservation, outside
         options, weights), or everywhere when neither is named."""
-        if track is None and party is None:
-            self._no_deal.clear()
-            self._floors.clear()
-            return
         if track is not None:
             self._no_deal.pop(track, None)
-        self._floors = {
-            key: floor for key, floor in self._floors.items() if key[1] != track and key[0] != party
-        }
+        elif party is None:
+            self._no_deal.clear()
+        self._floors.clear()  # a handful, cheaper to recompute than to pick out
 
     def tighten(self, party: str, track: str, limits: Limits) -> None:
         """Replace a party's limits on a track (a joint floor or a precedent tightened them)."""
@@ -344,8 +351,8 @@ class World:
         """The package that holds if the track ends without a deal: escalations, else status quo."""
         found = self._no_deal.get(track.id)
         if found is None:
-            found = tuple(self.escalation.get(i, self.status_quo[i]) for i in track.issue_ids)
-            self._no_deal[track.id] = found
+            values = self.status_quo | self.escalation
+            found = self._no_deal[track.id] = tuple(map(values.__getitem__, track.issue_ids))
         return found
 
     def no_deal_utility(self, party: str, track: TrackRules) -> float:
@@ -376,11 +383,6 @@ class World:
             found = self.rules.path(party, track, self.weights[party], limits)
             self._paths[(party, track)] = found
         return found
-
-
-def _normalised(weights: dict[str, float]) -> tuple[tuple[str, float], ...]:
-    total = sum(weights.values())
-    return tuple((i, w / total) for i, w in weights.items())
 
 
 def _share(x: float) -> float:

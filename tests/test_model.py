@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import random
+import weakref
 
 import pytest
 from factories import bilateral
@@ -297,3 +300,53 @@ def test_fast_collection_matches_the_reporters():
         reporters = model.datacollector.model_reporters
         assert list(reporters) == list(model.datacollector.model_vars)
         assert model.rules.round_row(model) == [f(model) for f in reporters.values()]
+
+
+@contextlib.contextmanager
+def cycle_collector_off():
+    """Only reference counting frees objects inside the block."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_a_closed_game_is_freed_at_once_and_keeps_its_results():
+    model = NegotiationModel(BASELINE, seed=4)
+    model.run()
+    before = fingerprint(model)
+    model.close()
+    assert fingerprint(model) == before
+    assert model.talks["us-japan"].status != "open"
+    with cycle_collector_off():
+        alive = weakref.ref(model)
+        del model
+        assert alive() is None
+
+
+def test_close_ends_an_open_game_and_frees_it():
+    model = NegotiationModel(BASELINE, seed=4)
+    model.step()
+    model.close()
+    assert model.finished and model.advance() is None
+    with pytest.raises(InvalidMove, match="over"):
+        model.submit(Move("us", "us-japan", "walk"))
+    with cycle_collector_off():
+        alive = weakref.ref(model)
+        del model
+        assert alive() is None
+
+
+def test_an_unclosed_game_waits_for_the_cycle_collector():
+    """The reason ``close`` exists: without it a finished game outlives its last name."""
+    model = NegotiationModel(BASELINE, seed=4)
+    model.run()
+    with cycle_collector_off():
+        alive = weakref.ref(model)
+        del model
+        assert alive() is not None
+    gc.collect()
+    assert alive() is None

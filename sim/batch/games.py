@@ -164,6 +164,7 @@ def play_chunk(chunk: Chunk) -> ChunkResult:
             per_round["run"] += [index] * len(recorded["round"])
             for name, series in recorded.items():
                 per_round.setdefault(name, []).extend(series)
+        model.close()
     fields = [*KEYS, *chunk.parameters, *(pa.field(c.name, c.type) for c in columns)]
     runs = pa.Table.from_arrays(
         [
