@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sim.model import NegotiationModel
     from sim.politics import ConsultKind
     from sim.talks import Offer
+    from sim.world import Rules
 
 OPTIONS: tuple[ConsultKind, ...] = ("share_bottom_lines", "parity_pact", "joint_purchase")
 
@@ -96,21 +97,38 @@ class Channel:
                 self.model.world.apply(effect)
 
     def _hold_joint_floor(self) -> None:
-        """Each ally takes, on each paired issue, the intersection of both allies' limits."""
+        """Each ally takes, on each paired issue, the intersection of both allies' limits.
+
+        The result depends only on the limits going in (in most games of a batch, the
+        scenario's own), so the rules keep it: later games skip the work and share the
+        tightened limits, with what those have learnt about packages.
+        """
         world, rules = self.model.world, self.model.rules
-        for a_issue, b_issue in self.model.rules.scenario.precedent.pairs:
+        key = ("joint floor", self.allies, tuple(world.limits.values()))
+        joint = rules.derived.get(key)
+        if joint is None:
+            joint = rules.remember(key, self._joint_limits(world.limits))
+        for (party, track), limits in joint.items():
+            if limits is not world.limits[(party, track)]:
+                world.tighten(party, track, limits)
+
+    def _joint_limits(self, limits: dict[tuple[str, str], Limits]) -> dict:
+        """(party, track) → limits, with the joint floor held on every paired issue."""
+        rules, limits = self.model.rules, dict(limits)
+        for a_issue, b_issue in rules.scenario.precedent.pairs:
             owners = [_owner(self.model, i) for i in (a_issue, b_issue)]
             if {o for o, _ in owners} != set(self.allies):
                 continue
             bounds = [
-                world.limits[(o, t)].bounds[rules.position(i)]
-                for (o, t), i in zip(owners, (a_issue, b_issue), strict=True)
+                limits[seat].bounds[rules.position(i)]
+                for seat, i in zip(owners, (a_issue, b_issue), strict=True)
             ]
             lo, hi = max(b[0] for b in bounds), min(b[1] for b in bounds)
             if lo > hi + EPS:
                 continue
-            for (owner, track), issue in zip(owners, (a_issue, b_issue), strict=True):
-                _set_bounds(self.model, owner, track, rules.position(issue), lo, hi)
+            for seat, issue in zip(owners, (a_issue, b_issue), strict=True):
+                limits[seat] = _with_bounds(rules, limits[seat], rules.position(issue), lo, hi)
+        return limits
 
     def _agree_floor(self) -> None:
         """Raise each ally's reservation on its US tracks to the agreed floor."""
@@ -221,14 +239,15 @@ def _pull(model, party: str, track: str, pos: int, issue: str, term: float, shar
         hi = max(hi - share * (hi - term), lo)
     else:
         return
-    _set_bounds(model, party, track, pos, lo, hi)
+    limits = model.world.limits[(party, track)]
+    model.world.tighten(party, track, _with_bounds(model.rules, limits, pos, lo, hi))
     model.record("precedent", issue, f"{party} now holds {lo:g}..{hi:g}")
 
 
-def _set_bounds(model, party: str, track: str, pos: int, lo: float, hi: float) -> None:
-    limits = model.world.limits[(party, track)]
+def _with_bounds(rules: Rules, limits: Limits, pos: int, lo: float, hi: float) -> Limits:
+    """``limits`` with the range at ``pos`` replaced (the same object if it is unchanged)."""
+    if limits.bounds[pos] == (lo, hi):
+        return limits
     bounds = list(limits.bounds)
-    if bounds[pos] == (lo, hi):
-        return
     bounds[pos] = (lo, hi)
-    model.world.tighten(party, track, Limits(tuple(bounds), limits.refused))
+    return rules.shared(Limits(tuple(bounds), limits.refused))

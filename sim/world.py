@@ -18,6 +18,9 @@ from sim.scenario import Effect, Event, Scenario
 from sim.strategies import Policy, make_policy
 from sim.utility import IssueSpace, Limits, Valuation, ValueFunction
 
+_KEPT = 4096
+"""How many shared limits and derived results the rules keep (a bound on memory)."""
+
 
 @dataclass(frozen=True, slots=True)
 class TrackRules:
@@ -114,6 +117,24 @@ class Rules:
         """The world as every game on this scenario begins (copied, never changed)."""
         self._valuations: dict[tuple, Valuation] = {}
         self._paths: dict[tuple, ConcessionPath] = {}
+        self._limits: dict[Limits, Limits] = {}
+        self.derived: dict[tuple, object] = {}
+        """Results of game mechanics that depend only on their inputs (such as the joint
+        floor of given limits), kept for the games that meet the same inputs again."""
+
+    def shared(self, limits: Limits) -> Limits:
+        """An equal ``Limits`` made earlier, if any, else this one: games that tighten a
+        party's limits alike then share one object, and what it has learnt about packages."""
+        if len(self._limits) >= _KEPT:
+            self._limits.clear()
+        return self._limits.setdefault(limits, limits)
+
+    def remember(self, key: tuple, value: object) -> object:
+        """Keep a derived result under ``key`` (see ``derived``) and return it."""
+        if len(self.derived) >= _KEPT:
+            self.derived.clear()
+        self.derived[key] = value
+        return value
 
     def reporters(self, channel: bool) -> dict:
         """The DataCollector's model reporters (column → function of the model), built once."""
