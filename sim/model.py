@@ -260,9 +260,13 @@ class NegotiationModel(mesa.Model):
         return False
 
     def _offer(self, talks: Talks, proposer: str, package: tuple[float, ...]) -> Offer:
-        world = self.world
-        worth = {p: world.valuation(p, talks.track.id)(package) for p in talks.track.parties}
-        offer = Offer(self.round, talks.track.id, proposer, package, worth)
+        world, track = self.world, talks.track.id
+        first, second = talks.track.parties
+        worth = {
+            first: world.valuation(first, track)(package),
+            second: world.valuation(second, track)(package),
+        }
+        offer = Offer(self.round, track, proposer, package, worth)
         talks.on_table = offer
         talks.history.append(offer)
         return offer
