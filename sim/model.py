@@ -118,7 +118,6 @@ class NegotiationModel(mesa.Model):
         self._game.close()
         self.finished = True
         self.pending = None
-        self.remove_all_agents()
         for wrapper in ("step", "_user_step"):  # Mesa's step wrapper: bound to the model
             self.__dict__.pop(wrapper, None)
         for country in self.countries.values():
