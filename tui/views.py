@@ -157,21 +157,22 @@ def bottom_line_text(
     return ", ".join(parts) or DASH
 
 
-def read_draft(track: TrackRules, texts: dict[str, str]) -> tuple[dict | None, dict[str, str]]:
-    """A package from the composer's fields, or the problem with each field that has one.
+def read_draft(track: TrackRules, texts: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """The composer's fields read as issue values, and the problem with each field that has
+    one: the values are a package only when there are no problems.
 
     Numbers may carry the issue's unit (``15%``); empty fields, text in a number, values
     off the range or off the grid are problems, so nothing invalid ever reaches the engine.
     """
-    package: dict = {}
+    values: dict = {}
     problems: dict[str, str] = {}
     for space in track.spaces:
         value, problem = read_value(space, texts.get(space.id, ""))
         if problem:
             problems[space.id] = problem
         else:
-            package[space.id] = value
-    return (None if problems else package), problems
+            values[space.id] = value
+    return values, problems
 
 
 def read_value(space: IssueSpace, text: str) -> tuple[object, str | None]:
@@ -204,9 +205,6 @@ def preview(game: Game, viewer: str, track_id: str, package: dict) -> Preview:
     no_deal = world.no_deal_utility(viewer, track)
     reservation = world.reservation[viewer][track_id]
     limits = world.limits[(viewer, track_id)]
-    crossing = frozenset(
-        space.id for pos, space in enumerate(track.spaces) if crosses(limits, pos, encoded[pos])
-    )
     warnings = list(limits.breaches(encoded, track.spaces))
     if len(warnings) > 2:
         warnings = [f"crosses your bottom line on {len(warnings)} issues (shaded)"]
@@ -214,7 +212,21 @@ def preview(game: Game, viewer: str, track_id: str, package: dict) -> Preview:
         warnings.append(f"worth {worth:.2f}, below your reservation utility {reservation:.2f}")
     elif worth < no_deal:
         warnings.append(f"worth {worth:.2f}, less than no deal ({no_deal:.2f})")
-    return Preview(worth, no_deal, reservation, tuple(warnings), crossing)
+    return Preview(
+        worth, no_deal, reservation, tuple(warnings), crossing(game, viewer, track_id, package)
+    )
+
+
+def crossing(game: Game, viewer: str, track_id: str, values: dict) -> frozenset[str]:
+    """The issues whose value in ``values`` (issue id → value, all issues or only some)
+    crosses the viewer's bottom line: a field's shading depends on its own value only."""
+    track = game.rules.track[track_id]
+    limits = game.model.world.limits[(viewer, track_id)]
+    return frozenset(
+        space.id
+        for pos, space in enumerate(track.spaces)
+        if space.id in values and crosses(limits, pos, space.encode(values[space.id]))
+    )
 
 
 def meters(game: Game, viewer: str | None) -> list[TrackMeter]:

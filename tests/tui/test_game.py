@@ -101,11 +101,10 @@ def test_a_draft_is_read_as_the_engine_will_read_it():
         {"jp_tariff": 15.0, "jp_autos": 12.5, "jp_investment": 300.0},
         {},
     )
-    package, problems = views.read_draft(track["us-japan"], {"jp_tariff": "nan", "jp_autos": ""})
-    assert package is None
+    values, problems = views.read_draft(track["us-japan"], {"jp_tariff": "nan", "jp_autos": "12.5"})
+    assert values == {"jp_autos": 12.5}
     assert problems == {
         "jp_tariff": "Reciprocal tariff on Japan: 'nan' is not a number",
-        "jp_autos": "Tariff on Japanese autos: fill in a value",
         "jp_investment": "Japan's investment pledge: fill in a value",
     }
 

@@ -40,7 +40,7 @@ async def test_one_team_plays_a_whole_game_against_the_ai_and_exports_it(tmp_pat
         assert table.viewer == "japan"
         # Help and the command palette know the table's moves.
         await pilot.press("question_mark")
-        assert "Playing trilateral" in str(app.screen.query_one("Markdown").source)
+        assert "Playing trilateral" in app.screen.query_one("#help-text").content.markup
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(table)]
         assert "Accept the offer" in titles and "Walk away" in titles

@@ -49,7 +49,7 @@ class TestBriefing:
         app = game_app(humans=("japan",), seed=1)
 
         async def shown(pilot):
-            await until(pilot, lambda: app.screen.query("Markdown"), "the briefing")
+            await until(pilot, lambda: app.screen.query("#role-sheet"), "the briefing")
 
         assert snap_compare(app, terminal_size=size, run_before=shown)
 
@@ -60,7 +60,7 @@ class TestTable:
         app = game_app(humans=("japan",), seed=1)
 
         async def seated(pilot):
-            await until(pilot, lambda: app.screen.query("Markdown"), "the briefing")
+            await until(pilot, lambda: app.screen.query("#role-sheet"), "the briefing")
             await pilot.press("enter")
             await until(
                 pilot,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markdown import Markdown
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
 HELP = """\
 # Playing trilateral
@@ -24,14 +25,14 @@ a deal worth less than no deal, or crossing a bottom line, leaves you worse off.
 | key | what it does |
 |---|---|
 | `a` | accept the offer on the table |
-| `c` | build a counter-offer (or a proposal) in the *Your offer* column |
-| `Enter` / `Ctrl+S` | send the offer you built |
+| `c` / `Enter` | build a counter-offer (or a proposal) in the *Your offer* column |
+| `Ctrl+S` (`Enter` in a field) | send the offer you built |
 | `Esc` | stop editing (your draft is kept) |
 | `r` | reset your draft to the offer on the table |
 | `w` | walk away from these talks |
 | `u` | undo your last move |
 | `b` | read your briefing again |
-| `1`–`4` | on a small screen: table, meters and chart, news, history |
+| `1`–`5` | on a small screen: table, meters, chart, news, history |
 | `Ctrl+P` | command palette: every command by name |
 | `?` / `F1` | this help |
 | `Ctrl+Q` | quit — the game is saved after every move |
@@ -59,7 +60,7 @@ class HelpDialog(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
-            yield Markdown(HELP)
+            yield Static(Markdown(HELP), id="help-text")  # one widget: it opens on a keypress
 
     def action_close(self) -> None:
         self.dismiss()

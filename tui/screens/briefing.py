@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markdown import Markdown
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown
+from textual.widgets import Footer, Header, Static
 
 from sim.briefing import role_sheet
 from sim.scenario import Scenario
@@ -38,7 +39,9 @@ class BriefingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="sheet"):
-            yield Markdown(role_sheet(self.scenario, self.party))
+            # Rich draws the sheet as one widget; Textual's Markdown widget builds one per
+            # paragraph and table cell, which took half a second before the class saw it.
+            yield Static(Markdown(role_sheet(self.scenario, self.party)), id="role-sheet")
         yield Footer()
 
     def on_mount(self) -> None:

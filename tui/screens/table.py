@@ -46,6 +46,8 @@ class TableScreen(Screen[None]):
     """The negotiating table of one game, seen by the team whose turn it is."""
 
     CSS_PATH = "table.tcss"
+    AUTO_FOCUS = ""
+    """Nothing has the focus between edits: the one-letter keys act, panes switch freely."""
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
         (WIDE, "-wide"),
@@ -53,6 +55,7 @@ class TableScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "accept", "Accept"),
         Binding("c", "counter", "Counter"),
+        Binding("enter", "counter", "Edit offer", show=False),
         Binding("ctrl+s", "send", "Send"),
         Binding("w", "walk", "Walk away", key_display="w"),
         Binding("m", "politics", "Signal"),
@@ -114,7 +117,7 @@ class TableScreen(Screen[None]):
         for pane, title in zip(PANES, titles, strict=True):
             self.query_one(f"#{pane}").border_title = title
         self.watch_pane(self.pane)
-        self.query_one(PackageComposer).focus()
+        self.watch(self.query_one(PackageComposer), "draft", self._draft_changed, init=False)
         self.settle()
 
     # -- data down --------------------------------------------------------------------
@@ -231,16 +234,16 @@ class TableScreen(Screen[None]):
             preview.update("")
             return
         track = self.game.rules.track[request.track]
-        package, problems = views.read_draft(track, composer.texts)
+        values, problems = views.read_draft(track, composer.texts)
         text = Text()
         if self.problem:
             text.append(f"✗ {self.problem}\n", style="bold red")
         if problems:
             text.append("\n".join(f"✗ {p}" for p in problems.values()), style="red")
             preview.update(text)
-            composer.crossing = frozenset()
+            composer.crossing = views.crossing(self.game, self.viewer, request.track, values)
             return
-        seen = views.preview(self.game, self.viewer, request.track, package)
+        seen = views.preview(self.game, self.viewer, request.track, values)
         composer.crossing = seen.crossing
         text.append("Your offer is worth ")
         good = seen.worth >= max(seen.no_deal, seen.reservation)
@@ -437,21 +440,18 @@ class TableScreen(Screen[None]):
 
     def action_show(self, pane: str) -> None:
         self.pane = pane
-        if pane == "desk":
-            self.query_one(PackageComposer).focus()
 
     @on(Tabs.TabActivated, "#panes")
     def _tab(self, event: Tabs.TabActivated) -> None:
         self.pane = event.tab.id.removeprefix("tab-")
 
-    @on(PackageComposer.Changed)
     def _draft_changed(self) -> None:
         self.problem = ""
         self.show_preview()
 
     @on(PackageComposer.Leave)
     def _leave(self) -> None:
-        self.query_one(PackageComposer).focus()
+        self.set_focus(None)
 
     def game_commands(self) -> Iterable[SystemCommand]:
         """The table's moves by name, for the command palette."""

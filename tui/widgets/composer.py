@@ -9,6 +9,7 @@ resizing the terminal, a facilitator's event or a redraw never wipe a half-built
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from textual import on
@@ -46,27 +47,29 @@ class IssueValue(Validator):
         return self.failure(problem) if problem else self.success()
 
 
-class PackageComposer(Widget, can_focus=True):
+class PackageComposer(Widget):
     """The issues of the track being decided, with a field per issue for the team's offer.
 
-    The composer itself takes the focus between edits, so that the table's one-letter
-    keys (a, c, w…) act; Enter or ``c`` puts the cursor in the first field.
+    Between edits nothing on the table has the focus, so the table's one-letter keys
+    (a, c, w…) act and switching panes moves no focus (a change of focus rebuilds the
+    footer's keys, the slowest thing on a keypress); Enter or ``c`` puts the cursor in
+    the first field, Escape takes it out.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "app.focus_next", "Next issue", show=False),
         Binding("up", "app.focus_previous", "Previous issue", show=False),
-        Binding("enter", "edit", "Edit offer", show=False),
         Binding("escape", "leave", "Done editing"),
     ]
 
     desk: reactive[Desk | None] = reactive(None, recompose=True)
     """The decision and its issues, set by the table screen."""
-    crossing: reactive[frozenset[str]] = reactive(frozenset())
+    crossing: reactive[frozenset[str]] = reactive(frozenset(), repaint=False)
     """Issues whose drafted value crosses the team's bottom line (their fields are shaded)."""
-
-    class Changed(Message):
-        """The team changed a field: the screen re-reads the draft and updates the preview."""
+    draft: reactive[dict[str, str]] = reactive(dict, repaint=False)
+    """What the team has typed: issue id → text, for the fields it touched. The screen
+    watches it and re-prices the draft within the same keystroke, so the field and the
+    preview are redrawn together (a message would arrive a frame later)."""
 
     class Send(Message):
         """The team asked to send the draft as its offer."""
@@ -76,7 +79,6 @@ class PackageComposer(Widget, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._draft: dict[str, str] = {}
         self._editing = False
         """Put the cursor in the first field once the fields exist (they are rebuilt
         after every decision)."""
@@ -84,7 +86,7 @@ class PackageComposer(Widget, can_focus=True):
     def watch_desk(self, old: Desk | None, new: Desk | None) -> None:
         """A new decision starts from the offer on the table, not from the last draft."""
         if old is None or new is None or old.decision != new.decision:
-            self._draft = {}
+            self.draft = {}
 
     def watch_crossing(self, crossing: frozenset[str]) -> None:
         for field in self.query("#package > .field"):
@@ -95,7 +97,7 @@ class PackageComposer(Widget, can_focus=True):
         """The draft as typed: issue id → text (defaults for the fields not touched)."""
         if self.desk is None:
             return {}
-        return {row.space.id: self._draft.get(row.space.id, row.draft) for row in self.desk.rows}
+        return {row.space.id: self.draft.get(row.space.id, row.draft) for row in self.desk.rows}
 
     def compose(self) -> ComposeResult:
         if self.desk is None:
@@ -125,11 +127,12 @@ class PackageComposer(Widget, can_focus=True):
                 yield Label(row.ideal, classes="ideal", markup=False)
                 yield Label(row.bottom_line, classes="line", markup=False)
                 field_id = f"offer-{space.id}"
+                field_classes = "field -crosses" if space.id in self.crossing else "field"
                 if space.kind == "numeric":
                     yield Input(
                         texts[space.id],
                         id=field_id,
-                        classes="field",
+                        classes=field_classes,
                         compact=True,
                         validators=[IssueValue(space)],
                         tooltip=f"{space.name} ({space.lo:g}–{space.hi:g}{space.unit})",
@@ -140,17 +143,20 @@ class PackageComposer(Widget, can_focus=True):
                         value=texts[space.id],
                         allow_blank=False,
                         id=field_id,
-                        classes="field",
+                        classes=field_classes,
                         compact=True,
                     )
 
     async def recompose(self) -> None:
         had_focus = self.has_focus_within
         await super().recompose()
+        for field in self.query("#package > .field"):
+            issue = str(field.id).removeprefix("offer-")
+            self.watch(field, "value", partial(self._typed, issue), init=False)
         if self._editing:
             self.focus_first()
-        elif had_focus:
-            self.focus()
+        elif had_focus:  # the field went with the old decision: back to the table's keys
+            self.screen.set_focus(None)
 
     def focus_first(self) -> None:
         """Put the cursor in the first field, to start building an offer."""
@@ -159,22 +165,13 @@ class PackageComposer(Widget, can_focus=True):
         if fields:
             fields.first().focus()
 
-    def action_edit(self) -> None:
-        self.focus_first()
-
     def reset(self) -> None:
         """Throw the draft away and start again from the offer on the table."""
-        self._draft = {}
+        self.draft = {}
         self.refresh(recompose=True)
-        self.post_message(self.Changed())
 
-    @on(Input.Changed, ".field")
-    @on(Select.Changed, ".field")
-    def _field_changed(self, event: Input.Changed | Select.Changed) -> None:
-        event.stop()
-        issue = event.control.id.removeprefix("offer-")
-        self._draft[issue] = str(event.value)
-        self.post_message(self.Changed())
+    def _typed(self, issue: str, value: object) -> None:
+        self.draft = {**self.draft, issue: str(value)}
 
     @on(Input.Submitted, ".field")
     def _submitted(self, event: Input.Submitted) -> None:
