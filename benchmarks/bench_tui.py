@@ -2,8 +2,9 @@
 
 - start-up: from launching ``trilateral play baseline-2025 --as japan`` to the briefing
   on screen (goal ≤ 1 s);
-- keypresses at the table (goal ≤ 50 ms each): switching panes with 1–5 on a narrow
-  terminal, and typing into the offer (each keystroke re-prices the draft).
+- keypresses at the table (goal ≤ 50 ms each): switching panes with 1–5 (below 140
+  columns one pane shows at a time; from 140 they are all on screen and the keys change
+  nothing), and typing into the offer (each keystroke re-prices the draft).
 
 The game runs as people run it: a real process on a pseudo-terminal of the given size,
 its output read by a terminal emulator (pyte). A keypress counts from writing the key to
