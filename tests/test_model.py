@@ -302,6 +302,47 @@ def test_fast_collection_matches_the_reporters():
         assert model.rules.round_row(model) == [f(model) for f in reporters.values()]
 
 
+def test_what_the_rules_keep_across_games_changes_no_game():
+    """Caches, shared limits and kept joint floors: a game on rules warmed by other games is
+    the game played on freshly compiled rules."""
+    warm = Rules(load_scenario("baseline-2025"))
+    for seed in range(30):
+        NegotiationModel(warm, seed=seed).run()
+    games = []
+    for rules in (warm, Rules(load_scenario("baseline-2025"))):
+        model = NegotiationModel(rules, seed=7)
+        model.run()
+        games.append((fingerprint(model), model.world.limits))
+    assert games[0] == games[1]
+    first, second = (NegotiationModel(warm, seed=s) for s in (1, 2))
+    first.step()
+    second.step()
+    allies = [k for k, v in first.world.limits.items() if v is not warm.limits[k]]
+    assert allies and all(first.world.limits[k] is second.world.limits[k] for k in allies)
+
+
+def test_rows_read_through_mesa_as_they_are_recorded():
+    """Rows wait whole until read; Mesa's own readers see every row, in order, at any time."""
+    model = NegotiationModel(BASELINE, seed=4)
+    collector = model.datacollector
+    model.step()
+    assert len(collector.get_model_vars_dataframe()) == 2
+    offers = len(collector.get_table_dataframe("offers"))
+    model.run()
+    frame = collector.get_model_vars_dataframe()
+    assert list(frame["round"]) == list(range(model.round + 1))
+    assert list(frame.columns) == list(collector.model_reporters)
+    table = collector.get_table_dataframe("offers")
+    assert len(table) > offers
+    assert list(table["round"]) == sorted(table["round"])
+    expected = [o.package for t in model.talks.values() for o in t.history]
+    assert sorted(table["package"], key=str) == sorted(expected, key=str)
+    collector.add_table_row(
+        "politics", {"round": 99, "phase": "p", "party": None, "subject": "s", "outcome": "o"}
+    )
+    assert collector.get_table_dataframe("politics")["round"].iloc[-1] == 99
+
+
 @contextlib.contextmanager
 def cycle_collector_off():
     """Only reference counting frees objects inside the block."""

@@ -20,13 +20,14 @@ from pilots import (
 )
 
 from sim.moves import Intervention, Move
+from tui import views
 from tui.app import TrilateralApp
 from tui.dialogs.facilitator import FacilitatorDialog
 from tui.saves import list_saves, read_save
 from tui.screens.curtain import Curtain
 from tui.screens.debrief import DebriefScreen
 from tui.screens.table import TableScreen
-from tui.widgets.composer import PackageComposer
+from tui.widgets.composer import IssueTable, PackageComposer
 from tui.widgets.feed import MoveHistory, NewsFeed
 from tui.widgets.meters import Meters
 
@@ -279,3 +280,33 @@ async def test_the_start_screen_sets_up_a_game(tmp_path):
         table = await to_table(pilot)
         assert table.viewer == "japan" and app.game.setup.seed == 7
         assert app.game.setup.source.endswith("mine.yaml")
+
+
+async def test_panes_switch_without_moving_the_focus_and_the_draft_is_priced_as_typed():
+    """Between edits nothing holds the focus, so the pane keys never rebuild the footer;
+    each keystroke in a field re-prices the draft."""
+    app = game_app(humans=("japan",), seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_table(pilot)
+        assert app.focused is None
+        for key, pane in (("2", "gauges"), ("3", "graph"), ("1", "desk")):
+            await pilot.press(key)
+            assert table.pane == pane and app.focused is None
+        assert not table.query_one("#gauges").display  # one pane at a time when narrow
+        composer = table.query_one(PackageComposer)
+        await pilot.press("enter")  # Enter starts an offer like c
+        assert app.focused is composer.query_one("#offer-jp_tariff")
+        await pilot.press("ctrl+a", "ctrl+k", *"20")
+        assert composer.draft == {"jp_tariff": "20"}
+        values, _ = views.read_draft(app.game.rules.track["us-japan"], composer.texts)
+        worth = views.preview(app.game, "japan", "us-japan", values).worth
+        assert f"Your offer is worth {worth:.2f}" in str(table.query_one("#preview").render())
+        await pilot.press("escape")
+        assert app.focused is None
+        assert composer.draft == {"jp_tariff": "20"}  # the draft is kept
+        # The narrow table leaves out what no deal holds; a wide one has room for it.
+        headings = str(table.query_one(IssueTable).render().columns[3].header)
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert headings == "On table"
+        assert str(table.query_one(IssueTable).render().columns[3].header) == "No deal"
