@@ -88,6 +88,7 @@ def run_study(
                 result.agreed.setdefault(track, []).append(talks.status == "agreed")
                 if talks.status == "agreed":
                     result.rounds.setdefault(track, []).append(talks.closed_round)
+            model.close()
             if progress:
                 progress(1)
         results.append(result)
