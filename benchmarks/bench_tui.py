@@ -4,7 +4,10 @@
   on screen (goal ≤ 1 s);
 - keypresses at the table (goal ≤ 50 ms each): switching panes with 1–5 (below 140
   columns one pane shows at a time; from 140 they are all on screen and the keys change
-  nothing), and typing into the offer (each keystroke re-prices the draft).
+  nothing), opening and closing the help (? and q: a dialog over the table), and typing
+  into the offer (each keystroke re-prices the draft). Escape is not timed: a terminal
+  program waits ``ESCDELAY`` (100 ms unless set) to tell the key from the start of an
+  escape sequence.
 
 The game runs as people run it: a real process on a pseudo-terminal of the given size,
 its output read by a terminal emulator (pyte). A keypress counts from writing the key to
@@ -163,12 +166,17 @@ def main() -> None:
         term.press(b"\x1b")  # leave the offer: digits now switch panes
         term.settle()
         panes = keypress_ms(term, [b"2", b"3", b"4", b"5", b"1"], args.repeats)
-        term.press(b"c")  # back into the offer, on its first cell
+        help_dialog = keypress_ms(term, [b"?", b"q"], args.repeats)
+        term.press(b"c")  # into the offer, on its first cell
         term.settle()
         typing = keypress_ms(term, [b"1", b"\x7f"], args.repeats)
     finally:
         term.close()
-    for label, by_key in (("switching panes", panes), ("typing into the offer", typing)):
+    for label, by_key in (
+        ("switching panes", panes),
+        ("opening and closing the help", help_dialog),
+        ("typing into the offer", typing),
+    ):
         figures = [f for key_figures in by_key.values() for f in key_figures]
         each = ", ".join(
             f"{KEY_NAMES.get(key, key.decode())} {statistics.median(f):.0f}"

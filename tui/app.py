@@ -38,7 +38,9 @@ class TrilateralApp(App[Path | None]):
     """
 
     TITLE = "trilateral"
-    CSS_PATH = "app.tcss"
+    CSS_PATH: ClassVar[list[str]] = ["app.tcss", "dialogs/dialogs.tcss"]
+    """The dialogs' styles load with the app's: loading them when the first dialog opens
+    restyled every screen, on a keypress."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
