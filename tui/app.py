@@ -41,6 +41,8 @@ class TrilateralApp(App[Path | None]):
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "dialogs/dialogs.tcss"]
     """The dialogs' styles load with the app's: loading them when the first dialog opens
     restyled every screen, on a keypress."""
+    SCREENS: ClassVar[dict] = {"help": HelpDialog}
+    """Screens built once and kept: the help opens again without being rebuilt."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -147,7 +149,7 @@ class TrilateralApp(App[Path | None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpDialog):
-            self.push_screen(HelpDialog())
+            self.push_screen("help")
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette offers the current screen's game commands before the app's own."""
