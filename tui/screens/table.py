@@ -25,7 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static, Tab, Tabs
+from textual.widgets import Button, Header, Static, Tab, Tabs
 
 from sim.moves import InvalidMove, Move
 from tui import record, views
@@ -34,6 +34,7 @@ from tui.politics import politics
 from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import Desk, PackageComposer
 from tui.widgets.feed import MoveHistory, NewsFeed
+from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
 from tui.widgets.politics import PoliticsPanel
 
@@ -109,7 +110,7 @@ class TableScreen(Screen[None]):
                 yield MoveHistory(id="history")
             with VerticalScroll(id="news", classes="pane"):
                 yield NewsFeed(id="feed")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = self.game.scenario.title
