@@ -293,11 +293,16 @@ async def test_panes_switch_without_moving_the_focus_and_the_draft_is_priced_as_
             await pilot.press(key)
             assert table.pane == pane and app.focused is None
         assert not table.query_one("#gauges").display  # one pane at a time when narrow
+        keys = list(table.query("FooterKey"))
+        await pilot.press("question_mark", "q")  # the help, over the table and away
+        await pilot.pause()
+        assert list(table.query("FooterKey")) == keys  # same keys: the footer was kept
         composer = table.query_one(PackageComposer)
         await pilot.press("enter")  # Enter starts an offer like c
         assert app.focused is composer.query_one("#offer-jp_tariff")
         await pilot.press("ctrl+a", "ctrl+k", *"20")
         assert composer.draft == {"jp_tariff": "20"}
+        assert list(table.query("FooterKey")) != keys  # editing keys: the footer was rebuilt
         values, _ = views.read_draft(app.game.rules.track["us-japan"], composer.texts)
         worth = views.preview(app.game, "japan", "us-japan", values).worth
         assert f"Your offer is worth {worth:.2f}" in str(table.query_one("#preview").render())
