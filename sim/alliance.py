@@ -105,9 +105,7 @@ class Channel:
         """
         world, rules = self.model.world, self.model.rules
         key = ("joint floor", self.allies, tuple(world.limits.values()))
-        joint = rules.derived.get(key)
-        if joint is None:
-            joint = rules.remember(key, self._joint_limits(world.limits))
+        joint = rules.derive(key, lambda: self._joint_limits(world.limits))
         for (party, track), limits in joint.items():
             if limits is not world.limits[(party, track)]:
                 world.tighten(party, track, limits)

@@ -9,14 +9,18 @@ reservation utilities, weights): a few dicts copied per game.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import repeat
 from operator import truediv
+from typing import TypeVar
 
 from sim.concession import ConcessionPath
 from sim.scenario import Effect, Event, Scenario
 from sim.strategies import Policy, make_policy
 from sim.utility import IssueSpace, Limits, Valuation, ValueFunction
+
+T = TypeVar("T")
 
 _KEPT = 4096
 """How many shared limits and derived results the rules keep (a bound on memory)."""
@@ -118,9 +122,7 @@ class Rules:
         self._valuations: dict[tuple, Valuation] = {}
         self._paths: dict[tuple, ConcessionPath] = {}
         self._limits: dict[Limits, Limits] = {}
-        self.derived: dict[tuple, object] = {}
-        """Results of game mechanics that depend only on their inputs (such as the joint
-        floor of given limits), kept for the games that meet the same inputs again."""
+        self._derived: dict[tuple, object] = {}
 
     def shared(self, limits: Limits) -> Limits:
         """An equal ``Limits`` made earlier, if any, else this one: games that tighten a
@@ -129,12 +131,16 @@ class Rules:
             self._limits.clear()
         return self._limits.setdefault(limits, limits)
 
-    def remember(self, key: tuple, value: object) -> object:
-        """Keep a derived result under ``key`` (see ``derived``) and return it."""
-        if len(self.derived) >= _KEPT:
-            self.derived.clear()
-        self.derived[key] = value
-        return value
+    def derive(self, key: tuple, make: Callable[[], T]) -> T:
+        """The result of a game mechanic that depends only on its inputs (``key``), such as
+        the joint floor of given limits: made once, kept for the games that meet the same
+        inputs again."""
+        found = self._derived.get(key)
+        if found is None:
+            if len(self._derived) >= _KEPT:
+                self._derived.clear()
+            found = self._derived[key] = make()
+        return found
 
     def reporters(self, channel: bool) -> dict:
         """The DataCollector's model reporters (column → function of the model), built once."""
