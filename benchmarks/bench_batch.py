@@ -43,10 +43,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.batch.design import make_design  # noqa: E402
-from sim.batch.executors import local_cores  # noqa: E402
-from sim.batch.plan import Setup, plan_batch  # noqa: E402
-from sim.batch.runner import run_batch  # noqa: E402
+from sim.experiments.batch.design import make_design  # noqa: E402
+from sim.experiments.batch.executors import local_cores  # noqa: E402
+from sim.experiments.batch.plan import Setup, plan_batch  # noqa: E402
+from sim.experiments.batch.runner import run_batch  # noqa: E402
 
 SCENARIO = "baseline-2025"
 MB = 1024 * 1024
@@ -70,7 +70,7 @@ def batch_process(folder: Path, runs: int, jobs: int | None) -> Measured:
     args += ["--jobs", str(jobs)] if jobs else []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DASK_SCHEDULER_ADDRESS", None)
-    command = [sys.executable, "-c", "from sim.cli import app; app()", *args]
+    command = [sys.executable, "-c", "from sim.cli.commands import app; app()", *args]
     start = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak_rss = peak_pss = 0

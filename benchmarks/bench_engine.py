@@ -26,9 +26,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from sim.loading import load_scenario  # noqa: E402
-from sim.model import NegotiationModel  # noqa: E402
-from sim.world import Rules  # noqa: E402
+from sim.engine.model import NegotiationModel  # noqa: E402
+from sim.engine.world import Rules  # noqa: E402
+from sim.scenario.loading import load_scenario  # noqa: E402
 
 
 def play(rules: Rules, seed: int) -> None:

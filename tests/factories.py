@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.scenario import Scenario
+from sim.scenario.models import Scenario
 
 
 def bilateral(issues: list[dict], a: dict, b: dict, rounds: int = 20, events=()) -> Scenario:

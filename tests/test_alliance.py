@@ -8,11 +8,11 @@ from factories import trio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.loading import load_scenario
-from sim.model import NegotiationModel
-from sim.moves import InvalidMove, Move
-from sim.utility import EPS
-from sim.world import Rules
+from sim.engine.model import NegotiationModel
+from sim.engine.moves import InvalidMove, Move
+from sim.engine.rules import Rules
+from sim.engine.utility import EPS
+from sim.scenario.loading import load_scenario
 
 
 def politics(model, phase=None):
@@ -118,7 +118,7 @@ def test_precedent_pulls_the_counterpart_and_a_pact_makes_it_a_floor():
         talks = model.talks["us-a"]
         offer = model._offer(talks, "us", (10.0, 0.0))
         model._ratify(talks, offer)
-        from sim.alliance import apply_precedent
+        from sim.engine.phases.alliance import apply_precedent
 
         apply_precedent(model, offer)
         return model.world.limits[("us", "us-b")].bounds[0], model.world.limits[
@@ -150,7 +150,7 @@ def test_a_failed_ratification_reopens_the_track_and_costs_approval():
 
 
 def test_parity_with_the_partners_deal_enters_the_vote():
-    from sim.ratification import vote
+    from sim.engine.phases.ratification import vote
 
     scenario = trio(
         b={"ratification": {"approval": 0.5, "parity_weight": 2.0, "utility_weight": 0.0}}

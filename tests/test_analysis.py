@@ -15,12 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from sim.analysis import analyse, distance_to_frontier, nash_solution, pareto_frontier
-from sim.model import NegotiationModel
-from sim.scenario import Issue, Preference, Scenario
-from sim.talks import Offer
-from sim.utility import EPS, IssueSpace, Valuation, ValueFunction
-from sim.world import Rules, World
+from sim.engine.model import NegotiationModel
+from sim.engine.rules import Rules
+from sim.engine.talks import Offer
+from sim.engine.utility import EPS, IssueSpace, Valuation, ValueFunction
+from sim.engine.world import World
+from sim.results.analysis import analyse, distance_to_frontier, nash_solution, pareto_frontier
+from sim.scenario.models import Issue, Preference, Scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline-2025.yaml"
 TOL = 1e-9

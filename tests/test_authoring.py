@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim.batch.plan import Setup
-from sim.briefing import facilitator_sheet
-from sim.cli import app
-from sim.loading import (
+from sim.cli.commands import app
+from sim.experiments.batch.plan import Setup
+from sim.results.briefing import facilitator_sheet
+from sim.scenario.loading import (
     BUNDLED_DIR,
     OVERRIDE,
     Problem,

@@ -18,15 +18,15 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from sim.analysis import analyse
-from sim.batch import BatchError
-from sim.batch.design import make_design
-from sim.batch.plan import Setup, plan_batch, run_seed
-from sim.batch.runner import run_batch
-from sim.batch.store import read_metadata, rounds_path
-from sim.cli import app
-from sim.loading import load_scenario
-from sim.model import NegotiationModel
+from sim.cli.commands import app
+from sim.engine.model import NegotiationModel
+from sim.experiments.batch import BatchError
+from sim.experiments.batch.design import make_design
+from sim.experiments.batch.plan import Setup, plan_batch, run_seed
+from sim.experiments.batch.runner import run_batch
+from sim.experiments.batch.store import read_metadata, rounds_path
+from sim.results.analysis import analyse
+from sim.scenario.loading import load_scenario
 
 runner = CliRunner()
 SWEEP = "parties.korea.patience=0.8,0.95"
@@ -143,7 +143,7 @@ def test_a_killed_or_interrupted_batch_process_resumes(stop, tmp_path):
     args = ["batch", "baseline-2025", "--runs", "300", "--sweep", SWEEP, "--per-round"]
     args += ["--jobs", "1", "--chunk-size", "20", "-o", str(out)]
     process = subprocess.Popen(
-        [sys.executable, "-c", "from sim.cli import app; app()", *args],
+        [sys.executable, "-c", "from sim.cli.commands import app; app()", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

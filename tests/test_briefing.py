@@ -7,9 +7,10 @@ import re
 import pytest
 from factories import bilateral
 
-from sim.briefing import role_sheet
-from sim.loading import load_scenario
-from sim.world import Rules, World
+from sim.engine.rules import Rules
+from sim.engine.world import World
+from sim.results.briefing import role_sheet
+from sim.scenario.loading import load_scenario
 
 BASELINE = load_scenario("baseline-2025")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
+from sim.cli.commands import app
 
 runner = CliRunner()
 BAD = Path(__file__).parent / "bad_scenarios"
@@ -50,7 +50,7 @@ def test_same_seed_same_json_in_separate_processes(tmp_path):
             [
                 sys.executable,
                 "-c",
-                "from sim.cli import app; app()",
+                "from sim.cli.commands import app; app()",
                 "run",
                 "baseline-2025",
                 "--seed",

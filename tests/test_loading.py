@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim import loading
-from sim.loading import (
+from sim.scenario import loading
+from sim.scenario.loading import (
     Problem,
     ScenarioError,
     apply_overrides,

@@ -12,11 +12,11 @@ from factories import bilateral
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.loading import load_scenario
-from sim.model import NegotiationModel, replay
-from sim.moves import Intervention, InvalidMove, Move, entry_from_dict
-from sim.utility import EPS
-from sim.world import Rules
+from sim.engine.model import NegotiationModel, replay
+from sim.engine.moves import Intervention, InvalidMove, Move, entry_from_dict
+from sim.engine.rules import Rules
+from sim.engine.utility import EPS
+from sim.scenario.loading import load_scenario
 
 BASELINE = Rules(load_scenario("baseline-2025"))
 

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
+from sim.cli.commands import app
 
 runner = CliRunner()
 PNG = b"\x89PNG\r\n\x1a\n"

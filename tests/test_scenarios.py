@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from sim.briefing import facilitator_sheet, role_sheet
-from sim.cli import app
-from sim.loading import bundled_scenarios, load_scenario, read_yaml
-from sim.model import NegotiationModel
-from sim.moves import DecisionRequest
-from sim.world import Rules
+from sim.cli.commands import app
+from sim.engine.model import NegotiationModel
+from sim.engine.moves import DecisionRequest
+from sim.engine.rules import Rules
+from sim.results.briefing import facilitator_sheet, role_sheet
+from sim.scenario.loading import bundled_scenarios, load_scenario, read_yaml
 
 NAMES = list(bundled_scenarios())
 VARIATIONS = [name for name in NAMES if name != "baseline-2025"]

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.json_schema import scenario_schema, schema_text
-from sim.loading import BUNDLED_DIR, bundled_scenarios, load_scenario, read_yaml
+from sim.cli.commands import app
+from sim.scenario.json_schema import scenario_schema, schema_text
+from sim.scenario.loading import BUNDLED_DIR, bundled_scenarios, load_scenario, read_yaml
 
 SCHEMA = BUNDLED_DIR / "schema.json"
 GUIDE = BUNDLED_DIR / "README.md"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from sim.cli import app
-from sim.loading import load_scenario
-from sim.study import arms_for, mean_interval, paired_difference, run_study
+from sim.cli.commands import app
+from sim.experiments.study import arms_for, mean_interval, paired_difference, run_study
+from sim.scenario.loading import load_scenario
 
 
 def test_arms_follow_what_the_scenario_can_switch():

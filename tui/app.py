@@ -22,9 +22,9 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from sim.scenario import Scenario
+from sim.classroom.saves import SaveError, Setup
+from sim.scenario.models import Scenario
 from tui.dialogs.help import HelpDialog
-from tui.saves import SaveError, Setup
 from tui.screens.briefing import BriefingScreen
 from tui.screens.curtain import Curtain
 from tui.screens.start import StartChoice, StartScreen
@@ -99,7 +99,7 @@ class TrilateralApp(App[Path | None]):
     @work(exclusive=True, group="opening")
     async def resume_game(self, path: Path) -> None:
         """Rebuild a saved game by replaying its log, then open the table where it stopped."""
-        from tui.game import Game
+        from sim.classroom.game import Game
 
         try:
             self.game = await asyncio.to_thread(Game.resume, path)
@@ -169,6 +169,6 @@ class TrilateralApp(App[Path | None]):
 
 def _start_game(setup: Setup, scenario: Scenario):
     """Build a new game; importing the engine (Mesa, pandas) here keeps it off the UI loop."""
-    from tui.game import Game
+    from sim.classroom.game import Game
 
     return Game.start(setup, scenario)

@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from sim.cli import SetOption, app, err, load_or_exit, out
-from sim.loading import ScenarioError, resolve
+from sim.cli.commands import SetOption, app, err, load_or_exit, out
+from sim.scenario.loading import ScenarioError, resolve
 
 __all__ = ["app"]
 
@@ -51,7 +51,7 @@ def play(
     set_: SetOption = None,
 ) -> None:
     """Play the game in the terminal: teams against AI parties, one keyboard for all."""
-    from tui.saves import SaveError, find_save, read_save, saves_dir
+    from sim.classroom.saves import SaveError, find_save, read_save, saves_dir
     from tui.screens.start import StartChoice
 
     if seed is not None and seed < 0:

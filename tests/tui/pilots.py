@@ -12,8 +12,8 @@ from time import monotonic
 
 from textual.pilot import Pilot
 
-from sim.loading import load_scenario
-from sim.moves import DecisionRequest
+from sim.engine.moves import DecisionRequest
+from sim.scenario.loading import load_scenario
 from tui.app import TrilateralApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.screens.briefing import BriefingScreen

@@ -8,12 +8,12 @@ import pytest
 from pilots import CLASSROOM
 from typer.testing import CliRunner
 
-from sim.loading import load_scenario
-from sim.moves import InvalidMove, Move
-from tui import record, views
+from sim.classroom import record, views
+from sim.classroom.game import Game
+from sim.classroom.saves import SaveError, Setup, find_save, list_saves, read_save
+from sim.engine.moves import InvalidMove, Move
+from sim.scenario.loading import load_scenario
 from tui.cli import app as cli
-from tui.game import Game
-from tui.saves import SaveError, Setup, find_save, list_saves, read_save
 
 SCENARIO = load_scenario(CLASSROOM)
 

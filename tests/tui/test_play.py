@@ -19,11 +19,11 @@ from pilots import (
     until,
 )
 
-from sim.moves import Intervention, Move
-from tui import views
+from sim.classroom import views
+from sim.classroom.saves import list_saves, read_save
+from sim.engine.moves import Intervention, Move
 from tui.app import TrilateralApp
 from tui.dialogs.facilitator import FacilitatorDialog
-from tui.saves import list_saves, read_save
 from tui.screens.curtain import Curtain
 from tui.screens.debrief import DebriefScreen
 from tui.screens.table import TableScreen

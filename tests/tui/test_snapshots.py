@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from pilots import CLASSROOM, game_app, until, waiting_for_keys
 
-from sim.loading import bundled_scenarios, load_scenario
-from sim.moves import Move
+from sim.classroom.game import Game
+from sim.classroom.saves import Setup
+from sim.engine.moves import Move
+from sim.scenario.loading import bundled_scenarios, load_scenario
 from tui.app import TrilateralApp
-from tui.game import Game
-from tui.saves import Setup
 from tui.screens.debrief import DebriefScreen
 from tui.screens.start import StartChoice
 from tui.screens.table import TableScreen

@@ -27,8 +27,8 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from sim.moves import Intervention, InvalidMove
-from tui.game import Game
+from sim.classroom.game import Game
+from sim.engine.moves import Intervention, InvalidMove
 
 
 class FacilitatorDialog(ModalScreen[Intervention | None]):

@@ -18,8 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from sim.moves import Move
-from tui.politics import Politics
+from sim.classroom.politics import Politics
+from sim.engine.moves import Move
 
 SIGNAL_KINDS = {"threat": "Threat", "tie_hands": "Commitment", "outside_option": "Outside option"}
 

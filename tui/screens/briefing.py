@@ -11,14 +11,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from sim.briefing import role_sheet
-from sim.scenario import Scenario
+from sim.results.briefing import role_sheet
+from sim.scenario.models import Scenario
 
 
 class BriefingScreen(Screen[None]):
     """A team reads its role sheet; Enter (or Escape) when it is ready to negotiate.
 
-    The sheet comes from ``sim.briefing``, so what a team is told is decided by the
+    The sheet comes from ``sim.results.briefing``, so what a team is told is decided by the
     engine's rules of privacy, not by the screen.
     """
 

@@ -19,10 +19,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, TabPane
 
-from sim.moves import InvalidMove
-from tui.debriefing import outcome_markdown, timeline
-from tui.game import Game
-from tui.record import utility_series
+from sim.classroom.debriefing import outcome_markdown, timeline
+from sim.classroom.game import Game
+from sim.classroom.record import utility_series
+from sim.engine.moves import InvalidMove
 from tui.widgets.chart import UtilityChart
 
 
@@ -84,7 +84,7 @@ class DebriefScreen(Screen[None]):
     @work(exclusive=True, group="export")
     async def export(self, folder: Path) -> None:
         """Write the files in a thread: matplotlib takes a moment to start."""
-        from tui.export import export_game
+        from sim.classroom.export import export_game
 
         self.notify(f"Exporting to {folder}…")
         try:

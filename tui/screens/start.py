@@ -32,9 +32,9 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from sim.loading import ScenarioError, bundled_scenarios, load_scenario
-from sim.scenario import Scenario
-from tui.saves import Setup
+from sim.classroom.saves import Setup
+from sim.scenario.loading import ScenarioError, bundled_scenarios, load_scenario
+from sim.scenario.models import Scenario
 from tui.widgets.seats import HUMAN, Chair, Seats
 
 
@@ -87,7 +87,7 @@ class StartScreen(Screen[None]):
         """The scenario highlighted last: only its load may fill the form."""
 
     def compose(self) -> ComposeResult:
-        from sim.strategies import registry
+        from sim.engine.strategies import registry
 
         yield Header()
         with Horizontal(id="start"):

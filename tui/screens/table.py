@@ -7,7 +7,7 @@ two ways (``HORIZONTAL_BREAKPOINTS``), so resizing never rebuilds a widget or lo
 half-typed offer.
 
 The screen keeps no game state of its own: after each change it reads the game through
-``tui.views`` for the team at the keyboard (``viewer``) and hands each widget its data.
+``sim.classroom.views`` for the team at the keyboard (``viewer``) and hands each widget its data.
 Every change goes to the engine in a worker thread; the screen shows that the AI is
 playing and ignores moves until it is done.
 """
@@ -27,10 +27,10 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Header, Static, Tab, Tabs
 
-from sim.moves import InvalidMove, Move
-from tui import record, views
-from tui.game import Game
-from tui.politics import politics
+from sim.classroom import record, views
+from sim.classroom.game import Game
+from sim.classroom.politics import politics
+from sim.engine.moves import InvalidMove, Move
 from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import Desk, PackageComposer
 from tui.widgets.feed import MoveHistory, NewsFeed

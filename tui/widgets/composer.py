@@ -24,8 +24,8 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
-from sim.utility import IssueSpace
-from tui.views import IssueRow, read_value
+from sim.classroom.views import IssueRow, read_value
+from sim.engine.utility import IssueSpace
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
-from tui.record import Entry
+from sim.classroom.record import Entry
 
 
 class NewsFeed(Static):
@@ -35,7 +35,7 @@ class MoveHistory(DataTable):
     """Every move, AI and human, and every facilitator's intervention, in order."""
 
     entries: reactive[tuple[Entry, ...]] = reactive(())
-    """The history as the team at the keyboard may see it (``tui.record.history``)."""
+    """The history as the team at the keyboard may see it (``sim.classroom.record.history``)."""
 
     def on_mount(self) -> None:
         self.cursor_type = "row"

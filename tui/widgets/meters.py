@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.views import TrackMeter
+from sim.classroom.views import TrackMeter
 
 BAR = 20
 
@@ -43,7 +43,7 @@ class Meters(Widget):
     rounds: reactive[int] = reactive(1)
     """The deadline (the last round)."""
     tracks: reactive[tuple[TrackMeter, ...]] = reactive((), layout=True)
-    """Each track's meter, from ``tui.views.meters``."""
+    """Each track's meter, from ``sim.classroom.views.meters``."""
 
     def render(self) -> Text:
         width = max(6, min(BAR, self.size.width - 40))

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.politics import Politics
+from sim.classroom.politics import Politics
 from tui.widgets.meters import bar, utility_text
 
 
@@ -19,7 +19,8 @@ class PoliticsPanel(Widget):
     """Approval, trust, sentiment and threat meters, the channel's options and the signals."""
 
     state: reactive[Politics] = reactive(Politics, layout=True)
-    """What the team at the keyboard may see of alliance politics (``tui.politics.politics``)."""
+    """What the team at the keyboard may see of alliance politics
+    (``sim.classroom.politics.politics``)."""
 
     def render(self) -> Text:
         state = self.state

@@ -1,0 +1,100 @@
+"""The debrief as Markdown: each deal against no deal, the bottom lines and the Nash solution.
+
+After the game every number is revealed, so the debrief shows all parties side by side.
+The same text is the debrief screen's outcome page and the head of the exported
+transcript, so what the class discussed is what it takes home.
+"""
+
+from __future__ import annotations
+
+from sim.classroom.game import Game
+from sim.classroom.views import DASH, bottom_line_text
+from sim.results.analysis import analyse
+from sim.results.transcript import transcript
+
+
+def outcome_markdown(game: Game, analysis: dict | None = None) -> str:
+    """Scores, then each track: utilities against no deal and Nash, the package issue by issue."""
+    analysis = analysis or analyse(game.model).to_dict()
+    model, rules = game.model, game.rules
+    humans = model.humans
+    lines = [
+        f"# Debrief: {game.scenario.title}",
+        "",
+        f"Seed {game.setup.seed} · ended after round {model.round} of {model.rounds} · "
+        + ", ".join(f"{game.name(p)} ({'team' if p in humans else 'AI'})" for p in rules.party_ids),
+        "",
+        "## Scores",
+        "",
+        "Score = 100 × (utility − no deal) / (best possible − no deal): 0 is no better "
+        "than walking away, 100 is everything you could want.",
+        "",
+        "| party | utility | no deal | best possible | score | bottom lines |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for party in rules.party_ids:
+        result = analysis["parties"][party]
+        kept = "kept" if result["bottom_lines_kept"] else "broken: " + "; ".join(result["breaches"])
+        lines.append(
+            f"| {game.name(party)} | {result['utility']:.2f} | {result['batna']:.2f} | "
+            f"{result['ideal']:.2f} | {result['score']:.0f} | {kept} |"
+        )
+    for track in rules.tracks:
+        lines += ["", *_track_markdown(game, track.id, analysis["tracks"][track.id])]
+    return "\n".join(lines) + "\n"
+
+
+def _track_markdown(game: Game, track_id: str, info: dict) -> list[str]:
+    track = game.rules.track[track_id]
+    a, b = track.parties
+    status = {
+        "agreed": f"deal in round {info['deal_round']}",
+        "walked": "talks broken off",
+        "no-deal": "no deal by the deadline",
+        "open": "still open",
+    }[info["status"]]
+    lines = [
+        f"## {track.name}: {status}",
+        "",
+        f"| utility | {game.name(a)} | {game.name(b)} |",
+        "|---|---:|---:|",
+    ]
+    outcome = "deal" if info["status"] == "agreed" else "outcome (no deal)"
+    rows = [(outcome, info["utility"]), ("no deal (BATNA)", info["batna"])]
+    if info["nash_utility"] is not None:
+        rows.append(("Nash solution", info["nash_utility"]))
+    for label, utilities in rows:
+        lines.append(f"| {label} | {utilities[a]:.2f} | {utilities[b]:.2f} |")
+    distance = f"{info['distance_to_frontier']:.3f}"
+    to_nash = info["distance_to_nash"]
+    lines += [
+        "",
+        f"Distance to the Pareto frontier {distance}"
+        + ("" if to_nash is None else f" · to the Nash solution {to_nash:.3f}"),
+        "",
+        f"| issue | {'deal' if info['package'] else 'outcome'} | no deal | Nash | "
+        f"{game.name(a)}'s line | {game.name(b)}'s line |",
+        "|---|---|---|---|---|---|",
+    ]
+    world = game.model.world
+    no_deal = world.no_deal(track)
+    package = track.encode(info["package"]) if info["package"] else no_deal
+    nash = track.encode(info["nash_package"]) if info["nash_package"] else None
+    for pos, space in enumerate(track.spaces):
+        line_a, line_b = (_line(game, party, track_id, pos) for party in (a, b))
+        lines.append(
+            f"| {space.name} | {space.show(package[pos])} | {space.show(no_deal[pos])} | "
+            f"{DASH if nash is None else space.show(nash[pos])} | {line_a} | {line_b} |"
+        )
+    return lines
+
+
+def _line(game: Game, party: str, track_id: str, pos: int) -> str:
+    limits = game.rules.limits[(party, track_id)]
+    space = game.rules.track[track_id].spaces[pos]
+    return bottom_line_text(space, *limits.bounds[pos], limits.refused[pos])
+
+
+def timeline(game: Game) -> list[str]:
+    """The game round by round, as the transcript tells it."""
+    return list(transcript(game.model))

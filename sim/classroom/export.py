@@ -1,0 +1,81 @@
+"""Take the game home: the transcript as Markdown and JSON, with PNG charts.
+
+The Markdown is the debrief (``sim.classroom.debriefing``) plus the timeline and the charts; the
+JSON is the engine's own ``game_record`` (deterministic for scenario, seed and moves).
+Charts are drawn with matplotlib's Agg canvas on a ``Figure`` made here, never through
+pyplot's global state, so exporting from a worker thread is safe.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sim.classroom.debriefing import outcome_markdown, timeline
+from sim.classroom.game import Game
+from sim.classroom.record import utility_series
+from sim.results.analysis import analyse
+from sim.results.transcript import game_record
+
+
+def export_game(game: Game, folder: Path) -> list[Path]:
+    """Write transcript.md, game.json, utilities.png and frontiers.png into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    setup = game.setup
+    analysis = analyse(game.model).to_dict()
+    record = game_record(game.model, setup.source, setup.overrides)
+    written = []
+    path = folder / "game.json"
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    written.append(path)
+    charts = [utilities_chart(game, folder / "utilities.png")]
+    charts.append(frontiers_chart(game, analysis, folder / "frontiers.png"))
+    lines = [outcome_markdown(game, analysis), "## Charts", ""]
+    lines += [f"![{chart.stem}]({chart.name})\n" for chart in charts]
+    lines += ["## Timeline", "", "```text", *timeline(game), "```", ""]
+    path = folder / "transcript.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return [path, *written, *charts]
+
+
+def utilities_chart(game: Game, path: Path) -> Path:
+    """Each party's utility of the package on the table, by round, one line per track."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(8, 4.5), layout="constrained")
+    axes = figure.add_subplot()
+    for label, points in utility_series(game, None).items():
+        axes.plot([r for r, _ in points], [u for _, u in points], marker="o", label=label)
+    axes.set(xlabel="round", ylabel="utility of the offer on the table", ylim=(-0.02, 1.02))
+    axes.set_title(f"{game.scenario.title}: utilities by round", fontsize="medium")
+    axes.grid(alpha=0.3)
+    if axes.lines:
+        axes.legend(fontsize="small")
+    figure.savefig(path, dpi=120)
+    return path
+
+
+def frontiers_chart(game: Game, analysis: dict, path: Path) -> Path:
+    """Per track: the Pareto frontier, no deal, the Nash solution and the outcome."""
+    from matplotlib.figure import Figure
+
+    tracks = game.rules.tracks
+    figure = Figure(figsize=(4.5 * len(tracks), 4.5), layout="constrained")
+    for n, track in enumerate(tracks, start=1):
+        info = analysis["tracks"][track.id]
+        a, b = track.parties
+        axes = figure.add_subplot(1, len(tracks), n)
+        frontier = info["frontier"]
+        if frontier:
+            axes.plot([p[0] for p in frontier], [p[1] for p in frontier], label="Pareto frontier")
+        axes.plot(info["batna"][a], info["batna"][b], "ks", label="no deal")
+        if info["nash_utility"]:
+            axes.plot(info["nash_utility"][a], info["nash_utility"][b], "g^", label="Nash")
+        outcome = "deal" if info["status"] == "agreed" else "outcome"
+        axes.plot(info["utility"][a], info["utility"][b], "r*", markersize=12, label=outcome)
+        axes.set(xlabel=f"{game.name(a)} utility", ylabel=f"{game.name(b)} utility")
+        axes.set_title(track.name, fontsize="medium")
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize="small")
+    figure.savefig(path, dpi=120)
+    return path

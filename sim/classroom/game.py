@@ -1,0 +1,176 @@
+"""One game at the classroom table: the engine's model plus autosave, resume and undo.
+
+This layer knows nothing of Textual, so tests drive it directly and the screens stay
+thin. Everything that changes the game goes through ``Game.submit``, ``Game.intervene``
+or ``Game.undo``, and each of them writes the save before it returns: a quit, a crash
+or a resize can never lose a move. Undo and resume both *replay* the log (same
+scenario, seed and moves ⇒ the same game), so there is no second way to rebuild a game.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.classroom.saves import (
+    Save,
+    SaveError,
+    Setup,
+    new_save_path,
+    read_save,
+    timestamp,
+    write_save,
+)
+from sim.engine.model import NegotiationModel, replay
+from sim.engine.moves import DecisionRequest, Intervention, InvalidMove, Move, entry_from_dict
+from sim.engine.rules import Rules
+from sim.scenario.loading import ScenarioError, load_scenario
+from sim.scenario.models import Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class Undone:
+    """What an undo took back: the human move, and how many later entries went with it."""
+
+    move: Move
+    dropped: int
+
+
+class Game:
+    """A game in play: its setup, its scenario, the live model and where it is saved."""
+
+    def __init__(
+        self,
+        setup: Setup,
+        scenario: Scenario,
+        log: tuple[Move | Intervention, ...] = (),
+        save_path: Path | None = None,
+    ) -> None:
+        """Start a game, or rebuild one from its log.
+
+        Raises:
+            ValueError: the setup does not fit the scenario (an unknown party, say).
+            InvalidMove: the log does not fit the scenario (it was edited since).
+        """
+        self.setup = setup
+        self.scenario = scenario
+        self.rules = Rules(scenario)
+        self.model: NegotiationModel = replay(self.rules, setup.seed, setup.humans, log)
+        self.save_path = save_path or new_save_path(setup.source, setup.seed)
+
+    @classmethod
+    def start(cls, setup: Setup, scenario: Scenario) -> Game:
+        """A new game, played on to the first human decision and saved at once.
+
+        Raises:
+            ValueError: the setup does not fit the scenario (an unknown party, say).
+        """
+        game = cls(setup, scenario)
+        game.save()
+        return game
+
+    @classmethod
+    def resume(cls, path: Path) -> Game:
+        """Continue a saved game where it stopped.
+
+        Raises:
+            SaveError: the save cannot be read, its scenario cannot be loaded, or its moves
+                no longer fit the scenario.
+        """
+        save = read_save(path)
+        setup = save.setup
+        try:
+            scenario = load_scenario(setup.source, setup.overrides)
+        except ScenarioError as error:
+            raise SaveError(f"{path}: its scenario cannot be loaded:\n{error}") from None
+        try:
+            log = tuple(entry_from_dict(entry) for entry in save.log)
+            return cls(setup, scenario, log, save_path=path)
+        except (InvalidMove, ValueError, TypeError) as error:
+            raise SaveError(
+                f"{path}: the saved moves no longer fit the scenario: {error}"
+            ) from None
+
+    # -- the state of play ----------------------------------------------------------
+
+    @property
+    def request(self) -> DecisionRequest | None:
+        """The decision a human party must make now, or None when the game is over."""
+        return self.model.pending
+
+    @property
+    def finished(self) -> bool:
+        """Whether the deadline has passed or every track is closed."""
+        return self.model.finished
+
+    def name(self, party: str) -> str:
+        """A party's name as people read it."""
+        return self.model.countries[party].name
+
+    def human_moves(self) -> list[Move]:
+        """The moves people made, in order."""
+        return [m for m in self.model.moves if m.party in self.model.humans]
+
+    # -- changing the game (each call autosaves) ------------------------------------
+
+    def submit(self, move: Move) -> None:
+        """Answer the pending decision; AI parties play on to the next human decision.
+
+        Raises:
+            InvalidMove: the move was refused; nothing changed.
+        """
+        self.model.submit(move)
+        self.save()
+
+    def intervene(self, act: Intervention) -> None:
+        """Carry out a facilitator's intervention now.
+
+        Interventions are made while a human decision is pending, which is where replay
+        carries them out again, so a resumed game sees them at the same point.
+
+        Raises:
+            InvalidMove: the intervention was refused; nothing changed.
+        """
+        if self.model.pending is None:
+            raise InvalidMove("the facilitator acts while a team is deciding")
+        self.model.intervene(act)
+        self.model.advance()
+        self.save()
+
+    def undo(self) -> Undone:
+        """Take back the last human move and everything logged after it.
+
+        Raises:
+            InvalidMove: no human move has been made yet.
+        """
+        log = self.model.log
+        humans = self.model.humans
+        last = next(
+            (
+                n
+                for n in range(len(log) - 1, -1, -1)
+                if isinstance(log[n], Move) and log[n].party in humans
+            ),
+            None,
+        )
+        if last is None:
+            raise InvalidMove("there is no move to take back yet")
+        self.model = replay(self.rules, self.setup.seed, self.setup.humans, log[:last])
+        self.save()
+        return Undone(log[last], len(log) - last - 1)
+
+    def save(self) -> Path:
+        """Write the game to its save file (atomically) and return the path."""
+        model = self.model
+        write_save(
+            self.save_path,
+            Save(
+                self.setup,
+                tuple(entry.to_dict() for entry in model.log),
+                self.scenario.title,
+                model.round,
+                model.finished,
+                timestamp(),
+            ),
+        )
+        return self.save_path

@@ -1,0 +1,125 @@
+"""The public record of a game as one team may see it: moves, news, utilities by round.
+
+Who moved on which track, and the news, are public. A package on a track is shown only
+to the two parties at that table, with its worth to the viewer alone; a Japan–Korea
+consultation answer only to the two allies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.classroom.game import Game
+from sim.classroom.politics import OPTION_NAMES
+from sim.engine.moves import Intervention, Move
+from sim.engine.rules import TrackRules
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of the move history."""
+
+    round: int
+    track: str
+    who: str
+    what: str
+    detail: str = ""
+
+
+def history(game: Game, viewer: str | None) -> list[Entry]:
+    """Every move and intervention, packages shown only on the viewer's own tracks."""
+    model = game.model
+    tracks = game.rules.track
+    entries = []
+    for entry in model.log:
+        if isinstance(entry, Intervention):
+            entries.append(Entry(entry.round, "", "Facilitator", _intervention_text(game, entry)))
+            continue
+        if entry.kind in ("signal", "consult"):
+            entries.append(_side_entry(game, entry, viewer))
+            continue
+        track = tracks[entry.track]
+        seated = viewer is not None and viewer in track.parties
+        detail = ""
+        if entry.package is not None and seated:
+            encoded = track.encode(entry.package)
+            worth = model.world.valuation(viewer, track.id)(encoded)
+            detail = f"{package_text(track, encoded)} (worth {worth:.2f} to you)"
+        entries.append(Entry(entry.round, track.name, game.name(entry.party), _verb(entry), detail))
+    return entries
+
+
+def _side_entry(game: Game, move: Move, viewer: str | None) -> Entry:
+    """A signal (public) or a consultation answer (seen by the channel's allies only)."""
+    package = move.package or {}
+    who = game.name(move.party)
+    if move.kind == "signal":
+        return Entry(move.round, "", who, "signals", _signal_label(game, move.party, package))
+    channel = game.model.channel
+    allies = channel.allies if channel is not None else ()
+    detail = ""
+    if viewer in allies:
+        option = OPTION_NAMES.get(package.get("option"), package.get("option"))
+        detail = f"{'yes' if package.get('agree') else 'no'} to {option}"
+    return Entry(move.round, "JP–KR channel", who, "consults", detail)
+
+
+def _signal_label(game: Game, party: str, package: dict) -> str:
+    config = game.scenario.party(party).signals
+    kind, ident = package.get("signal"), package.get("id")
+    named = {
+        "threat": {t.id: t.name for t in config.threats},
+        "outside_option": {o.id: o.name for o in config.outside_options},
+    }.get(kind, {})
+    if kind == "tie_hands":
+        track = game.rules.track.get(ident)
+        return f"ties its hands on {track.name if track else ident}"
+    return named.get(ident, f"{kind} {ident}")
+
+
+def _verb(move: Move) -> str:
+    if move.kind == "propose":
+        return "proposes"
+    if move.kind == "accept":
+        return "accepts"
+    if move.kind == "walk":
+        return "walks away"
+    return "rejects and counters" if move.package is not None else "rejects"
+
+
+def _intervention_text(game: Game, act: Intervention) -> str:
+    if act.kind == "fire":
+        event = next(e for e in game.scenario.events if e.id == act.event)
+        return f"fires the event “{event.name}”"
+    if act.kind == "custom":
+        return f"announces “{act.news}”"
+    return f"extends the deadline by {act.rounds} round{'s' if act.rounds != 1 else ''}"
+
+
+def package_text(track: TrackRules, package: tuple[float, ...]) -> str:
+    """A package in one line, issue by issue: ``jp_tariff 15%, jp_autos 12.5%``."""
+    return ", ".join(f"{s.id} {s.show(x)}" for s, x in zip(track.spaces, package, strict=True))
+
+
+def news(game: Game) -> list[tuple[int, str, str]]:
+    """The news feed: round, headline and the line of news, oldest first."""
+    return [(r, event.name, event.news) for r, event in game.model.news]
+
+
+def utility_series(game: Game, parties: list[str] | None) -> dict[str, list[tuple[int, float]]]:
+    """Utility of the package on the table by round, one series per track and party.
+
+    ``parties`` limits the series to those parties (the viewer alone at the table);
+    ``None`` gives every party at every table (the debrief, where all is revealed).
+    """
+    series: dict[str, list[tuple[int, float]]] = {}
+    for track in game.rules.tracks:
+        talks = game.model.talks[track.id]
+        for party in track.parties:
+            if parties is not None and party not in parties:
+                continue
+            points = [(offer.round, offer.worth[party]) for offer in talks.history]
+            if points:
+                label = track.name if parties is not None else f"{game.name(party)} ({track.name})"
+                series[label] = points
+    return series

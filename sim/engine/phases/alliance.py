@@ -1,0 +1,251 @@
+"""Japan–Korea coordination: consultation, joint floors, the parity pact and precedent.
+
+The commentary's argument is that Tokyo and Seoul do better facing Washington when they
+"quietly consult on their respective bottom lines, to avoid one government taking a 'bad'
+deal with the US that sets a negative precedent for the other", and when they pool
+purchases "to increase deal size and leverage". Here that is mechanics, not outcome:
+
+- *Sharing bottom lines* gives both allies the **joint floor**: on each paired issue the
+  stricter of their two limits. An AI ally never crosses its limits, so it holds the floor.
+- A *parity pact* binds that floor (breaking it costs trust and public sentiment) and turns
+  a partner's closed deal into a floor for the other ally rather than a ceiling.
+- A *joint purchase* changes numbers both US tracks see (effects in the scenario).
+- *Precedent*: when one US track closes, the common counterpart's demands on the other
+  track move toward the closed terms (``precedent.pull``); a pact blunts that pull.
+
+Every option needs trust at or above its threshold; each round of agreement builds trust.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sim.engine.utility import EPS, Limits
+
+if TYPE_CHECKING:
+    from sim.engine.model import NegotiationModel
+    from sim.engine.rules import Rules
+    from sim.engine.talks import Offer
+    from sim.scenario.politics import ConsultKind
+
+OPTIONS: tuple[ConsultKind, ...] = ("share_bottom_lines", "parity_pact", "joint_purchase")
+
+
+class Channel:
+    """The consultation channel during one game: what the allies have agreed so far."""
+
+    def __init__(self, model: NegotiationModel) -> None:
+        self.model = model
+        self.config = model.rules.scenario.consultation
+        track = next(t for t in model.rules.scenario.tracks if t.id == self.config.channel)
+        self.allies: tuple[str, str] = track.parties
+        self.agreed: set[str] = set()
+        """Options in force: ``share_bottom_lines``, ``parity_pact``, ``joint_purchase``."""
+        self.offers: dict[str, dict[str, bool]] = {
+            a: {} if a in model.humans else dict(model.rules.consult_answers[a])
+            for a in self.allies
+        }
+        """Each ally's answer per option: a human's standing answer, an AI's policy."""
+        self.before_pact: dict[tuple[str, str], float] = {}
+        """(ally, track) → its reservation utility before the pact raised it."""
+        self.floor_held = False
+        """Whether the joint floor is in force (it stays once bottom lines are known)."""
+        self.options = [
+            (option, settings.trust - EPS)
+            for option in OPTIONS
+            if (settings := getattr(self.config, option)) is not None and settings.enabled
+        ]
+        """The options on offer in this scenario, each with the trust it needs."""
+
+    def willing(self, party: str, option: str) -> bool:
+        """Whether an ally agrees to an option this round."""
+        return self.offers[party].get(option, False)
+
+    def consult(self) -> None:
+        """Phase 2: agree, renew or let lapse each option by trust and willingness."""
+        if not self.config.enabled:
+            return
+        world, agreed = self.model.world, self.agreed
+        first, second = self.offers.values()
+        renewed = False
+        for option, trust_needed in self.options:
+            if not (
+                world.trust >= trust_needed
+                and first.get(option, False)
+                and second.get(option, False)
+            ):
+                if option == "parity_pact" and option in agreed:
+                    self._end_pact("lapsed")
+                continue
+            if option not in agreed:
+                agreed.add(option)
+                self._take_effect(option)
+                self.model.record("consultation", option, "agreed")
+            renewed = True
+        if renewed:
+            world.trust = min(world.trust + self.config.trust_gain, 1.0)
+            world.sentiment = min(world.sentiment + self.config.sentiment_gain, 1.0)
+
+    def _take_effect(self, option: str) -> None:
+        if option in ("share_bottom_lines", "parity_pact") and not self.floor_held:
+            self._hold_joint_floor()
+            self.floor_held = True
+        if option == "parity_pact":
+            self._agree_floor()
+        elif option == "joint_purchase":
+            for effect in self.config.joint_purchase.effects:
+                self.model.world.apply(effect)
+
+    def _hold_joint_floor(self) -> None:
+        """Each ally takes, on each paired issue, the intersection of both allies' limits.
+
+        The result depends only on the limits going in (in most games of a batch, the
+        scenario's own), so the rules keep it: later games skip the work and share the
+        tightened limits, with what those have learnt about packages.
+        """
+        world, rules = self.model.world, self.model.rules
+        key = ("joint floor", self.allies, tuple(world.limits.values()))
+        joint = rules.derive(key, lambda: self._joint_limits(world.limits))
+        for (party, track), limits in joint.items():
+            if limits is not world.limits[(party, track)]:
+                world.tighten(party, track, limits)
+
+    def _joint_limits(self, limits: dict[tuple[str, str], Limits]) -> dict:
+        """(party, track) → limits, with the joint floor held on every paired issue."""
+        rules, limits = self.model.rules, dict(limits)
+        for a_issue, b_issue in rules.scenario.precedent.pairs:
+            owners = [_owner(self.model, i) for i in (a_issue, b_issue)]
+            if {o for o, _ in owners} != set(self.allies):
+                continue
+            bounds = [
+                limits[seat].bounds[rules.position(i)]
+                for seat, i in zip(owners, (a_issue, b_issue), strict=True)
+            ]
+            lo, hi = max(b[0] for b in bounds), min(b[1] for b in bounds)
+            if lo > hi + EPS:
+                continue
+            for seat, issue in zip(owners, (a_issue, b_issue), strict=True):
+                limits[seat] = _with_bounds(rules, limits[seat], rules.position(issue), lo, hi)
+        return limits
+
+    def _agree_floor(self) -> None:
+        """Raise each ally's reservation on its US tracks to the agreed floor."""
+        world, rise = self.model.world, self.config.parity_pact.floor_rise
+        for track in self.model.rules.tracks:
+            for ally in self.allies:
+                if ally in track.parties:
+                    before = world.reservation[ally][track.id]
+                    self.before_pact[(ally, track.id)] = before
+                    agreed = min(world.floor(ally, track) + rise, 1.0)
+                    world.reservation[ally][track.id] = max(before, agreed)
+        world.refresh()
+
+    def _end_pact(self, how: str) -> None:
+        """The pact lapses or is broken: the agreed floors go, the allies' own ones return."""
+        self.agreed.discard("parity_pact")
+        world = self.model.world
+        for (ally, track), before in self.before_pact.items():
+            world.reservation[ally][track] = before
+        self.before_pact.clear()
+        world.refresh()
+        self.model.record("consultation", "parity_pact", how)
+
+    def defects(self, party: str, offer: Offer) -> bool:
+        """Whether accepting ``offer`` breaks the parity pact (its joint floor on paired
+        issues or its agreed floor utility); if so, trust and sentiment pay for it."""
+        if "parity_pact" not in self.agreed or party not in self.allies:
+            return False
+        world = self.model.world
+        floors = world.limits[(party, offer.track)]
+        agreed = world.reservation[party][offer.track]
+        if floors.allow(offer.package) and offer.worth[party] >= agreed - EPS:
+            return False
+        world.trust = max(world.trust - self.config.defection_trust, 0.0)
+        world.sentiment = max(world.sentiment - self.config.defection_sentiment, 0.0)
+        self._end_pact(f"broken by {party}")
+        return True
+
+
+def apply_precedent(model: NegotiationModel, offer: Offer) -> None:
+    """Phase 6: a closed deal pulls the counterpart's demands on the paired track.
+
+    With a parity pact the pull is blunted and the partner ally takes the closed terms as
+    its own floor: it will not accept less than its partner got.
+    """
+    config = model.rules.scenario.precedent
+    pact = model.channel is not None and "parity_pact" in model.channel.agreed
+    pull = config.pull * (1.0 - config.pact_blunting) if pact else config.pull
+    closed = model.rules.track[offer.track]
+    values = dict(zip(closed.issue_ids, offer.package, strict=True))
+    for pair in config.pairs:
+        if not any(i in values for i in pair):
+            continue
+        source, target = pair if pair[0] in values else pair[::-1]
+        track = model.rules.track[model.rules.issue_track[target]]
+        if not model.talks[track.id].open:
+            continue
+        counterpart = next(p for p in track.parties if p in closed.parties)
+        ally = track.other(counterpart)
+        pos = model.rules.position(target)
+        term = values[source]
+        _pull(model, counterpart, track.id, pos, target, term, pull)
+        if pact:
+            _pull(model, ally, track.id, pos, target, term, 1.0)
+
+
+def parity_gap(model: NegotiationModel, party: str, track: str, package: tuple) -> float:
+    """How much better (by ``party``'s own values) its partner's closed deal is on paired issues.
+
+    0 when there is no closed partner deal or the party did at least as well.
+    """
+    rules = model.rules
+    gap = 0.0
+    for pair in rules.scenario.precedent.pairs:
+        tracks = [rules.issue_track[i] for i in pair]
+        if track not in tracks:
+            continue
+        mine, theirs = pair if tracks[0] == track else pair[::-1]
+        other = model.talks[rules.issue_track[theirs]]
+        if other.status != "agreed":
+            continue
+        w, value = model.world.valuation(party, track).terms[rules.position(mine)]
+        if not w:
+            continue
+        space = rules.spaces[mine]
+        partner_term = min(max(other.deal.package[rules.position(theirs)], space.lo), space.hi)
+        gap += w * (value(partner_term) - value(package[rules.position(mine)]))
+    return max(gap, 0.0)
+
+
+def _owner(model: NegotiationModel, issue: str) -> tuple[str, str]:
+    """The ally (the party that is not on both US tracks) negotiating an issue, and its track."""
+    track = model.rules.track[model.rules.issue_track[issue]]
+    channel = model.channel
+    ally = next((p for p in track.parties if channel and p in channel.allies), track.parties[1])
+    return ally, track.id
+
+
+def _pull(model, party: str, track: str, pos: int, issue: str, term: float, share: float) -> None:
+    """Tighten ``party``'s limit on an issue ``share`` of the way toward ``term``."""
+    direction = model.rules.direction(party, issue)
+    if not direction or share <= 0:
+        return
+    lo, hi = model.world.limits[(party, track)].bounds[pos]
+    if direction > 0 and term > lo:
+        lo = min(lo + share * (term - lo), hi)
+    elif direction < 0 and term < hi:
+        hi = max(hi - share * (hi - term), lo)
+    else:
+        return
+    limits = model.world.limits[(party, track)]
+    model.world.tighten(party, track, _with_bounds(model.rules, limits, pos, lo, hi))
+    model.record("precedent", issue, f"{party} now holds {lo:g}..{hi:g}")
+
+
+def _with_bounds(rules: Rules, limits: Limits, pos: int, lo: float, hi: float) -> Limits:
+    """``limits`` with the range at ``pos`` replaced (the same object if it is unchanged)."""
+    if limits.bounds[pos] == (lo, hi):
+        return limits
+    bounds = list(limits.bounds)
+    bounds[pos] = (lo, hi)
+    return rules.shared(Limits(tuple(bounds), limits.refused))

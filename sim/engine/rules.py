@@ -1,0 +1,245 @@
+"""The rules a scenario compiles to: fixed for every game played on it.
+
+``Rules`` is everything fixed by the scenario (issue spaces, value functions, limits,
+beliefs) plus caches of what is derived from it; it is built once and shared by every
+game played on the scenario, which keeps a batch of many games cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sim.engine.concession import ConcessionPath
+from sim.engine.strategies import Policy, make_policy
+from sim.engine.utility import IssueSpace, Limits, Valuation, ValueFunction
+from sim.engine.world import World
+from sim.scenario.models import Event, Scenario
+
+T = TypeVar("T")
+
+_KEPT = 4096
+"""How many shared limits and derived results the rules keep (a bound on memory)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrackRules:
+    """A bargaining track as the engine uses it."""
+
+    id: str
+    name: str
+    parties: tuple[str, str]
+    opener: str
+    issue_ids: tuple[str, ...]
+    spaces: tuple[IssueSpace, ...]
+
+    def other(self, party: str) -> str:
+        """The party across the table from ``party``."""
+        return self.parties[1] if party == self.parties[0] else self.parties[0]
+
+    def encode(self, values: dict) -> tuple[float, ...]:
+        """A package tuple from issue id → value as people write it."""
+        return tuple(s.encode(values[s.id]) for s in self.spaces)
+
+    def decode(self, package: tuple[float, ...]) -> dict:
+        """Issue id → value as people read it."""
+        return {s.id: s.decode(x) for s, x in zip(self.spaces, package, strict=True)}
+
+
+class Rules:
+    """A scenario compiled for play; shared, read-only, with caches of derived objects."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.party_ids = tuple(p.id for p in scenario.parties)
+        self.parties = {p.id: p for p in scenario.parties}
+        """Party id → its scenario settings (a dict: looked up on the hot path)."""
+        self.issue_track = {i.id: i.track for i in scenario.issues}
+        self.spaces = {i.id: IssueSpace.of(i) for i in scenario.issues}
+        self.tracks = tuple(
+            TrackRules(
+                t.id,
+                t.name,
+                t.parties,
+                t.opener,
+                ids := tuple(i.id for i in scenario.issues if i.track == t.id),
+                tuple(self.spaces[i] for i in ids),
+            )
+            for t in scenario.tracks
+            if t.kind == "bargaining"
+        )
+        self.track = {t.id: t for t in self.tracks}
+        issues = {i.id: i for i in scenario.issues}
+        self.values = {
+            p.id: {i: ValueFunction.of(issues[i], pref) for i, pref in p.preferences.items()}
+            for p in scenario.parties
+        }
+        self.limits = {
+            (p.id, t.id): Limits.of(p.bottom_lines, t.spaces)
+            for p in scenario.parties
+            for t in self.tracks
+        }
+        self.beliefs = {
+            (p.id, t.id): self._belief(t.other(p.id), t)
+            for t in self.tracks
+            for p in scenario.parties
+            if p.id in t.parties
+        }
+        self.policies: dict[str, dict[str, Policy]] = {p.id: {} for p in scenario.parties}
+        """Party → track → the policy its AI plays there."""
+        self.unplayable: dict[tuple[str, str], str] = {}
+        for p in scenario.parties:
+            for t in self.tracks:
+                if p.id in t.parties:
+                    policy = make_policy(p.strategy.name, p.strategy.params)
+                    self.policies[p.id][t.id] = policy
+                    problem = policy.check(t)
+                    if problem:
+                        self.unplayable[(p.id, t.id)] = f"{p.id}: {problem}"
+        self._positions = {i: n for t in self.tracks for n, i in enumerate(t.issue_ids)}
+        self.signal_schedule: dict[int, list[tuple[str, str, str, str]]] = {}
+        """Round → the signals AI parties send then: (party, kind, key, track or '')."""
+        for p in scenario.parties:
+            config = p.signals
+            planned = [(t.round, "threat", t.id, t.track) for t in config.threats]
+            planned += [(t.round, "tie_hands", t.track, t.track) for t in config.tie_hands]
+            planned += [(o.round, "outside_option", o.id, "") for o in config.outside_options]
+            for round_, kind, key, track in planned:
+                if round_ is not None:
+                    self.signal_schedule.setdefault(round_, []).append((p.id, kind, key, track))
+        self._events = {}
+        self._reporters: dict[bool, dict] = {}
+        self._targets: dict[str, list[str]] = {}
+        self.consult_answers = {p.id: p.consult.model_dump() for p in scenario.parties}
+        """Party → what it agrees to in the consultation channel when the AI plays it."""
+        self.start: World | None = None
+        self.start = World(self)
+        """The world as every game on this scenario begins (copied, never changed)."""
+        self._valuations: dict[tuple, Valuation] = {}
+        self._paths: dict[tuple, ConcessionPath] = {}
+        self._limits: dict[Limits, Limits] = {}
+        self._derived: dict[tuple, object] = {}
+
+    def shared(self, limits: Limits) -> Limits:
+        """An equal ``Limits`` made earlier, if any, else this one: games that tighten a
+        party's limits alike then share one object, and what it has learnt about packages."""
+        if len(self._limits) >= _KEPT:
+            self._limits.clear()
+        return self._limits.setdefault(limits, limits)
+
+    def derive(self, key: tuple, make: Callable[[], T]) -> T:
+        """The result of a game mechanic that depends only on its inputs (``key``), such as
+        the joint floor of given limits: made once, kept for the games that meet the same
+        inputs again."""
+        found = self._derived.get(key)
+        if found is None:
+            if len(self._derived) >= _KEPT:
+                self._derived.clear()
+            found = self._derived[key] = make()
+        return found
+
+    def reporters(self, channel: bool) -> dict:
+        """The DataCollector's model reporters (column → function of the model), built once."""
+        found = self._reporters.get(channel)
+        if found is None:
+            found = {"round": lambda m: m.round}
+            for track in self.tracks:
+                found[f"status:{track.id}"] = lambda m, t=track.id: m.talks[t].status
+                for party in track.parties:
+                    found[f"worth:{track.id}:{party}"] = lambda m, t=track.id, p=party: m.talks[
+                        t
+                    ].worth_on_table(p)
+            for party in self.party_ids:
+                found[f"approval:{party}"] = lambda m, p=party: m.world.approval[p]
+            if channel:
+                found["trust"] = lambda m: m.world.trust
+                found["sentiment"] = lambda m: m.world.sentiment
+            found["threat"] = lambda m: m.world.threat
+            self._reporters[channel] = found
+        return found
+
+    def round_row(self, model) -> list:
+        """Every reporter's value for the round, in column order, in one pass (fast path)."""
+        row = [model.round]
+        for talks in model.talks.values():  # in track order, like the columns
+            on_table = talks.on_table
+            if on_table is None:
+                row += (talks.status, None, None)
+            else:
+                row.append(talks.status)
+                row += map(on_table.worth.__getitem__, talks.track.parties)
+        world = model.world
+        row += map(world.approval.__getitem__, self.party_ids)
+        if model.channel is not None:
+            row += [world.trust, world.sentiment]
+        row.append(world.threat)
+        return row
+
+    def events_in(self, round_: int) -> tuple[tuple[Event, float | None, bool], ...]:
+        """The events that may fire in a round, in scenario order: its scheduled ones and
+        every random one, each as (event, chance per round or None if scheduled, whether
+        it can recur). Cached: events are checked every round of every game."""
+        found = self._events.get(round_)
+        if found is None:
+            found = tuple(
+                (e, None if e.round is not None else e.probability, e.repeat)
+                for e in self.scenario.events
+                if e.round is None or e.round == round_
+            )
+            self._events[round_] = found
+        return found
+
+    def target(self, path: str) -> list[str]:
+        """An effect's target path split into its parts (cached: effects recur every game)."""
+        found = self._targets.get(path)
+        if found is None:
+            found = self._targets[path] = path.split(".")
+        return found
+
+    def position(self, issue: str) -> int:
+        """Where an issue sits in its track's packages."""
+        return self._positions[issue]
+
+    def direction(self, party: str, issue: str) -> int:
+        """+1 if the party wants the issue high, -1 if low, 0 if it has an ideal or no view."""
+        value = self.values[party].get(issue)
+        if value is None or len(value.xs) != 2:
+            return 0
+        return 1 if value.ys[1] > value.ys[0] else -1
+
+    def _belief(self, other: str, track: TrackRules) -> Valuation:
+        """What a party believes the other side values: its issues, equally weighted.
+
+        Which way each side wants an issue to go is public in trade talks; how much it
+        cares is private, so the prior is flat.
+        """
+        cared = [i for i in track.issue_ids if i in self.values[other]]
+        return Valuation.of({i: 1.0 for i in cared}, self.values[other], track.issue_ids)
+
+    def valuation(
+        self, party: str, track: str, weights: tuple[tuple[str, float], ...]
+    ) -> Valuation:
+        """A party's valuation of a track under given (normalised) weights, cached."""
+        key = (party, track, weights)
+        found = self._valuations.get(key)
+        if found is None:
+            found = Valuation.of(dict(weights), self.values[party], self.track[track].issue_ids)
+            self._valuations[key] = found
+        return found
+
+    def path(
+        self, party: str, track: str, weights: tuple[tuple[str, float], ...], limits: Limits
+    ) -> ConcessionPath:
+        """A party's concession path on a track under given weights and limits, cached."""
+        key = (party, track, weights, limits)
+        found = self._paths.get(key)
+        if found is None:
+            found = ConcessionPath(
+                self.valuation(party, track, weights),
+                self.beliefs[(party, track)],
+                limits,
+                self.track[track].spaces,
+            )
+            self._paths[key] = found
+        return found

@@ -1,0 +1,324 @@
+"""Issues, value functions and additive utilities (DESIGN.md §2).
+
+Every issue value is encoded as a float: a numeric issue as itself, a categorical issue
+as the index of its option, a boolean as 0 or 1. A *package* on a track is a tuple of
+such floats in the order of the track's issues. A party values a package additively,
+``U = Σ wᵢ·vᵢ(xᵢ)``, with piecewise-linear value functions in [0, 1] — the standard
+multi-issue negotiation model (Raiffa, *The Art and Science of Negotiation*, 1982;
+Faratin, Sierra & Jennings 1998). Utilities are computed per track with the party's
+weights renormalised over that track's issues, so each track is a bargaining problem
+of its own on a 0..1 scale; ``Valuation.share`` tells how much the track weighs in the
+party's whole utility.
+
+These objects are built once per scenario and shared by every game played on it, so
+they are immutable and cheap to call: they sit on the engine's hot path.
+"""
+
+from __future__ import annotations
+
+import itertools
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from math import floor, isclose
+from operator import mul
+
+from sim.scenario.models import Issue, Preference
+
+EPS = 1e-9
+"""Tolerance for comparing utilities that went through float arithmetic."""
+
+_MEMO_SIZE = 8192
+
+
+@dataclass(frozen=True, slots=True)
+class ValueFunction:
+    """A piecewise-linear value over an issue's encoded range, given by its breakpoints."""
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+
+    @classmethod
+    def of(cls, issue: Issue, pref: Preference) -> ValueFunction:
+        """The value function a preference gives an issue."""
+        if issue.kind != "numeric":
+            return cls(
+                tuple(float(i) for i in range(len(issue.choices))),
+                tuple(float(pref.values[c]) for c in issue.choices),
+            )
+        lo, hi = issue.min, issue.max
+        if pref.shape == "rising":
+            return cls((lo, hi), (0.0, 1.0))
+        if pref.shape == "falling":
+            return cls((lo, hi), (1.0, 0.0))
+        points = [(lo, 0.0), (pref.ideal, 1.0), (hi, 0.0)]
+        points = [p for n, p in enumerate(points) if n == 1 or p[0] != pref.ideal]
+        return cls(tuple(x for x, _ in points), tuple(y for _, y in points))
+
+    def __call__(self, x: float) -> float:
+        xs, ys = self.xs, self.ys
+        if len(xs) == 2:
+            return ys[0] + (ys[1] - ys[0]) * (x - xs[0]) / (xs[1] - xs[0])
+        k = bisect_right(xs, x) - 1
+        if k >= len(xs) - 1:
+            return ys[-1]
+        if k < 0:
+            return ys[0]
+        x0, x1 = xs[k], xs[k + 1]
+        return ys[k] + (ys[k + 1] - ys[k]) * (x - x0) / (x1 - x0)
+
+    def best(self, lo: float, hi: float) -> float:
+        """The value in [lo, hi] this function likes most (the lowest such, on a tie)."""
+        candidates = [lo, hi, *(x for x in self.xs if lo < x < hi)]
+        return max(sorted(candidates), key=self)
+
+    def solve(self, target: float, a: float, b: float) -> float:
+        """The point between ``a`` and ``b`` where the value, falling from ``a``, reaches target.
+
+        Assumes the value does not rise from ``a`` toward ``b`` (``a`` is this function's
+        best point on the way), so the first crossing is the answer.
+        """
+        if self(b) >= target:
+            return b
+        points = sorted({a, b, *(x for x in self.xs if min(a, b) < x < max(a, b))})
+        if b < a:
+            points.reverse()
+        for x0, x1 in itertools.pairwise(points):
+            y0, y1 = self(x0), self(x1)
+            if y1 <= target <= y0:
+                return x0 if y0 == y1 else x0 + (x1 - x0) * (y0 - target) / (y0 - y1)
+        return a
+
+
+@dataclass(frozen=True, slots=True)
+class IssueSpace:
+    """The values an issue can take, in its float encoding, with conversions for people."""
+
+    id: str
+    name: str
+    unit: str
+    kind: str
+    lo: float
+    hi: float
+    step: float | None
+    choices: tuple[str, ...] | None
+
+    @classmethod
+    def of(cls, issue: Issue) -> IssueSpace:
+        """The space of an issue from the scenario."""
+        if issue.kind == "numeric":
+            return cls(
+                issue.id, issue.name, issue.unit, issue.kind, issue.min, issue.max, issue.step, None
+            )
+        choices = tuple(issue.choices)
+        return cls(
+            issue.id, issue.name, issue.unit, issue.kind, 0.0, len(choices) - 1.0, 1.0, choices
+        )
+
+    @property
+    def discrete(self) -> bool:
+        """Whether the issue is a choice among options, conceded whole or not at all."""
+        return self.choices is not None
+
+    def encode(self, value: float | str | bool) -> float:
+        """The float encoding of a value as written in YAML or sent by a player."""
+        if self.kind == "boolean":
+            if isinstance(value, str):
+                value = value.lower() == "true"
+            return 1.0 if value else 0.0
+        if self.kind == "categorical":
+            return float(self.choices.index(value))
+        return float(value)
+
+    def decode(self, x: float) -> float | str | bool:
+        """The value a person reads for an encoded float."""
+        if self.kind == "boolean":
+            return x >= 0.5
+        if self.kind == "categorical":
+            return self.choices[round(x)]
+        return round(x, 10)
+
+    def problem(self, value: object) -> str | None:
+        """Why ``value`` is not a value of this issue, or None if it is."""
+        if self.kind == "boolean":
+            return None if isinstance(value, bool) else f"{self.name}: expected true or false"
+        if self.kind == "categorical":
+            if value in self.choices:
+                return None
+            return f"{self.name}: {value!r} is not one of {', '.join(self.choices)}"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{self.name}: expected a number, got {value!r}"
+        if not self.lo <= value <= self.hi:
+            return f"{self.name}: {value:g} lies outside {self.lo:g}..{self.hi:g}{self.unit}"
+        if self.step is not None:
+            steps = (value - self.lo) / self.step
+            if not isclose(steps, round(steps), abs_tol=1e-6):
+                return f"{self.name}: {value:g} is not a multiple of {self.step:g} from {self.lo:g}"
+        return None
+
+    def snap(self, x: float, toward: float) -> float:
+        """The grid value next to ``x`` on the side of ``toward`` (no-op when continuous)."""
+        if self.step is None:
+            return x
+        k = (x - self.lo) / self.step
+        if abs(k - round(k)) < 1e-9:
+            return round(self.lo + round(k) * self.step, 10)
+        k = floor(k) if toward < x else floor(k) + 1
+        return min(max(round(self.lo + k * self.step, 10), self.lo), self.hi)
+
+    def grid(self, points: int = 101) -> list[float]:
+        """Every value of a stepped issue, or ``points`` evenly spaced ones if continuous."""
+        if self.step is None:
+            return [self.lo + (self.hi - self.lo) * n / (points - 1) for n in range(points)]
+        count = round((self.hi - self.lo) / self.step)
+        return [round(self.lo + n * self.step, 10) for n in range(count + 1)]
+
+    def show(self, x: float) -> str:
+        """A short text of an encoded value with its unit, e.g. ``15%`` or ``true``."""
+        value = self.decode(x)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, str):
+            return value
+        return f"{value:g}{self.unit}" if len(self.unit) <= 1 else f"{value:g} {self.unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Valuation:
+    """One party's utility over one track's packages, on a 0..1 scale.
+
+    ``terms`` holds, per position in the package, the track-normalised weight and the
+    value function (weight 0 where the party does not care about the issue). Linear
+    terms are folded into ``base + Σ coef·x`` so that the hot path is one sum of products.
+    """
+
+    terms: tuple[tuple[float, ValueFunction | None], ...]
+    share: float
+    """The track's weight in the party's whole utility (its weights on this track, summed)."""
+    base: float
+    coefs: tuple[float, ...]
+    curved: tuple[tuple[int, float, ValueFunction], ...]
+    memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    """Package → utility: the same packages recur in every game played on a scenario."""
+
+    @classmethod
+    def of(
+        cls, weights: dict[str, float], values: dict[str, ValueFunction], issue_ids: tuple[str, ...]
+    ) -> Valuation:
+        """A party's valuation of a track from its normalised weights and value functions."""
+        share = sum(weights.get(i, 0.0) for i in issue_ids)
+        terms = tuple(
+            (weights[i] / share, values[i]) if i in weights and share > 0 else (0.0, None)
+            for i in issue_ids
+        )
+        base, coefs, curved = 0.0, [], []
+        for pos, (w, value) in enumerate(terms):
+            if w and len(value.xs) == 2:
+                (x0, x1), (y0, y1) = value.xs, value.ys
+                slope = (y1 - y0) / (x1 - x0)
+                base += w * (y0 - slope * x0)
+                coefs.append(w * slope)
+                continue
+            coefs.append(0.0)
+            if w:
+                curved.append((pos, w, value))
+        return cls(terms, share, base, tuple(coefs), tuple(curved))
+
+    def __call__(self, package: tuple[float, ...]) -> float:
+        memo = self.memo
+        found = memo.get(package)
+        if found is None:
+            found = self.base + sum(map(mul, self.coefs, package))
+            for pos, w, value in self.curved:
+                found += w * value(package[pos])
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[package] = found
+        return found
+
+    def best(self, spaces: tuple[IssueSpace, ...], limits: Limits | None = None) -> float:
+        """The highest utility any package reaches, within ``limits`` if given."""
+        total = 0.0
+        for pos, ((w, value), space) in enumerate(zip(self.terms, spaces, strict=True)):
+            if w:
+                lo, hi = limits.bounds[pos] if limits else (space.lo, space.hi)
+                refused = limits.refused[pos] if limits else frozenset()
+                total += w * value(best_allowed(value, space, lo, hi, refused))
+        return total
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """A party's hard limits on one track's issues: a range per position, options it refuses.
+
+    The other half of a bottom line, the reservation utility, can move during a game and
+    lives in the world state instead.
+    """
+
+    bounds: tuple[tuple[float, float], ...]
+    refused: tuple[frozenset[float], ...]
+    memo: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
+    """Package → whether it keeps the limits: answers recur in every game on a scenario."""
+
+    @classmethod
+    def of(cls, lines: dict, spaces: tuple[IssueSpace, ...]) -> Limits:
+        """Limits from a party's scenario bottom lines on the issues of one track."""
+        bounds, refused = [], []
+        for space in spaces:
+            line = lines.get(space.id)
+            lo, hi = space.lo, space.hi
+            out: frozenset[float] = frozenset()
+            if line is not None:
+                lo = line.min if line.min is not None else lo
+                hi = line.max if line.max is not None else hi
+                out = frozenset(space.encode(v) for v in line.reject or ())
+            bounds.append((lo, hi))
+            refused.append(out)
+        return cls(tuple(bounds), tuple(refused))
+
+    def breaches(self, package: tuple[float, ...], spaces: tuple[IssueSpace, ...]) -> list[str]:
+        """The issues on which a package crosses these limits, as sentences."""
+        found = []
+        for (lo, hi), out, x, space in zip(self.bounds, self.refused, package, spaces, strict=True):
+            if x < lo - EPS:
+                found.append(
+                    f"{space.name} {space.show(x)} is below the bottom line {space.show(lo)}"
+                )
+            elif x > hi + EPS:
+                found.append(
+                    f"{space.name} {space.show(x)} is above the bottom line {space.show(hi)}"
+                )
+            elif x in out:
+                found.append(f"{space.name} {space.show(x)} is ruled out")
+        return found
+
+    def allow(self, package: tuple[float, ...]) -> bool:
+        """Whether a package keeps every issue limit (the reservation utility is checked apart)."""
+        found = self.memo.get(package)
+        if found is None:
+            found = all(
+                lo - EPS <= x <= hi + EPS and x not in out
+                for (lo, hi), out, x in zip(self.bounds, self.refused, package, strict=True)
+            )
+            if len(self.memo) >= _MEMO_SIZE:
+                self.memo.clear()
+            self.memo[package] = found
+        return found
+
+
+def best_allowed(
+    value: ValueFunction,
+    space: IssueSpace,
+    lo: float,
+    hi: float,
+    refused: frozenset[float] = frozenset(),
+) -> float:
+    """The best value of an issue inside [lo, hi] that is on its grid and not refused."""
+    if space.discrete:
+        allowed = [x for x in space.grid() if lo - EPS <= x <= hi + EPS and x not in refused]
+        return max(allowed, key=value)
+    x = value.best(lo, hi)
+    if space.step is None:
+        return x
+    around = (space.snap(x, space.lo), space.snap(x, space.hi))
+    inside = [p for p in around if lo - EPS <= p <= hi + EPS]
+    return max(inside, key=value) if inside else x

@@ -1,0 +1,122 @@
+"""A finished or running game as text and as plain data.
+
+``transcript`` gives the round-by-round story a person reads (news, proposals and the
+answers to them); ``game_record`` gives everything a program needs — scenario, seed,
+move log, per-round data, outcomes and analysis — as JSON-ready data, identical for the
+same scenario, seed and moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sim.engine.model import NegotiationModel
+from sim.results.analysis import analyse
+
+VERBS = {"accept": "accepts", "reject": "rejects", "walk": "walks away"}
+
+
+def package_text(model: NegotiationModel, track: str, package: tuple[float, ...]) -> str:
+    """A package as one line: ``jp_tariff 15%, jp_autos 12.5%, …``."""
+    spaces = model.rules.track[track].spaces
+    return ", ".join(f"{s.id} {s.show(x)}" for s, x in zip(spaces, package, strict=True))
+
+
+def _offers(model: NegotiationModel) -> list[tuple]:
+    """The offers table as (round, track, proposer, package, response) rows."""
+    table = model.datacollector.tables["offers"]
+    columns = ("round", "track", "proposer", "package", "response")
+    return list(zip(*(table[c] for c in columns), strict=True))
+
+
+def offer_rows(model: NegotiationModel) -> list[dict]:
+    """The offers table of the DataCollector, packages decoded for people."""
+    tracks = model.rules.track
+    return [
+        {"round": r, "track": t, "proposer": p, "package": tracks[t].decode(pkg), "response": resp}
+        for r, t, p, pkg, resp in _offers(model)
+    ]
+
+
+def transcript(model: NegotiationModel) -> Iterator[str]:
+    """The game so far, round by round, as lines of text."""
+    names = {p: a.name for p, a in model.countries.items()}
+    offers = _offers(model)
+    tracks = model.rules.track
+    politics = politics_rows(model)
+    for round_ in range(model.round + 1):
+        if round_:
+            yield f"Round {round_} of {model.rounds}"
+        for when, event in model.news:
+            if when == round_:
+                yield f"  news: {event.news}"
+        for row in politics:
+            if row["round"] == round_ and row["phase"] in ("consultation", "signals"):
+                yield "  " + _politics_line(row, names)
+        for r, track, proposer, package, response in offers:
+            if r != round_:
+                continue
+            worth = ", ".join(
+                f"{p} {model.world.valuation(p, track)(package):.2f}" for p in tracks[track].parties
+            )
+            responder = tracks[track].other(proposer)
+            yield f"  {tracks[track].name}: {names[proposer]} proposes ({worth})"
+            yield f"    {package_text(model, track, package)}"
+            yield f"    {names[responder]} {VERBS[response]}"
+            for row in politics:
+                if (row["round"], row["phase"], row["subject"]) == (r, "ratification", track):
+                    yield "    " + _politics_line(row, names)
+        for row in politics:
+            if row["round"] == round_ and row["phase"] == "precedent":
+                yield "  " + _politics_line(row, names)
+        for track, talks in model.talks.items():
+            if talks.closed_round == round_ and talks.status == "walked":
+                yield f"  {tracks[track].name}: talks end, someone walked away"
+    if model.finished:
+        for track, talks in model.talks.items():
+            if talks.status == "no-deal":
+                yield f"{tracks[track].name}: no deal by the deadline; escalations hold"
+
+
+def politics_rows(model: NegotiationModel) -> list[dict]:
+    """The consultation, signals, ratification and precedent notes, one dict per row."""
+    table = model.datacollector.tables["politics"]
+    columns = list(table)
+    return [dict(zip(columns, values, strict=True)) for values in zip(*table.values(), strict=True)]
+
+
+def _politics_line(row: dict, names: dict[str, str]) -> str:
+    who = f"{names[row['party']]}: " if row["party"] else ""
+    return f"{row['phase']}: {who}{row['subject']} {row['outcome']}"
+
+
+def game_record(
+    model: NegotiationModel, scenario_source: str = "", overrides: tuple[str, ...] = ()
+) -> dict:
+    """Everything about a game as JSON-ready data (deterministic for seed and moves)."""
+    columns = model.datacollector.model_vars
+    return {
+        "scenario": {
+            "source": scenario_source,
+            "title": model.rules.scenario.title,
+            "overrides": list(overrides),
+        },
+        "seed": model.seed,
+        "humans": sorted(model.humans),
+        "finished": model.finished,
+        "rounds_played": model.round,
+        "events": [{"round": r, "event": e.id, "news": e.news} for r, e in model.news],
+        "offers": offer_rows(model),
+        "politics": politics_rows(model),
+        "per_round": [
+            {name: _plain(values[n]) for name, values in columns.items()}
+            for n in range(len(columns["round"]))
+        ],
+        "log": [entry.to_dict() for entry in model.log],
+        "outcome": analyse(model).to_dict(),
+    }
+
+
+def _plain(value):
+    """Round floats so JSON output is stable and readable."""
+    return round(value, 9) if isinstance(value, float) else value

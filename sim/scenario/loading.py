@@ -1,0 +1,328 @@
+"""Loading scenarios: a file or bundled name in; a ``Scenario``, or located problems, out.
+
+A scenario is read safely (``sim.scenario.yaml_safe``), laid over the scenario it
+``extends`` if it names one (``sim.scenario.authoring``), changed by ``--set KEY=VALUE``
+overrides and validated. Every problem found on the way is reported as
+``FILE:LINE:COL: path: message`` in plain words (DESIGN.md §4): each value remembers the
+file and line it came from, so a mistake in a parent file points at the parent, one in the
+child at the child, one in an override at ``--set``.
+
+The error rewriting follows rendercv (``schema/yaml_reader.py`` and
+``pydantic_error_handling.py``): walk each error's ``loc`` to a position, then turn pydantic's
+wording into a sentence a scenario author understands.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+import scenarios
+from sim.scenario.authoring import HEADER, Inheritance, inherit, set_path, standalone_problems
+from sim.scenario.models import Scenario
+from sim.scenario.yaml_safe import (
+    Locator,
+    Origin,
+    Problem,
+    ScenarioError,
+    format_problems,
+    read_value,
+    read_yaml,
+    show,
+)
+
+__all__ = [
+    "BUNDLED_DIR",
+    "OVERRIDE",
+    "Problem",
+    "ScenarioError",
+    "apply_overrides",
+    "bundled_scenarios",
+    "format_problems",
+    "load_scenario",
+    "read_scenario",
+    "read_yaml",
+    "resolve",
+]
+
+BUNDLED_DIR = Path(scenarios.__file__).parent
+"""The folder of the scenario files shipped with the game."""
+
+OVERRIDE = "--set"
+"""The file name given to problems caused by a command-line override."""
+
+_ID = re.compile(r"[a-z][a-z0-9_-]*")  # as scenario.Id: only such ids name items in paths
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """Name (file stem) → path of every scenario shipped with the game, sorted by name."""
+    return {path.stem: path for path in sorted(BUNDLED_DIR.glob("*.yaml"))}
+
+
+def resolve(source: str | Path) -> Path:
+    """The file a scenario source names: an existing path, or a bundled scenario's name.
+
+    Raises:
+        ScenarioError: if ``source`` is neither.
+    """
+    path = Path(source)
+    if path.is_file():
+        return path
+    bundled = bundled_scenarios()
+    if str(source) in bundled:
+        return bundled[str(source)]
+    known = ", ".join(bundled) or "none"
+    message = f"neither a file nor a bundled scenario (bundled: {known})"
+    raise ScenarioError([Problem(str(source), 0, 0, "", message)])
+
+
+def read_scenario(source: str | Path) -> tuple[dict, Locator]:
+    """A scenario's data, laid over the scenarios it extends, not yet validated.
+
+    Raises:
+        ScenarioError: a file cannot be read, a parent is missing or extends loop back, or a
+            removal or dotted key leads nowhere. A problem in a file it extends says so.
+    """
+    path = resolve(source)
+    try:
+        return _read_chain(path, ())
+    except ScenarioError as error:
+        raise ScenarioError(_extended_by(error.problems, str(path))) from None
+
+
+def apply_overrides(data: Any, overrides: Sequence[str]) -> Any:
+    """A copy of ``data`` with each ``KEY=VALUE`` override applied.
+
+    KEY is a dotted path: mapping keys by name, list items by their ``id`` or index
+    (``parties.korea.patience``). VALUE is read as a YAML value, so ``0.9`` is a number,
+    ``true`` a boolean and ``[a, b]`` a list; text that only parses as block YAML stays text.
+
+    Raises:
+        ScenarioError: with file ``--set`` for a malformed override or a path that leads nowhere.
+    """
+    return _apply(data, overrides, Locator(Origin(OVERRIDE, 0, 0)))
+
+
+def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Resolve, read (with what it extends), override and validate a scenario.
+
+    Raises:
+        ScenarioError: listing every problem found, sorted by position.
+    """
+    data, locator = read_scenario(source)
+    data = _apply(data, overrides, locator)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as error:
+        problems = _explain(error, data, locator)
+        raise ScenarioError(_extended_by(problems, locator.origin.file)) from None
+
+
+def _extended_by(problems: list[Problem], file: str) -> list[Problem]:
+    """The problems, those in another file than ``file`` saying that ``file`` extends it."""
+    return [
+        p if p.file in (file, OVERRIDE) else p._replace(message=f"{p.message} (extended by {file})")
+        for p in problems
+    ]
+
+
+def _read_chain(path: Path, chain: tuple[Path, ...]) -> tuple[dict, Locator]:
+    """The data of ``path`` over its parents'; ``chain`` holds the files extending it."""
+    data, locator = read_yaml(path)
+    if "extends" not in data:
+        problems = standalone_problems(data, locator)
+        if problems:
+            raise ScenarioError(problems)
+        return data, locator
+    header = {key: data[key] for key in HEADER if key in data}
+    try:
+        Inheritance.model_validate(header)
+    except ValidationError as error:
+        raise ScenarioError(_explain(error, header, locator)) from None
+    where = locator.inner["extends"].origin
+    parent = _parent(header["extends"], path, where)
+    seen = [*chain, path]
+    if any(parent.resolve() == file.resolve() for file in seen):
+        loop = " → ".join(file.name for file in (*seen, parent))
+        message = f"these files extend each other in a loop: {loop}"
+        raise ScenarioError([Problem(*where, "extends", message)])
+    parent_data, parent_locator = _read_chain(parent, tuple(seen))
+    return inherit(parent_data, parent_locator, data, locator)
+
+
+def _parent(name: str, child: Path, where: Origin) -> Path:
+    """The file ``extends: name`` names: beside the child, or a bundled scenario."""
+    path = child.parent / name
+    if path.is_file():
+        return path
+    bundled = bundled_scenarios()
+    if name in bundled:
+        return bundled[name]
+    close = difflib.get_close_matches(name, bundled, n=1)
+    hint = f" — did you mean {close[0]!r}?" if close else f" (bundled: {', '.join(bundled)})"
+    message = f"{name!r} is neither a file next to this one nor a bundled scenario{hint}"
+    raise ScenarioError([Problem(*where, "extends", message)])
+
+
+def _apply(data: Any, overrides: Sequence[str], locator: Locator) -> Any:
+    """Overridden copy of ``data``; ``locator`` learns that each value set came from ``--set``."""
+    data = copy.deepcopy(data)
+    problems: list[Problem] = []
+    for override in overrides:
+        key, equals, text = override.partition("=")
+        key = key.strip()
+        parts = key.split(".")
+        try:
+            if not equals or not all(parts):
+                raise ValueError("an override is KEY=VALUE, e.g. parties.korea.patience=0.9")
+            loc = set_path(data, parts, _override_value(text))
+        except ValueError as error:
+            problems.append(Problem(OVERRIDE, 0, 0, key or override, str(error)))
+        else:
+            locator.place(loc, Locator(Origin(OVERRIDE, 0, 0)))
+    if problems:
+        raise ScenarioError(problems)
+    return data
+
+
+def _override_value(text: str) -> Any:
+    """A command-line value read as YAML, with the same safety as a file."""
+    try:
+        return read_value(text, OVERRIDE)
+    except ScenarioError as error:
+        raise ValueError(f"cannot read the value {text!r}: {error.problems[0].message}") from None
+
+
+_NOUNS = {
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "text",
+    "bool_type": "true/false",
+    "bool_parsing": "true/false",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+_BOUNDS = {
+    "greater_than": ("greater than", "gt"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "less_than_equal": ("at most", "le"),
+}
+
+
+def _explain(error: ValidationError, data: Any, locator: Locator) -> list[Problem]:
+    """Every pydantic error as a located Problem, union fan-out merged, sorted by position."""
+    found: dict[tuple, list] = {}  # (real loc, message kind) → [nouns or message, input]
+    for detail in error.errors(include_url=False):
+        loc = detail["loc"]
+        real = _real_loc(data, loc)
+        if detail["type"] in _NOUNS and len(real) < len(loc):  # one member of a union
+            entry = found.setdefault((real, "expected"), [[], detail["input"]])
+            entry[0].append(_NOUNS[detail["type"]])
+        else:
+            found.setdefault((real, _message(detail)), [None, None])
+    problems = []
+    for (real, message), (nouns, value) in found.items():
+        if nouns is not None:
+            nouns = list(dict.fromkeys(nouns))
+            listed = ", ".join(nouns[:-1]) + " or " + nouns[-1] if len(nouns) > 1 else nouns[0]
+            message = f"expected {listed}, got {show(value)}"
+        problems.append(Problem(*locator.where(real), _dotted(data, real), message))
+    return sorted(problems, key=lambda p: (_rank(p.file, locator), p.line, p.column))
+
+
+def _rank(file: str, locator: Locator) -> tuple:
+    """Problems come in this order: overrides, the file loaded, then the files it extends."""
+    return (file != OVERRIDE, file != locator.origin.file, file)
+
+
+def _message(detail: Any) -> str:
+    """Pydantic's complaint rewritten as a plain sentence."""
+    kind, loc, value = detail["type"], detail["loc"], detail["input"]
+    ctx = detail.get("ctx", {})
+    if kind == "missing":
+        return f"missing required key {loc[-1]!r}"
+    if kind == "extra_forbidden":
+        known = _fields_at(loc[:-1]) + (list(HEADER) if len(loc) == 1 else [])
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        return f"unknown key {loc[-1]!r}" + (f" — did you mean {close[0]!r}?" if close else "")
+    if kind in _NOUNS:
+        return f"expected {_NOUNS[kind]}, got {show(value)}"
+    if kind in _BOUNDS:
+        words, key = _BOUNDS[kind]
+        return f"must be {words} {show(ctx[key])}, got {show(value)}"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{value!r} is not a valid id: use lower-case letters, digits, - and _ "
+            "(starting with a letter)"
+        )
+    if kind == "literal_error":
+        return f"must be one of {ctx['expected']}, got {show(value)}"
+    if kind in ("too_short", "too_long"):
+        bound = "at least" if kind == "too_short" else "at most"
+        limit = ctx["min_length" if kind == "too_short" else "max_length"]
+        return f"must have {bound} {limit} items, got {ctx['actual_length']}"
+    if kind == "string_too_long":
+        return f"must be at most {ctx['max_length']} characters long"
+    return detail["msg"]  # our own errors ('invalid', 'reference') are already plain
+
+
+def _real_loc(data: Any, loc: Sequence[Any]) -> tuple:
+    """``loc`` without the parts that are not in the data (union tags, missing keys)."""
+    real, node = [], data
+    for part in loc:
+        if isinstance(node, dict):
+            keys = [key for key in node if key == part]  # a key written `true` comes back as 1
+            if not keys:
+                continue
+            part = keys[0]
+        elif isinstance(node, list):
+            if type(part) is not int or not 0 <= part < len(node):
+                continue
+        else:
+            break
+        real.append(part)
+        node = node[part]
+    return tuple(real)
+
+
+def _dotted(data: Any, loc: tuple) -> str:
+    """A data loc as a dotted path, naming list items by their id as overrides do."""
+    names, node = [], data
+    for part in loc:
+        child = node[part]
+        ident = child.get("id") if isinstance(node, list) and isinstance(child, dict) else None
+        if not (isinstance(ident, str) and _ID.fullmatch(ident)):
+            ident = show(part) if isinstance(part, bool) else str(part)
+        names.append(ident)
+        node = child
+    return ".".join(names)
+
+
+def _fields_at(loc: Sequence[Any]) -> list[str]:
+    """Field names of the model at ``loc``, found by walking Scenario's fields along it."""
+    model: Any = Scenario
+    for part in loc:  # indices and dict keys are not fields: the model stays the same
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is not None and (model := _model_in(field.annotation)) is None:
+            return []
+    return list(model.model_fields)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model class a field holds: itself, or inside ``list[...]``, ``dict[...]``, ``| None``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(filter(None, map(_model_in, get_args(annotation))), None)

@@ -1,0 +1,300 @@
+"""The scenario: everything a game is made of, as strict pydantic models.
+
+A scenario file is written by teachers and researchers, so the models refuse anything
+they do not know (``extra="forbid"``) and every field carries a docstring that becomes
+its description in the JSON Schema. Cross-checks that span several parts of a file
+(every referenced party, issue and track exists; bottom lines lie inside their issue's
+range) run after the fields themselves are valid, and raise errors located at the
+offending field so the loader can point at the exact line.
+
+The shape follows DESIGN.md §§1–2: parties value issues additively, issues belong to
+bilateral tracks, events change numbers in the world.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import ValidationError
+
+from sim.scenario.base import Effect, Id, IssueValue, Share, Strict, require
+from sim.scenario.politics import (
+    Consultation,
+    ConsultPolicy,
+    Precedent,
+    Ratification,
+    Security,
+    Sensitivity,
+    Signals,
+)
+from sim.scenario.references import reference_problems
+
+
+class Issue(Strict):
+    """One negotiable issue on one track: a number, a choice among options, or yes/no."""
+
+    id: Id
+    """Identifier used by preferences, bottom lines and events, e.g. ``jp_tariff``."""
+    name: str
+    """Human-readable name shown in transcripts and the UI."""
+    track: Id
+    """The bargaining track this issue is negotiated on, e.g. ``us-japan``."""
+    kind: Literal["numeric", "categorical", "boolean"] = "numeric"
+    """``numeric`` (a number in [min, max]), ``categorical`` (one of ``options``) or ``boolean``."""
+    unit: str = ""
+    """Unit shown after numbers, e.g. ``%`` or ``$bn``."""
+    description: str = ""
+    """What the issue means in the world; shown in briefings."""
+    min: float | None = None
+    """Lowest value a package may give a numeric issue."""
+    max: float | None = None
+    """Highest value a package may give a numeric issue."""
+    step: float | None = Field(default=None, gt=0)
+    """Granularity of offers on a numeric issue; leave out for a continuous issue."""
+    options: list[str] | None = None
+    """The possible values of a categorical issue, in order."""
+    status_quo: IssueValue
+    """The value that holds today, and after a failed negotiation unless ``escalation`` is set."""
+    escalation: IssueValue | None = None
+    """The value that holds if the track ends without a deal (a threat), if not the status quo."""
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> Issue:
+        if self.kind == "numeric":
+            require(self.min is not None, "min", "a numeric issue needs a min")
+            require(self.max is not None, "max", "a numeric issue needs a max")
+            require(
+                self.max > self.min, "max", f"max ({self.max:g}) must be above min ({self.min:g})"
+            )
+            require(self.options is None, "options", "only a categorical issue has options")
+            for field in ("status_quo", "escalation"):
+                value = getattr(self, field)
+                if value is None:
+                    continue
+                require(
+                    isinstance(value, int | float) and not isinstance(value, bool),
+                    field,
+                    f"{field} of a numeric issue must be a number, not {value!r}",
+                )
+                require(
+                    self.min <= value <= self.max,
+                    field,
+                    f"{field} {value:g} lies outside the issue's range {self.min:g}..{self.max:g}",
+                )
+        elif self.kind == "categorical":
+            require(bool(self.options), "options", "a categorical issue needs options")
+            require(
+                len(set(self.options)) == len(self.options), "options", "options must be distinct"
+            )
+            for field in ("min", "max", "step"):
+                require(getattr(self, field) is None, field, f"a categorical issue has no {field}")
+            for field in ("status_quo", "escalation"):
+                value = getattr(self, field)
+                require(
+                    value is None or value in self.options,
+                    field,
+                    f"{field} {value!r} is not one of the options {self.options}",
+                )
+        else:
+            for field in ("min", "max", "step", "options"):
+                require(getattr(self, field) is None, field, f"a boolean issue has no {field}")
+            for field in ("status_quo", "escalation"):
+                value = getattr(self, field)
+                require(
+                    value is None or isinstance(value, bool),
+                    field,
+                    f"{field} of a boolean issue must be true or false",
+                )
+        return self
+
+    @property
+    def choices(self) -> list[str] | None:
+        """The option names of a categorical or boolean issue, in index order."""
+        if self.kind == "categorical":
+            return list(self.options)
+        if self.kind == "boolean":
+            return ["false", "true"]
+        return None
+
+
+class Track(Strict):
+    """A negotiation between two parties: a bargaining track or a consultation channel."""
+
+    id: Id
+    """Identifier, e.g. ``us-japan``."""
+    name: str
+    """Human-readable name."""
+    parties: tuple[Id, Id]
+    """The two parties on the track."""
+    kind: Literal["bargaining", "consultation"] = "bargaining"
+    """``bargaining`` tracks exchange offers; a ``consultation`` channel carries coordination."""
+    first_proposer: Id | None = None
+    """The party that proposes in round 1; the first of ``parties`` if left out."""
+
+    @property
+    def opener(self) -> str:
+        """The party proposing in round 1."""
+        return self.first_proposer or self.parties[0]
+
+
+class Preference(Strict):
+    """How much a party cares about one issue and which values it likes.
+
+    Numeric issues use a piecewise-linear value in [0, 1]: ``rising`` (best at max),
+    ``falling`` (best at min) or ``peaked`` (best at ``ideal``, falling linearly to 0 at
+    both ends of the range). Categorical and boolean issues give a value per option.
+    """
+
+    weight: float = Field(gt=0)
+    """Relative importance; a party's weights are normalised to sum to 1."""
+    shape: Literal["rising", "falling", "peaked"] | None = None
+    """Value function of a numeric issue."""
+    ideal: float | None = None
+    """The best value of a ``peaked`` numeric issue."""
+    values: dict[str, Share] | None = None
+    """Value in [0, 1] of each option of a categorical or boolean issue (``true``/``false``)."""
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _boolean_keys(cls, values: object) -> object:
+        """YAML reads ``true:``/``false:`` keys as booleans; a boolean issue names them so."""
+        if isinstance(values, dict):
+            return {str(k).lower() if isinstance(k, bool) else k: v for k, v in values.items()}
+        return values
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Preference:
+        if self.values is None:
+            require(self.shape is not None, "shape", "give a shape (numeric) or values (options)")
+        else:
+            require(self.shape is None, "shape", "give either a shape or values, not both")
+        if self.shape == "peaked":
+            require(self.ideal is not None, "ideal", "a peaked preference needs an ideal")
+        else:
+            require(self.ideal is None, "ideal", "only a peaked preference has an ideal")
+        return self
+
+
+class BottomLine(Strict):
+    """A hard limit on one issue: the party never proposes or accepts beyond it."""
+
+    min: float | None = None
+    """The lowest acceptable value of a numeric issue."""
+    max: float | None = None
+    """The highest acceptable value of a numeric issue."""
+    reject: list[IssueValue] | None = None
+    """Options of a categorical or boolean issue the party never accepts."""
+
+
+class Strategy(Strict):
+    """The AI policy that plays a party when no human does."""
+
+    name: str = "linear"
+    """A registered strategy: boulware, linear, conceder, tit-for-tat, hardliner, equilibrium."""
+    params: dict[str, float] = Field(default_factory=dict)
+    """Strategy parameters, e.g. ``exponent`` of a time-dependent concession."""
+
+
+class Party(Strict):
+    """A country at the table: what it values, how patient it is, where it stops."""
+
+    id: Id
+    """Identifier, e.g. ``japan``."""
+    name: str
+    """Human-readable name."""
+    role: str = ""
+    """A paragraph of situation for the party's confidential role sheet."""
+    patience: float = Field(gt=0, le=1)
+    """Discount factor δ per round: utility of a deal in round t is multiplied by δ^(t-1)."""
+    strategy: Strategy = Field(default_factory=Strategy)
+    """The AI policy that plays this party when it is not human."""
+    preferences: dict[Id, Preference]
+    """Issue id → how the party values that issue."""
+    bottom_lines: dict[Id, BottomLine] = Field(default_factory=dict)
+    """Issue id → hard limits on that issue."""
+    reservation: dict[Id, Share] = Field(default_factory=dict)
+    """Track id → the least track utility (0..1) the party accepts on that track."""
+    ratification: Ratification = Field(default_factory=Ratification)
+    """How the party's public judges a deal before it takes effect."""
+    signals: Signals = Field(default_factory=Signals)
+    """Threats, commitments and outside options the party may use."""
+    consult: ConsultPolicy = Field(default_factory=ConsultPolicy)
+    """What the party agrees to in the Japan–Korea channel when it is an AI."""
+    security: Sensitivity = Field(default_factory=dict)
+    """Issue id → how much the party's weight on it grows with the security threat."""
+
+
+class Event(Strict):
+    """Something that happens in the world: scheduled in a round or drawn at random."""
+
+    id: Id
+    """Identifier, e.g. ``steel-50``."""
+    name: str
+    """Short title."""
+    news: str
+    """The line of news the feed shows when the event fires."""
+    round: int | None = Field(default=None, ge=1)
+    """The round in which a scheduled event fires."""
+    probability: float | None = Field(default=None, gt=0, le=1)
+    """The chance per round that a random event fires (drawn from the game's seed)."""
+    repeat: bool = False
+    """Whether a random event can fire more than once."""
+    effects: list[Effect] = Field(default_factory=list)
+    """What the event changes."""
+
+    @model_validator(mode="after")
+    def _when(self) -> Event:
+        require(
+            (self.round is None) != (self.probability is None),
+            "round",
+            "an event needs exactly one of round (scheduled) or probability (random)",
+        )
+        return self
+
+
+class Scenario(Strict):
+    """A whole game: parties, tracks, issues, events and the deadline."""
+
+    title: str
+    """Title shown in lists and reports."""
+    summary: str = ""
+    """A paragraph: the situation the scenario puts players in."""
+    teaches: str = ""
+    """What playing it teaches: the question it asks and the mechanism that answers it."""
+    rounds: int = Field(ge=1, le=1000, strict=True)
+    """The deadline: open tracks end without a deal after this round."""
+    parties: list[Party]
+    """The countries at the table."""
+    tracks: list[Track]
+    """Bilateral bargaining tracks and consultation channels."""
+    issues: list[Issue]
+    """Every negotiable issue, each on one track."""
+    events: list[Event] = Field(default_factory=list)
+    """Scheduled and random events."""
+    consultation: Consultation | None = None
+    """The Japan–Korea consultation channel, if the scenario has one."""
+    precedent: Precedent = Field(default_factory=Precedent)
+    """How a closed track weighs on the other, and which issues are paired."""
+    security: Security = Field(default_factory=Security)
+    """The security environment."""
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Scenario:
+        """Every reference between the parts of the file must resolve (``references``)."""
+        errors = reference_problems(self)
+        if errors:
+            raise ValidationError.from_exception_data("Scenario", errors)
+        return self
+
+    def party(self, party_id: str) -> Party:
+        """The party with this id."""
+        return next(p for p in self.parties if p.id == party_id)
+
+    def track(self, track_id: str) -> Track:
+        """The track with this id."""
+        return next(t for t in self.tracks if t.id == track_id)
+
+    def issue(self, issue_id: str) -> Issue:
+        """The issue with this id."""
+        return next(i for i in self.issues if i.id == issue_id)

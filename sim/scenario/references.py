@@ -1,0 +1,257 @@
+"""Cross-references inside a scenario: every party, issue and track named must exist.
+
+Field-level checks live on the models; what spans several parts of a file — a bottom line
+on an issue, an event's effect on a party, a threat on a track — is checked here, after
+the fields themselves are valid. Each problem is located at the offending field so the
+loader can point at its line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+if TYPE_CHECKING:
+    from sim.scenario.models import BottomLine, Issue, Preference, Scenario
+
+
+def reference_problems(scenario: Scenario) -> list[InitErrorDetails]:
+    """Every dangling or inconsistent reference of a scenario, located."""
+    errors: list[InitErrorDetails] = []
+
+    def fail(loc: tuple, message: str) -> None:
+        errors.append(
+            InitErrorDetails(type=PydanticCustomError("reference", message), loc=loc, input=None)
+        )
+
+    party_ids = _unique(scenario.parties, "parties", fail)
+    track_ids = _unique(scenario.tracks, "tracks", fail)
+    issue_ids = _unique(scenario.issues, "issues", fail)
+    _unique(scenario.events, "events", fail)
+    tracks = {t.id: t for t in scenario.tracks}
+    issues = {i.id: i for i in scenario.issues}
+
+    for n, track in enumerate(scenario.tracks):
+        for k, party in enumerate(track.parties):
+            if party not in party_ids:
+                fail(("tracks", n, "parties", k), f"unknown party {party!r}{_known(party_ids)}")
+        if track.parties[0] == track.parties[1]:
+            fail(("tracks", n, "parties"), "a track needs two different parties")
+        if track.first_proposer is not None and track.first_proposer not in track.parties:
+            fail(
+                ("tracks", n, "first_proposer"),
+                f"first_proposer {track.first_proposer!r} is not a party of the track",
+            )
+    for n, issue in enumerate(scenario.issues):
+        if issue.track not in track_ids:
+            fail(("issues", n, "track"), f"unknown track {issue.track!r}{_known(track_ids)}")
+        elif tracks[issue.track].kind != "bargaining":
+            fail(("issues", n, "track"), f"track {issue.track!r} is not a bargaining track")
+
+    from sim.engine.strategies import spec_problem  # the registry imports the engine
+
+    for n, party in enumerate(scenario.parties):
+        here = ("parties", n)
+        problem = spec_problem(party.strategy.name, party.strategy.params)
+        if problem:
+            field = "name" if problem.startswith("unknown strategy") else "params"
+            fail((*here, "strategy", field), problem)
+        for section, check in (
+            ("preferences", _check_preference),
+            ("bottom_lines", _check_bottom_line),
+        ):
+            for issue_id, entry in getattr(party, section).items():
+                loc = (*here, section, issue_id)
+                issue = issues.get(issue_id)
+                if issue is None:
+                    fail(loc, f"unknown issue {issue_id!r}{_known(issue_ids)}")
+                else:
+                    check(issue, entry, loc, fail)
+        for track_id in party.reservation:
+            if track_id not in track_ids:
+                loc = (*here, "reservation", track_id)
+                fail(loc, f"unknown track {track_id!r}{_known(track_ids)}")
+        for track in scenario.tracks:
+            if track.kind == "bargaining" and party.id in track.parties:
+                on_track = [i.id for i in scenario.issues if i.track == track.id]
+                if not any(i in party.preferences for i in on_track):
+                    fail(
+                        (*here, "preferences"),
+                        f"party {party.id!r} values no issue of its track {track.id!r}",
+                    )
+    for n, event in enumerate(scenario.events):
+        for k, effect in enumerate(event.effects):
+            problem = effect_problem(effect.target, scenario)
+            if problem:
+                fail(("events", n, "effects", k, "target"), problem)
+    _check_politics(scenario, fail)
+    return errors
+
+
+def _known(ids: set[str]) -> str:
+    return f" (known: {', '.join(sorted(ids))})" if ids else ""
+
+
+def _unique(items: list, where: str, fail) -> set[str]:
+    seen: set[str] = set()
+    for n, item in enumerate(items):
+        if item.id in seen:
+            fail((where, n, "id"), f"duplicate id {item.id!r}")
+        seen.add(item.id)
+    return seen
+
+
+def _check_preference(issue: Issue, pref: Preference, loc: tuple, fail) -> None:
+    if issue.kind == "numeric":
+        if pref.shape is None:
+            fail((*loc, "values"), f"issue {issue.id!r} is numeric: give a shape, not values")
+        elif pref.shape == "peaked" and not issue.min <= pref.ideal <= issue.max:
+            fail(
+                (*loc, "ideal"),
+                f"ideal {pref.ideal:g} lies outside the issue's range {issue.min:g}..{issue.max:g}",
+            )
+        return
+    if pref.values is None:
+        fail((*loc, "shape"), f"issue {issue.id!r} is {issue.kind}: give values per option")
+        return
+    choices = issue.choices
+    for option in pref.values:
+        if option not in choices:
+            fail((*loc, "values", option), f"unknown option {option!r} (options: {choices})")
+    missing = [c for c in choices if c not in pref.values]
+    if missing:
+        fail((*loc, "values"), f"missing a value for option(s) {missing}")
+
+
+def _check_bottom_line(issue: Issue, line: BottomLine, loc: tuple, fail) -> None:
+    if issue.kind == "numeric":
+        for field in ("min", "max"):
+            value = getattr(line, field)
+            if value is not None and not issue.min <= value <= issue.max:
+                fail(
+                    (*loc, field),
+                    f"bottom line {field} {value:g} lies outside the range "
+                    f"{issue.min:g}..{issue.max:g} of issue {issue.id!r}",
+                )
+        if line.min is not None and line.max is not None and line.min > line.max:
+            fail((*loc, "max"), f"bottom line max {line.max:g} is below its min {line.min:g}")
+        if line.reject is not None:
+            fail((*loc, "reject"), f"issue {issue.id!r} is numeric: use min or max, not reject")
+        return
+    if line.min is not None or line.max is not None:
+        fail((*loc, "min"), f"issue {issue.id!r} is {issue.kind}: use reject, not min or max")
+    choices = issue.choices
+    for k, option in enumerate(line.reject or []):
+        name = str(option).lower() if isinstance(option, bool) else option
+        if name not in choices:
+            fail((*loc, "reject", k), f"unknown option {option!r} (options: {choices})")
+    if line.reject and len({str(o).lower() for o in line.reject}) >= len(choices):
+        fail((*loc, "reject"), "a bottom line cannot reject every option")
+
+
+def effect_problem(target: str, scenario: Scenario) -> str | None:
+    """Why an effect's target path names no number in the world, or None if it does."""
+    parties = {p.id for p in scenario.parties}
+    issues = {i.id for i in scenario.issues}
+    tracks = {t.id for t in scenario.tracks}
+    parts = target.split(".")
+    hint = (
+        "an effect target is issues.ID.status_quo, issues.ID.escalation, parties.ID.patience, "
+        "parties.ID.approval, parties.ID.credibility, parties.ID.reservation.TRACK, "
+        "parties.ID.batna.TRACK, parties.ID.preferences.ISSUE.weight, alliance.trust, "
+        "alliance.sentiment or security.threat"
+    )
+    if parts in (["alliance", "trust"], ["alliance", "sentiment"]):
+        if scenario.consultation is None:
+            return "the scenario has no consultation channel (add a consultation section)"
+        return None
+    if parts == ["security", "threat"]:
+        return None
+    if len(parts) == 3 and parts[0] == "issues" and parts[2] in ("status_quo", "escalation"):
+        if parts[1] not in issues:
+            return f"unknown issue {parts[1]!r}{_known(issues)}"
+        if scenario.issue(parts[1]).kind != "numeric":
+            return f"issue {parts[1]!r} is not numeric: events change numbers only"
+        return None
+    if len(parts) >= 3 and parts[0] == "parties":
+        if parts[1] not in parties:
+            return f"unknown party {parts[1]!r}{_known(parties)}"
+        party = scenario.party(parts[1])
+        if parts[2:] in (["patience"], ["approval"], ["credibility"]):
+            return None
+        if len(parts) == 4 and parts[2] in ("reservation", "batna"):
+            return None if parts[3] in tracks else f"unknown track {parts[3]!r}{_known(tracks)}"
+        if len(parts) == 5 and parts[2] == "preferences" and parts[4] == "weight":
+            if parts[3] not in party.preferences:
+                return f"party {parts[1]!r} has no preference for issue {parts[3]!r}"
+            return None
+    return hint
+
+
+def _check_politics(scenario: Scenario, fail) -> None:
+    """Cross-check the alliance-dynamics sections against parties, tracks and issues."""
+    tracks = {t.id: t for t in scenario.tracks}
+    issues = {i.id: i for i in scenario.issues}
+
+    def effects(items, loc) -> None:
+        for k, effect in enumerate(items):
+            problem = effect_problem(effect.target, scenario)
+            if problem:
+                fail((*loc, k, "target"), problem)
+
+    channel = scenario.consultation
+    if channel is not None:
+        track = tracks.get(channel.channel)
+        if track is None or track.kind != "consultation":
+            fail(
+                ("consultation", "channel"),
+                f"{channel.channel!r} is not a consultation track of the scenario",
+            )
+        if channel.joint_purchase is not None:
+            effects(channel.joint_purchase.effects, ("consultation", "joint_purchase", "effects"))
+    for k, pair in enumerate(scenario.precedent.pairs):
+        for side, issue_id in enumerate(pair):
+            if issue_id not in issues:
+                fail(("precedent", "pairs", k, side), f"unknown issue {issue_id!r}")
+            elif issues[issue_id].kind != "numeric":
+                fail(("precedent", "pairs", k, side), f"issue {issue_id!r} is not numeric")
+        if all(i in issues for i in pair) and issues[pair[0]].track == issues[pair[1]].track:
+            fail(("precedent", "pairs", k), "paired issues must be on different tracks")
+    for n, party in enumerate(scenario.parties):
+        here = ("parties", n)
+        for issue_id in party.security:
+            if issue_id not in party.preferences:
+                fail(
+                    (*here, "security", issue_id),
+                    f"party {party.id!r} has no preference for issue {issue_id!r}",
+                )
+        signals = party.signals
+        for k, threat in enumerate(signals.threats):
+            loc = (*here, "signals", "threats", k)
+            track = tracks.get(threat.track)
+            if track is None or party.id not in track.parties:
+                fail((*loc, "track"), f"{party.id!r} is not a party of track {threat.track!r}")
+            issue = issues.get(threat.issue)
+            if issue is None or issue.track != threat.track or issue.kind != "numeric":
+                fail(
+                    (*loc, "issue"),
+                    f"{threat.issue!r} is not a numeric issue of track {threat.track!r}",
+                )
+            elif not issue.min <= threat.value <= issue.max:
+                fail(
+                    (*loc, "value"),
+                    f"value {threat.value:g} lies outside the issue's range "
+                    f"{issue.min:g}..{issue.max:g}",
+                )
+        for k, tie in enumerate(signals.tie_hands):
+            track = tracks.get(tie.track)
+            if track is None or party.id not in track.parties:
+                fail(
+                    (*here, "signals", "tie_hands", k, "track"),
+                    f"{party.id!r} is not a party of track {tie.track!r}",
+                )
+        for k, option in enumerate(signals.outside_options):
+            loc = (*here, "signals", "outside_options", k)
+            effects(option.cost, (*loc, "cost"))
+            effects(option.effects, (*loc, "effects"))
