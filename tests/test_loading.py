@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.engine.strategies import spec_problem
 from sim.scenario import loading
 from sim.scenario.loading import (
     Problem,
@@ -33,7 +34,7 @@ CASES = sorted(BAD.glob("*.expected"))
 
 def problems_of(source, overrides=()) -> list[Problem]:
     with pytest.raises(ScenarioError) as caught:
-        load_scenario(source, overrides)
+        load_scenario(source, overrides, spec_problem)
     return caught.value.problems
 
 
@@ -47,7 +48,7 @@ def test_base_scenario_is_valid():
 def test_bad_scenario_gives_expected_problems(expected: Path):
     path = expected.with_suffix(".yaml")
     with pytest.raises(ScenarioError) as caught:
-        load_scenario(path)
+        load_scenario(path, (), spec_problem)
     text = str(caught.value).replace(f"{BAD}{os.sep}", "")  # parents' problems name them too
     assert text == expected.read_text().rstrip("\n")
 

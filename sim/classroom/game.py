@@ -24,6 +24,7 @@ from sim.classroom.saves import (
 from sim.engine.model import NegotiationModel, replay
 from sim.engine.moves import DecisionRequest, Intervention, InvalidMove, Move, entry_from_dict
 from sim.engine.rules import Rules
+from sim.engine.strategies import spec_problem
 from sim.scenario.loading import ScenarioError, load_scenario
 from sim.scenario.models import Scenario
 
@@ -80,7 +81,7 @@ class Game:
         save = read_save(path)
         setup = save.setup
         try:
-            scenario = load_scenario(setup.source, setup.overrides)
+            scenario = load_scenario(setup.source, setup.overrides, spec_problem)
         except ScenarioError as error:
             raise SaveError(f"{path}: its scenario cannot be loaded:\n{error}") from None
         try:

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from sim.engine.strategies import spec_problem
 from sim.scenario.loading import ScenarioError, bundled_scenarios, load_scenario
 
 if TYPE_CHECKING:  # the engine (Mesa, pandas) loads only for commands that play
@@ -48,7 +49,7 @@ SetOption = Annotated[
 def load_or_exit(source: str, overrides: list[str] | None = None) -> Scenario:
     """The scenario, or the problems printed and exit status 2."""
     try:
-        return load_scenario(source, overrides or ())
+        return load_scenario(source, overrides or (), spec_problem)
     except ScenarioError as error:
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
@@ -125,7 +126,7 @@ def validate(
     failed = 0
     for source in files:
         try:
-            load_scenario(source, set_ or ())
+            load_scenario(source, set_ or (), spec_problem)
         except ScenarioError as error:
             failed += 1
             err.print(str(error), markup=False)

@@ -19,6 +19,7 @@ from scipy import stats
 
 from sim.engine.model import NegotiationModel
 from sim.engine.rules import Rules
+from sim.engine.strategies import spec_problem
 from sim.results.analysis import party_result
 from sim.scenario.loading import load_scenario
 from sim.scenario.models import Scenario
@@ -73,10 +74,10 @@ def run_study(
     Raises:
         ScenarioError: the scenario or an arm's overrides are not valid.
     """
-    base = load_scenario(source, overrides)
+    base = load_scenario(source, overrides, spec_problem)
     results = []
     for arm in arms_for(base):
-        rules = Rules(load_scenario(source, (*overrides, *arm.overrides)))
+        rules = Rules(load_scenario(source, (*overrides, *arm.overrides), spec_problem))
         result = ArmResult(arm)
         for n in range(runs):
             model = NegotiationModel(rules, seed=seed + n, collect=False)

@@ -7,6 +7,7 @@ name, so the loader can point at the line that is wrong.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -14,6 +15,10 @@ from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
 """An identifier: lower-case letters, digits, ``-`` and ``_``, starting with a letter."""
+
+StrategyCheck = Callable[[str, Mapping[str, float]], str | None]
+"""Why a strategy name and parameters are not playable, or None: the engine's registry
+knows which strategies exist, so a loader is handed this check rather than importing it."""
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 IssueValue = float | str | bool

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 import scenarios
 from sim.scenario.authoring import HEADER, Inheritance, inherit, set_path, standalone_problems
+from sim.scenario.base import StrategyCheck
 from sim.scenario.models import Scenario
 from sim.scenario.yaml_safe import (
     Locator,
@@ -109,8 +110,17 @@ def apply_overrides(data: Any, overrides: Sequence[str]) -> Any:
     return _apply(data, overrides, Locator(Origin(OVERRIDE, 0, 0)))
 
 
-def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+def load_scenario(
+    source: str | Path, overrides: Sequence[str] = (), strategies: StrategyCheck | None = None
+) -> Scenario:
     """Resolve, read (with what it extends), override and validate a scenario.
+
+    Args:
+        source: a scenario file, or the name of a bundled scenario.
+        overrides: ``KEY=VALUE`` changes, as ``--set`` takes them.
+        strategies: the check of strategy names and parameters; commands pass the
+            engine's registry (``sim.engine.strategies.spec_problem``). Without it a bad
+            strategy is found only when the scenario is compiled for play.
 
     Raises:
         ScenarioError: listing every problem found, sorted by position.
@@ -118,7 +128,7 @@ def load_scenario(source: str | Path, overrides: Sequence[str] = ()) -> Scenario
     data, locator = read_scenario(source)
     data = _apply(data, overrides, locator)
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"strategies": strategies})
     except ValidationError as error:
         problems = _explain(error, data, locator)
         raise ScenarioError(_extended_by(problems, locator.origin.file)) from None

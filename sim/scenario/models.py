@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import ValidationError
 
 from sim.scenario.base import Effect, Id, IssueValue, Share, Strict, require
@@ -280,9 +280,11 @@ class Scenario(Strict):
     """The security environment."""
 
     @model_validator(mode="after")
-    def _cross_check(self) -> Scenario:
-        """Every reference between the parts of the file must resolve (``references``)."""
-        errors = reference_problems(self)
+    def _cross_check(self, info: ValidationInfo) -> Scenario:
+        """Every reference between the parts of the file must resolve (``references``), and
+        the strategies must be playable when the validation context holds a ``strategies``
+        check (``load_scenario`` passes the engine's)."""
+        errors = reference_problems(self, (info.context or {}).get("strategies"))
         if errors:
             raise ValidationError.from_exception_data("Scenario", errors)
         return self

@@ -13,11 +13,15 @@ from typing import TYPE_CHECKING
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 if TYPE_CHECKING:
+    from sim.scenario.base import StrategyCheck
     from sim.scenario.models import BottomLine, Issue, Preference, Scenario
 
 
-def reference_problems(scenario: Scenario) -> list[InitErrorDetails]:
-    """Every dangling or inconsistent reference of a scenario, located."""
+def reference_problems(
+    scenario: Scenario, strategies: StrategyCheck | None = None
+) -> list[InitErrorDetails]:
+    """Every dangling or inconsistent reference of a scenario, located; with ``strategies``,
+    also every strategy that check finds unplayable."""
     errors: list[InitErrorDetails] = []
 
     def fail(loc: tuple, message: str) -> None:
@@ -49,11 +53,9 @@ def reference_problems(scenario: Scenario) -> list[InitErrorDetails]:
         elif tracks[issue.track].kind != "bargaining":
             fail(("issues", n, "track"), f"track {issue.track!r} is not a bargaining track")
 
-    from sim.engine.strategies import spec_problem  # the registry imports the engine
-
     for n, party in enumerate(scenario.parties):
         here = ("parties", n)
-        problem = spec_problem(party.strategy.name, party.strategy.params)
+        problem = strategies and strategies(party.strategy.name, party.strategy.params)
         if problem:
             field = "name" if problem.startswith("unknown strategy") else "params"
             fail((*here, "strategy", field), problem)

@@ -33,6 +33,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from sim.classroom.saves import Setup
+from sim.engine.strategies import spec_problem
 from sim.scenario.loading import ScenarioError, bundled_scenarios, load_scenario
 from sim.scenario.models import Scenario
 from tui.widgets.seats import HUMAN, Chair, Seats
@@ -147,7 +148,7 @@ class StartScreen(Screen[None]):
         if found is None:
             overrides = self.choice.overrides if source == self.choice.source else ()
             try:
-                found = load_scenario(source, overrides)
+                found = load_scenario(source, overrides, spec_problem)
             except ScenarioError as error:
                 found = error
             self.loaded[source] = found
@@ -213,7 +214,7 @@ class StartScreen(Screen[None]):
             if chosen not in (HUMAN, party.strategy.name):
                 overrides.append(f"parties.{party.id}.strategy={{name: {chosen}}}")
         try:
-            scenario = load_scenario(self.source, overrides)
+            scenario = load_scenario(self.source, overrides, spec_problem)
         except ScenarioError as error:
             self.problems = str(error)
             return

@@ -21,6 +21,7 @@ import pyarrow as pa
 from pydantic import ValidationError
 
 from sim.engine.rules import Rules
+from sim.engine.strategies import spec_problem
 from sim.experiments.batch import BatchError
 from sim.experiments.batch.design import Design, parameter_value
 from sim.scenario.loading import (
@@ -74,10 +75,10 @@ class Setup:
         """
         data = apply_overrides(self.data, overrides)
         try:
-            return Scenario.model_validate(data)
+            return Scenario.model_validate(data, context={"strategies": spec_problem})
         except ValidationError:
             # Only a broken cell gets here: let the loader locate and word its problems.
-            load_scenario(self.source, (*self.fixed, *overrides))
+            load_scenario(self.source, (*self.fixed, *overrides), spec_problem)
             raise
 
 
