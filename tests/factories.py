@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sim.scenario.models import Scenario
+
+HERE = Path(__file__).parent
+BAD_SCENARIOS = HERE / "bad_scenarios"
+"""Broken scenario files, each beside the exact problems it must produce."""
+CLASSROOM = str(HERE / "classroom.yaml")
+"""A small three-party scenario for playing whole games through the UI."""
 
 
 def bilateral(issues: list[dict], a: dict, b: dict, rounds: int = 20, events=()) -> Scenario:

@@ -1,4 +1,4 @@
-"""Fixtures for the terminal UI's tests: saves in a temporary folder, a steady cursor.
+"""Fixtures for the terminal UI's tests: a steady cursor.
 
 As in Harlequin's functional tests, the cursor is stopped from blinking for every test,
 so that a screenshot taken half a second later shows the same thing.
@@ -6,19 +6,9 @@ so that a screenshot taken half a second later shows the same thing.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from textual.reactive import reactive
 from textual.widgets import Input
-
-
-@pytest.fixture(autouse=True)
-def saves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Saves go to a fresh folder per test, never to the user's own saves."""
-    folder = tmp_path / "saves"
-    monkeypatch.setenv("TRILATERAL_SAVES", str(folder))
-    return folder
 
 
 @pytest.fixture(autouse=True)

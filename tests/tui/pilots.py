@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 
 from sim.engine.moves import DecisionRequest
 from sim.scenario.loading import load_scenario
+from tests.factories import CLASSROOM
 from tui.app import TrilateralApp
 from tui.dialogs.confirm import ConfirmDialog
 from tui.screens.briefing import BriefingScreen
@@ -21,8 +22,6 @@ from tui.screens.curtain import Curtain
 from tui.screens.debrief import DebriefScreen
 from tui.screens.start import StartChoice
 from tui.screens.table import TableScreen
-
-CLASSROOM = str(Path(__file__).with_name("classroom.yaml"))
 
 Team = Callable[[DecisionRequest], Sequence[str]]
 

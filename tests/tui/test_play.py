@@ -10,7 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from pilots import (
+
+from sim.classroom import views
+from sim.classroom.saves import list_saves, read_save
+from sim.engine.moves import Intervention, Move
+from tests.tui.pilots import (
     CLASSROOM,
     counter_then_accept,
     game_app,
@@ -18,10 +22,6 @@ from pilots import (
     to_table,
     until,
 )
-
-from sim.classroom import views
-from sim.classroom.saves import list_saves, read_save
-from sim.engine.moves import Intervention, Move
 from tui.app import TrilateralApp
 from tui.dialogs.facilitator import FacilitatorDialog
 from tui.screens.curtain import Curtain

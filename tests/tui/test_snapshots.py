@@ -11,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pilots import CLASSROOM, game_app, until, waiting_for_keys
 
 from sim.classroom.game import Game
 from sim.classroom.saves import Setup
 from sim.engine.moves import Move
 from sim.scenario.loading import bundled_scenarios, load_scenario
+from tests.tui.pilots import CLASSROOM, game_app, until, waiting_for_keys
 from tui.app import TrilateralApp
 from tui.screens.debrief import DebriefScreen
 from tui.screens.start import StartChoice

@@ -12,7 +12,6 @@ import itertools
 import json
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -20,10 +19,11 @@ from typer.testing import CliRunner
 from sim.cli.commands import app
 from sim.scenario.json_schema import scenario_schema, schema_text
 from sim.scenario.loading import BUNDLED_DIR, bundled_scenarios, load_scenario, read_yaml
+from tests.factories import BAD_SCENARIOS
 
 SCHEMA = BUNDLED_DIR / "schema.json"
 GUIDE = BUNDLED_DIR / "README.md"
-BAD = Path(__file__).parent / "bad_scenarios"
+BAD = BAD_SCENARIOS
 runner = CliRunner()
 
 

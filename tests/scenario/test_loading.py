@@ -26,8 +26,9 @@ from sim.scenario.loading import (
     read_yaml,
     resolve,
 )
+from tests.factories import BAD_SCENARIOS
 
-BAD = Path(__file__).parent / "bad_scenarios"
+BAD = BAD_SCENARIOS
 BASE = BAD / "base.yaml"
 CASES = sorted(BAD.glob("*.expected"))
 

@@ -4,7 +4,6 @@ parity pact, precedent, ratification, signals, outside options and security."""
 from __future__ import annotations
 
 import pytest
-from factories import trio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +12,7 @@ from sim.engine.moves import InvalidMove, Move
 from sim.engine.rules import Rules
 from sim.engine.utility import EPS
 from sim.scenario.loading import load_scenario
+from tests.factories import trio
 
 
 def politics(model, phase=None):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from factories import bilateral, split
 
 from sim.engine.model import NegotiationModel
 from sim.engine.strategies import BUILT_IN, concession_curve, make_policy, spec_problem
+from tests.factories import bilateral, split
 
 
 @pytest.mark.parametrize(("d1", "d2"), [(0.9, 0.8), (0.8, 0.9), (0.95, 0.5), (0.6, 0.6)])

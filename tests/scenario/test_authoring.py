@@ -23,8 +23,9 @@ from sim.scenario.loading import (
     load_scenario,
     read_scenario,
 )
+from tests.factories import BAD_SCENARIOS
 
-BASE = Path(__file__).parent / "bad_scenarios" / "base.yaml"
+BASE = BAD_SCENARIOS / "base.yaml"
 runner = CliRunner()
 
 

@@ -8,7 +8,6 @@ import random
 import weakref
 
 import pytest
-from factories import bilateral
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,7 @@ from sim.engine.moves import Intervention, InvalidMove, Move, entry_from_dict
 from sim.engine.rules import Rules
 from sim.engine.utility import EPS
 from sim.scenario.loading import load_scenario
+from tests.factories import bilateral
 
 BASELINE = Rules(load_scenario("baseline-2025"))
 

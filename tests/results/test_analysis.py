@@ -23,7 +23,7 @@ from sim.engine.world import World
 from sim.results.analysis import analyse, distance_to_frontier, nash_solution, pareto_frontier
 from sim.scenario.models import Issue, Preference, Scenario
 
-BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline-2025.yaml"
+BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline-2025.yaml"
 TOL = 1e-9
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from pilots import CLASSROOM
 from typer.testing import CliRunner
 
 from sim.classroom import record, views
@@ -13,6 +12,7 @@ from sim.classroom.game import Game
 from sim.classroom.saves import SaveError, Setup, find_save, list_saves, read_save
 from sim.engine.moves import InvalidMove, Move
 from sim.scenario.loading import load_scenario
+from tests.factories import CLASSROOM
 from tui.cli import app as cli
 
 SCENARIO = load_scenario(CLASSROOM)

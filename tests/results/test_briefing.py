@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from factories import bilateral
 
 from sim.engine.rules import Rules
 from sim.engine.world import World
 from sim.results.briefing import role_sheet
 from sim.scenario.loading import load_scenario
+from tests.factories import bilateral
 
 BASELINE = load_scenario("baseline-2025")
 

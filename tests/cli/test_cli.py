@@ -11,9 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli.commands import app
+from tests.factories import BAD_SCENARIOS
 
 runner = CliRunner()
-BAD = Path(__file__).parent / "bad_scenarios"
+BAD = BAD_SCENARIOS
 
 
 def test_run_prints_a_transcript_and_results():
