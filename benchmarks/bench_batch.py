@@ -1,4 +1,4 @@
-"""Batch throughput and memory: the DESIGN.md §7 figures for ``trilateral batch``.
+"""Batch throughput and memory: the docs/benchmarks.md figures for ``trilateral batch``.
 
 - games per second on one core (``--jobs 1``) and on every core;
 - a Dask ``LocalCluster`` (one single-threaded worker process per core, on 127.0.0.1)

@@ -1,6 +1,6 @@
 """Engine throughput: median microseconds per game, on one core, data collection on.
 
-Two figures from DESIGN.md §7:
+Two figures from docs/benchmarks.md:
 
 - a full all-AI game of the bundled ``baseline-2025`` scenario (goal ≤ 500 µs);
 - a bilateral negotiation of 3 issues × 11 values, 100 rounds, Boulware against

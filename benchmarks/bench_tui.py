@@ -1,4 +1,4 @@
-"""Terminal UI responsiveness: the DESIGN.md §7 figures for ``trilateral play``.
+"""Terminal UI responsiveness: the docs/benchmarks.md figures for ``trilateral play``.
 
 - start-up: from launching ``trilateral play baseline-2025 --as japan`` to the briefing
   on screen (goal ≤ 1 s);

@@ -1,4 +1,6 @@
-"""The Textual app of ``trilateral play``: start, briefing, table, debrief (DESIGN.md §6).
+"""The Textual app of ``trilateral play``: start, briefing, table, debrief.
+
+README.md, "Playing in class", describes the game as a class meets it.
 
 The app owns the flow between screens and the one thing every screen shares: the
 ``Game`` in play and which team has the keyboard. Screens get the game handed down and

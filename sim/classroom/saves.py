@@ -1,11 +1,11 @@
 """Autosaves: every game is written to disk after every move, so nothing is ever lost.
 
-A game is its scenario, its seed and its move log (DESIGN.md §2), so a save holds just
-that — where the scenario came from and the ``--set`` overrides applied to it, the seed,
-which parties are human, facilitator mode, and the log — and resuming replays the log.
-Each write goes to a temporary file in the same folder that then replaces the save in
-one ``os.replace``: a crash or a quit in the middle of a write leaves the previous save
-whole, never half a file.
+A game is its scenario, its seed and its move log (docs/architecture.md, "Same seed, same
+game"), so a save holds just that — where the scenario came from and the ``--set`` overrides
+applied to it, the seed, which parties are human, facilitator mode, and the log — and
+resuming replays the log. Each write goes to a temporary file in the same folder that then
+replaces the save in one ``os.replace``: a crash or a quit in the middle of a write leaves
+the previous save whole, never half a file.
 
 Saves live in ``$TRILATERAL_SAVES`` if set (tests point it at a temporary folder), else
 ``$XDG_DATA_HOME/trilateral/saves``, else ``~/.local/share/trilateral/saves``.

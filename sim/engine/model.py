@@ -1,4 +1,4 @@
-"""The negotiation as a Mesa model: one step is one round of DESIGN.md §2.
+"""The negotiation as a Mesa model: one step is one round (docs/mechanics.md, "A round").
 
 A round runs its phases in order: *events* (scheduled and random events change the
 world), *offers* (on each open track the round's proposer puts a package on the table

@@ -1,4 +1,4 @@
-"""Issues, value functions and additive utilities (DESIGN.md §2).
+"""Issues, value functions and additive utilities (docs/mechanics.md, "Utility").
 
 Every issue value is encoded as a float: a numeric issue as itself, a categorical issue
 as the index of its option, a boolean as 0 or 1. A *package* on a track is a tuple of

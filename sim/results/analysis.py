@@ -1,4 +1,6 @@
-"""What a finished game achieved: Pareto frontiers, Nash solutions and scores (DESIGN.md §2).
+"""What a finished game achieved: Pareto frontiers, Nash solutions and scores.
+
+The formulas are written out in docs/mechanics.md, "Scores" and "Analysis".
 
 Each bargaining track is a two-person bargaining problem: the packages the two parties
 can agree on, and the no-deal package as disagreement point. Its *Nash bargaining

@@ -1,6 +1,6 @@
 """A party's confidential role sheet, as Markdown.
 
-In a classroom each team reads its own sheet before the talks open (DESIGN.md §6,
+In a classroom each team reads its own sheet before the talks open (README.md, "Playing in class",
 *Briefing*). The sheet tells the team what only it knows — its situation, how much it
 cares about each issue (the weights, normalised and sorted), its bottom lines, its
 reservation utility on each track and its patience — and what everyone knows: the

@@ -1,8 +1,8 @@
 """Scenario variations: a file that ``extends`` another, and the starter file for one.
 
-DESIGN.md §4: a teacher changes three values without copying two hundred lines. A file with
-``extends:`` is laid over its parent (itself resolved first, if it extends another) in three
-steps:
+As scenarios/README.md puts it, a teacher changes three values without copying two hundred
+lines. A file with ``extends:`` is laid over its parent (itself resolved first, if it
+extends another) in three steps:
 
 1. ``remove:`` drops inherited entries — a key, or a list item named by its id or index;
 2. the file's nested values are merged in: mappings key by key; a list whose items all carry

@@ -3,7 +3,7 @@
 A scenario is read safely (``sim.scenario.yaml_safe``), laid over the scenario it
 ``extends`` if it names one (``sim.scenario.authoring``), changed by ``--set KEY=VALUE``
 overrides and validated. Every problem found on the way is reported as
-``FILE:LINE:COL: path: message`` in plain words (DESIGN.md §4): each value remembers the
+``FILE:LINE:COL: path: message`` in plain words (scenarios/README.md): each value remembers the
 file and line it came from, so a mistake in a parent file points at the parent, one in the
 child at the child, one in an override at ``--set``.
 

@@ -7,7 +7,7 @@ its description in the JSON Schema. Cross-checks that span several parts of a fi
 range) run after the fields themselves are valid, and raise errors located at the
 offending field so the loader can point at the exact line.
 
-The shape follows DESIGN.md §§1–2: parties value issues additively, issues belong to
+The shape follows docs/mechanics.md: parties value issues additively, issues belong to
 bilateral tracks, events change numbers in the world.
 """
 

@@ -1,11 +1,11 @@
 """Scenario models for alliance dynamics: consultation, signals, ratification, security.
 
-These carry every number of the mechanisms of DESIGN.md §2 phases 2, 3, 5 and 6 — how
-much trust each Japan–Korea option needs and how trust moves, what a threat threatens
-and how credible it is, how domestic approval judges a deal (Putnam's two-level game,
-1988), how far a closed deal pulls the other track (precedent), how the security threat
-shifts priorities — so the commentary's argument is tested by the rules and the numbers
-in YAML, never written into code.
+These carry every number of the mechanisms of docs/mechanics.md (consultation, signals,
+ratification, precedent) — how much trust each Japan–Korea option needs and how trust moves,
+what a threat threatens and how credible it is, how domestic approval judges a deal
+(Putnam's two-level game, 1988), how far a closed deal pulls the other track (precedent),
+how the security threat shifts priorities — so the commentary's argument is tested by the
+rules and the numbers in YAML, never written into code.
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ class Signals(Strict):
 
 
 class Precedent(Strict):
-    """How a closed US track weighs on the other (DESIGN.md §2, phase 6)."""
+    """How a closed US track weighs on the other (docs/mechanics.md, "Precedent")."""
 
     pull: Share = 0.5
     """How far the common counterpart's demands on the other track move toward the closed

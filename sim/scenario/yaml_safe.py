@@ -1,7 +1,7 @@
 """Reading YAML safely into plain data, remembering where every value was written.
 
 Scenario files are written by teachers and researchers, and may come from anyone, so reading one
-must neither run code nor hang nor answer a typo with a traceback (DESIGN.md §4). This module
+must neither run code nor hang nor answer a typo with a traceback (scenarios/README.md). This module
 therefore composes ruamel.yaml's node graph instead of letting a constructor build objects: every
 tag, alias and key is inspected before any Python value exists. Only standard tags pass, aliases
 are expanded under a node budget (so "billion laughs" stops early), nesting depth and file size are

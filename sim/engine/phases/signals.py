@@ -1,4 +1,4 @@
-"""Signals: threats, tied hands and outside options (DESIGN.md §2, phase 3).
+"""Signals: threats, tied hands and outside options (docs/mechanics.md, "Signals").
 
 - A **threat** moves an issue's no-deal value toward the threatened value, as far as the
   threatener is credible (Schelling, *The Strategy of Conflict*, 1960). At its deadline,

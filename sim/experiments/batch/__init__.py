@@ -1,6 +1,6 @@
 """Batch runs: thousands of seeded all-AI games over a design of scenario parameters.
 
-DESIGN.md §5. The modules, in the order a batch uses them:
+README.md, "Batch runs". The modules, in the order a batch uses them:
 
 - ``design`` — sweeps and ranges become *cells* (grid, Latin hypercube, Sobol').
 - ``plan`` — the scenario every game shares, each cell checked before any game is played,
