@@ -70,7 +70,7 @@ def batch_process(folder: Path, runs: int, jobs: int | None) -> Measured:
     args += ["--jobs", str(jobs)] if jobs else []
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("DASK_SCHEDULER_ADDRESS", None)
-    command = [sys.executable, "-c", "from sim.cli.commands import app; app()", *args]
+    command = [sys.executable, "-c", "from sim.cli.app import build_app; build_app()()", *args]
     start = time.perf_counter()
     process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak_rss = peak_pss = 0

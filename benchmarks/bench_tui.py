@@ -40,7 +40,7 @@ import pyte
 
 HERE = Path(__file__).resolve().parent
 KEY_NAMES = {b"\x7f": "backspace"}
-LAUNCH = "import sys; sys.argv[0] = 'trilateral'; from tui.cli import app; app()"
+LAUNCH = "import sys; sys.argv[0] = 'trilateral'; from tui.cli import main; main()"
 
 
 class Terminal:

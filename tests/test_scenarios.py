@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli.commands import app
+from sim.cli.app import build_app
 from sim.engine.model import NegotiationModel
 from sim.engine.moves import DecisionRequest
 from sim.engine.rules import Rules
@@ -20,6 +20,7 @@ NAMES = list(bundled_scenarios())
 VARIATIONS = [name for name in NAMES if name != "baseline-2025"]
 HEADER = {"extends", "title", "summary", "teaches"}
 runner = CliRunner()
+app = build_app()
 
 
 def test_the_library_holds_the_baseline_and_seven_variations():

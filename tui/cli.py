@@ -1,8 +1,9 @@
 """The ``trilateral`` command: the engine's commands plus ``play``.
 
 The command line is put together here, in the UI layer, because the engine (``sim``)
-must never import the terminal UI; the UI is imported only when ``play`` runs, so the
-headless commands start fast.
+must never import the terminal UI: ``build_cli`` takes the engine's app from
+``sim.cli.app.build_app`` and adds ``play`` by name. Textual is imported only when
+``play`` runs, so the headless commands start fast.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.commands import SetOption, app, err, load_or_exit, out
+from sim.cli.app import build_app
+from sim.cli.options import SetOption, load_or_exit
+from sim.cli.output import err, out
 from sim.scenario.loading import ScenarioError, resolve
 
-__all__ = ["app"]
 
-
-@app.command()
 def play(
     scenario: Annotated[
         str | None,
@@ -98,3 +98,19 @@ def play(
         out.print(f"Continue with: trilateral play --resume {Path(saved).name}", markup=False)
     elif save is None and saves_dir().is_dir():
         out.print(f"Saved games are in {saves_dir()}", markup=False, soft_wrap=True)
+
+
+def build_cli() -> typer.Typer:
+    """The whole ``trilateral`` app: a fresh engine app with ``play`` added.
+
+    Returns:
+        A new Typer app, independent of any other ``build_cli`` or ``build_app`` made.
+    """
+    app = build_app()
+    app.command("play")(play)
+    return app
+
+
+def main() -> None:
+    """Run ``trilateral`` on the process's arguments (the installed script's entry point)."""
+    build_cli()()

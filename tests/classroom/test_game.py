@@ -13,7 +13,7 @@ from sim.classroom.saves import SaveError, Setup, find_save, list_saves, read_sa
 from sim.engine.moves import InvalidMove, Move
 from sim.scenario.loading import load_scenario
 from tests.factories import CLASSROOM
-from tui.cli import app as cli
+from tui.cli import build_cli
 
 SCENARIO = load_scenario(CLASSROOM)
 
@@ -110,7 +110,7 @@ def test_a_draft_is_read_as_the_engine_will_read_it():
 
 
 def test_the_play_command_checks_its_arguments(monkeypatch):
-    runner = CliRunner()
+    runner, cli = CliRunner(), build_cli()
     started = []
     monkeypatch.setattr("tui.app.TrilateralApp.run", lambda self: started.append(self))
     result = runner.invoke(

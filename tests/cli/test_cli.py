@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli.commands import app
+from sim.cli.app import build_app
 from tests.factories import BAD_SCENARIOS
 
 runner = CliRunner()
+app = build_app()
 BAD = BAD_SCENARIOS
 
 
@@ -51,7 +52,7 @@ def test_same_seed_same_json_in_separate_processes(tmp_path):
             [
                 sys.executable,
                 "-c",
-                "from sim.cli.commands import app; app()",
+                "from sim.cli.app import build_app; build_app()()",
                 "run",
                 "baseline-2025",
                 "--seed",

@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli.commands import app
+from sim.cli.app import build_app
 from sim.engine.model import NegotiationModel
 from sim.experiments.batch import BatchError
 from sim.experiments.batch.design import make_design
@@ -29,6 +29,7 @@ from sim.results.analysis import analyse
 from sim.scenario.loading import load_scenario
 
 runner = CliRunner()
+app = build_app()
 SWEEP = "parties.korea.patience=0.8,0.95"
 
 
@@ -143,7 +144,7 @@ def test_a_killed_or_interrupted_batch_process_resumes(stop, tmp_path):
     args = ["batch", "baseline-2025", "--runs", "300", "--sweep", SWEEP, "--per-round"]
     args += ["--jobs", "1", "--chunk-size", "20", "-o", str(out)]
     process = subprocess.Popen(
-        [sys.executable, "-c", "from sim.cli.commands import app; app()", *args],
+        [sys.executable, "-c", "from sim.cli.app import build_app; build_app()()", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -9,9 +9,10 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli.commands import app
+from sim.cli.app import build_app
 
 runner = CliRunner()
+app = build_app()
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
-from sim.cli.commands import app
+from sim.cli.app import build_app
 from sim.experiments.study import arms_for, mean_interval, paired_difference, run_study
 from sim.scenario.loading import load_scenario
+
+app = build_app()
 
 
 def test_arms_follow_what_the_scenario_can_switch():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli.commands import app
+from sim.cli.app import build_app
 from sim.experiments.batch.plan import Setup
 from sim.results.briefing import facilitator_sheet
 from sim.scenario.loading import (
@@ -27,6 +27,7 @@ from tests.factories import BAD_SCENARIOS
 
 BASE = BAD_SCENARIOS / "base.yaml"
 runner = CliRunner()
+app = build_app()
 
 
 @pytest.fixture

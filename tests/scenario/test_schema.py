@@ -16,7 +16,7 @@ import shlex
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli.commands import app
+from sim.cli.app import build_app
 from sim.scenario.json_schema import scenario_schema, schema_text
 from sim.scenario.loading import BUNDLED_DIR, bundled_scenarios, load_scenario, read_yaml
 from tests.factories import BAD_SCENARIOS
@@ -25,6 +25,7 @@ SCHEMA = BUNDLED_DIR / "schema.json"
 GUIDE = BUNDLED_DIR / "README.md"
 BAD = BAD_SCENARIOS
 runner = CliRunner()
+app = build_app()
 
 
 def test_committed_schema_is_current():

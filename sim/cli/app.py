@@ -1,0 +1,48 @@
+"""The engine's ``trilateral`` app: a fresh Typer app with every headless command, by name.
+
+Nothing is registered at import time: ``build_app`` makes a new app on each call, so the
+UI layer can add ``play`` to its own app and tests can build as many as they like. The
+commands import the engine and the batch machinery only when they run, so ``--help`` and
+the light commands start fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from sim.cli.authoring import brief, new, schema
+from sim.cli.batch import batch, report
+from sim.cli.run import run
+from sim.cli.scenarios import scenarios, validate
+from sim.cli.study import study
+
+COMMANDS = {
+    "run": run,
+    "validate": validate,
+    "scenarios": scenarios,
+    "study": study,
+    "batch": batch,
+    "report": report,
+    "schema": schema,
+    "new": new,
+    "brief": brief,
+}
+"""Each command's name and function, in the order ``--help`` lists them."""
+
+
+def build_app() -> typer.Typer:
+    """A new ``trilateral`` app with the engine's commands (everything but ``play``).
+
+    Returns:
+        A Typer app of its own: commands added to it are added to no other app.
+    """
+    app = typer.Typer(
+        name="trilateral",
+        help="A negotiation game: the United States, Japan and South Korea bargain over "
+        "tariffs, alliance burden-sharing and their bottom lines.",
+        no_args_is_help=True,
+        add_completion=False,
+    )
+    for name, command in COMMANDS.items():
+        app.command(name)(command)
+    return app

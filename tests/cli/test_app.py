@@ -1,0 +1,95 @@
+"""How the command line is put together: fresh apps, every command listed, a light start,
+and one clear line when the ``batch`` extra is missing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli.app import COMMANDS, build_app
+from tui.cli import build_cli
+
+runner = CliRunner()
+HEAVY = ("mesa", "pandas", "numpy", "pyarrow", "dask", "distributed", "matplotlib", "SALib")
+HEAVY += ("scipy", "textual")
+"""What a headless command must not load unless it uses it."""
+
+
+@pytest.mark.parametrize("build", [build_app, build_cli])
+def test_each_build_makes_an_app_of_its_own(build):
+    first, second = build(), build()
+    first.command("extra")(lambda: None)
+    assert runner.invoke(first, ["extra"]).exit_code == 0
+    result = runner.invoke(second, ["extra"])
+    assert result.exit_code == 2 and "No such command 'extra'" in result.output
+    assert "extra" not in runner.invoke(build(), ["--help"]).output
+
+
+def test_the_engine_app_has_no_play_and_the_cli_adds_it():
+    assert runner.invoke(build_app(), ["play"]).exit_code == 2
+    assert "Play the game in the terminal" in runner.invoke(build_cli(), ["play", "--help"]).output
+
+
+def test_help_lists_every_command_in_order():
+    result = subprocess.run(
+        [sys.executable, "-c", "from tui.cli import main; main()", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"COLUMNS": "200", "PATH": "", "PYTHONPATH": str(Path.cwd())},
+    )
+    names = [*COMMANDS, "play"]
+    places = [result.stdout.find(f"│ {name} ") for name in names]
+    assert -1 not in places and places == sorted(places), result.stdout
+
+
+LOADED = """
+import json, sys
+from tui.cli import build_cli
+try:
+    build_cli()(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(set(sys.modules) & set(json.loads(sys.stdin.read())))))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "baseline-2025"], ["scenarios"]])
+def test_headless_commands_leave_the_engine_and_the_ui_unloaded(args):
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED, *args],
+        input=json.dumps(HEAVY),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "", "PYTHONPATH": str(Path.cwd())},
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "missing"),
+    [
+        (["batch", "baseline-2025", "-o", "out.parquet"], ["pyarrow"]),
+        (["batch", "baseline-2025", "-o", "out.parquet"], ["dask", "SALib"]),
+        (["report", "out.parquet"], ["matplotlib"]),
+        (["study", "baseline-2025", "--runs", "2"], ["scipy"]),
+    ],
+)
+def test_a_missing_batch_extra_is_one_line_and_exit_2(monkeypatch, tmp_path, args, missing):
+    monkeypatch.chdir(tmp_path)
+    for name in missing:
+        monkeypatch.setitem(sys.modules, name, None)  # as if not installed: import fails
+    result = runner.invoke(build_app(), args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"trilateral {args[0]} needs the batch extra: pip install 'trilateral[batch]' "
+        f"(missing: {', '.join(missing)})\n"
+    )
+    assert list(tmp_path.iterdir()) == []
