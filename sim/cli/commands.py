@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from sim.engine.strategies import spec_problem
+from sim.io import write_atomic
 from sim.scenario.loading import ScenarioError, bundled_scenarios, load_scenario
 
 if TYPE_CHECKING:  # the engine (Mesa, pandas) loads only for commands that play
@@ -84,7 +85,7 @@ def run(
     record = game_record(model, scenario, tuple(set_ or ()))
     _print_outcome(record["outcome"], model)
     if json_file is not None:
-        json_file.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        write_atomic(json_file, json.dumps(record, indent=2, sort_keys=True) + "\n")
         out.print(f"Wrote {json_file}")
 
 
@@ -160,7 +161,8 @@ def study(
     """Compare arms on paired seeds: consultation, parity pact, tied hands on and off."""
     from rich.progress import Progress
 
-    from sim.experiments.study import arms_for, mean_interval, paired_difference, run_study
+    from sim.experiments.study import arms_for, run_study
+    from sim.results.stats import mean_interval, paired_difference
     from sim.scenario.loading import ScenarioError
 
     base = load_or_exit(scenario, set_)
@@ -205,7 +207,7 @@ def study(
     for result in results[1:]:
         cells = []
         for party in parties:
-            mean, half = paired_difference(result, results[0], party)
+            mean, half = paired_difference(result.utility[party], results[0].utility[party])
             cells.append(f"{mean:+.4f} ± {half:.4f}")
         diff.add_row(result.arm.name, *cells)
     out.print(diff)
@@ -291,7 +293,7 @@ def batch(
     from sim.experiments.batch import BatchError
     from sim.experiments.batch.design import make_design
     from sim.experiments.batch.executors import SCHEDULER_ENV
-    from sim.experiments.batch.plan import Setup, plan_batch
+    from sim.experiments.batch.plan import BatchScenario, plan_batch
     from sim.experiments.batch.runner import run_batch
     from sim.experiments.batch.store import rounds_path
     from sim.experiments.batch.summary import summarise
@@ -322,7 +324,7 @@ def batch(
         progress.update(task.id, rate=f"{task.speed:,.0f}" if task.speed else "…")
 
     try:
-        setup = Setup.load(scenario, set_ or ())
+        setup = BatchScenario.load(scenario, set_ or ())
         plan = plan_batch(
             setup,
             make_design(sweep or (), range_ or (), design, samples, seed, set_ or ()),
@@ -531,7 +533,7 @@ def _write_or_print(text: str, path: Path | None) -> None:
         typer.echo(text, nl=False)
         return
     try:
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text)
     except OSError as error:
         err.print(f"{path}: cannot write: {error.strerror}", markup=False)
         raise typer.Exit(2) from None
