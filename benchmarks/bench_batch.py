@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from sim.experiments.batch.design import make_design  # noqa: E402
 from sim.experiments.batch.executors import local_cores  # noqa: E402
-from sim.experiments.batch.plan import Setup, plan_batch  # noqa: E402
+from sim.experiments.batch.plan import BatchScenario, plan_batch  # noqa: E402
 from sim.experiments.batch.runner import run_batch  # noqa: E402
 
 SCENARIO = "baseline-2025"
@@ -96,7 +96,7 @@ def batch_process(folder: Path, runs: int, jobs: int | None) -> Measured:
 
 def in_process(folder: Path, runs: int, **executor) -> float:
     """Seconds for ``run_batch`` of the baseline in this process, on an executor."""
-    plan = plan_batch(Setup.load(SCENARIO), make_design(), runs)
+    plan = plan_batch(BatchScenario.load(SCENARIO), make_design(), runs)
     out = folder / f"inproc-{time.monotonic_ns()}.parquet"
     start = time.perf_counter()
     run_batch(plan, out, **executor)

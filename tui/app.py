@@ -24,7 +24,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from sim.classroom.saves import SaveError, Setup
+from sim.classroom.saves import GameSetup, SaveError
 from sim.scenario.models import Scenario
 from tui.dialogs.help import HelpDialog
 from tui.screens.briefing import BriefingScreen
@@ -80,7 +80,7 @@ class TrilateralApp(App[Path | None]):
     # -- the flow between screens ---------------------------------------------------
 
     @work(exclusive=True, group="opening")
-    async def open_game(self, setup: Setup, scenario: Scenario) -> None:
+    async def open_game(self, setup: GameSetup, scenario: Scenario) -> None:
         """Brief each human team (behind the curtain in hot-seat), then open the table.
 
         The engine is imported and built in a thread while the teams read their briefings.
@@ -131,7 +131,7 @@ class TrilateralApp(App[Path | None]):
         else:
             await self.push_screen(screen)
 
-    async def pass_keyboard(self, setup: Setup, party: str, name: str) -> None:
+    async def pass_keyboard(self, setup: GameSetup, party: str, name: str) -> None:
         """Make sure ``party``'s team is at the keyboard before it sees private numbers.
 
         Only in hot-seat play, and only when another team had the keyboard: must run in a
@@ -169,7 +169,7 @@ class TrilateralApp(App[Path | None]):
         self.exit_with_save()
 
 
-def _start_game(setup: Setup, scenario: Scenario):
+def _start_game(setup: GameSetup, scenario: Scenario):
     """Build a new game; importing the engine (Mesa, pandas) here keeps it off the UI loop."""
     from sim.classroom.game import Game
 

@@ -3,7 +3,8 @@
 The Markdown is the debrief (``sim.classroom.debriefing``) plus the timeline and the charts; the
 JSON is the engine's own ``game_record`` (deterministic for scenario, seed and moves).
 Charts are drawn with matplotlib's Agg canvas on a ``Figure`` made here, never through
-pyplot's global state, so exporting from a worker thread is safe.
+pyplot's global state, so exporting from a worker thread is safe. Every file is written
+atomically (``sim.io``): exporting again over an earlier export never leaves half a file.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from sim.classroom.debriefing import outcome_markdown, timeline
 from sim.classroom.game import Game
 from sim.classroom.record import utility_series
+from sim.io import atomic_path, write_atomic
 from sim.results.analysis import analyse
 from sim.results.transcript import game_record
 
@@ -26,7 +28,7 @@ def export_game(game: Game, folder: Path) -> list[Path]:
     record = game_record(game.model, setup.source, setup.overrides)
     written = []
     path = folder / "game.json"
-    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(record, indent=2, sort_keys=True) + "\n")
     written.append(path)
     charts = [utilities_chart(game, folder / "utilities.png")]
     charts.append(frontiers_chart(game, analysis, folder / "frontiers.png"))
@@ -34,7 +36,7 @@ def export_game(game: Game, folder: Path) -> list[Path]:
     lines += [f"![{chart.stem}]({chart.name})\n" for chart in charts]
     lines += ["## Timeline", "", "```text", *timeline(game), "```", ""]
     path = folder / "transcript.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
+    write_atomic(path, "\n".join(lines))
     return [path, *written, *charts]
 
 
@@ -51,7 +53,8 @@ def utilities_chart(game: Game, path: Path) -> Path:
     axes.grid(alpha=0.3)
     if axes.lines:
         axes.legend(fontsize="small")
-    figure.savefig(path, dpi=120)
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, dpi=120, format="png")
     return path
 
 
@@ -77,5 +80,6 @@ def frontiers_chart(game: Game, analysis: dict, path: Path) -> Path:
         axes.set_title(track.name, fontsize="medium")
         axes.grid(alpha=0.3)
         axes.legend(fontsize="small")
-    figure.savefig(path, dpi=120)
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, dpi=120, format="png")
     return path

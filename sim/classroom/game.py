@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim.classroom.saves import (
+    GameSetup,
     Save,
     SaveError,
-    Setup,
     new_save_path,
     read_save,
     timestamp,
@@ -42,7 +42,7 @@ class Game:
 
     def __init__(
         self,
-        setup: Setup,
+        setup: GameSetup,
         scenario: Scenario,
         log: tuple[Move | Intervention, ...] = (),
         save_path: Path | None = None,
@@ -60,7 +60,7 @@ class Game:
         self.save_path = save_path or new_save_path(setup.source, setup.seed)
 
     @classmethod
-    def start(cls, setup: Setup, scenario: Scenario) -> Game:
+    def start(cls, setup: GameSetup, scenario: Scenario) -> Game:
         """A new game, played on to the first human decision and saved at once.
 
         Raises:

@@ -3,9 +3,8 @@
 A game is its scenario, its seed and its move log (docs/architecture.md, "Same seed, same
 game"), so a save holds just that — where the scenario came from and the ``--set`` overrides
 applied to it, the seed, which parties are human, facilitator mode, and the log — and
-resuming replays the log. Each write goes to a temporary file in the same folder that then
-replaces the save in one ``os.replace``: a crash or a quit in the middle of a write leaves
-the previous save whole, never half a file.
+resuming replays the log. Each write is atomic (``sim.io.write_atomic``): a crash or a quit
+in the middle of a write leaves the previous save whole, never half a file.
 
 Saves live in ``$TRILATERAL_SAVES`` if set (tests point it at a temporary folder), else
 ``$XDG_DATA_HOME/trilateral/saves``, else ``~/.local/share/trilateral/saves``.
@@ -15,10 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from sim.io import write_atomic
 
 SAVES_ENV = "TRILATERAL_SAVES"
 """The environment variable that overrides the saves folder."""
@@ -31,8 +31,8 @@ class SaveError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Setup:
-    """How a game was set up: everything besides its moves that replaying it needs."""
+class GameSetup:
+    """How a local game was set up: everything besides its moves that replaying it needs."""
 
     source: str
     """The scenario: a bundled scenario's name or the path of a scenario file."""
@@ -55,7 +55,7 @@ class Setup:
 class Save:
     """A game on disk: its setup and its log, plus a few facts for listing saves."""
 
-    setup: Setup
+    setup: GameSetup
     log: tuple[dict, ...] = ()
     """The engine's log entries (moves and interventions) as plain data."""
     title: str = ""
@@ -94,7 +94,7 @@ class Save:
             raise SaveError(f"save format version {data.get('version')!r} is not supported")
         try:
             scenario = data["scenario"]
-            setup = Setup(
+            setup = GameSetup(
                 source=str(scenario["source"]),
                 seed=int(data["seed"]),
                 humans=tuple(str(h) for h in data["humans"]),
@@ -136,19 +136,9 @@ def new_save_path(scenario_source: str, seed: int, now: datetime | None = None) 
 
 
 def write_save(path: Path, save: Save) -> None:
-    """Write a save atomically: a temporary file beside it, synced, then ``os.replace``."""
+    """Write a save atomically, creating the saves folder if need be."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(save.to_dict(), indent=1, sort_keys=True) + "\n"
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, json.dumps(save.to_dict(), indent=1, sort_keys=True) + "\n")
 
 
 def read_save(path: Path) -> Save:

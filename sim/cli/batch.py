@@ -94,7 +94,7 @@ def batch(
     from sim.experiments.batch import BatchError
     from sim.experiments.batch.design import make_design
     from sim.experiments.batch.executors import SCHEDULER_ENV
-    from sim.experiments.batch.plan import Setup, plan_batch
+    from sim.experiments.batch.plan import BatchScenario, plan_batch
     from sim.experiments.batch.runner import run_batch
     from sim.experiments.batch.store import rounds_path
     from sim.experiments.batch.summary import summarise
@@ -125,7 +125,7 @@ def batch(
         progress.update(task.id, rate=f"{task.speed:,.0f}" if task.speed else "…")
 
     try:
-        setup = Setup.load(scenario, set_ or ())
+        setup = BatchScenario.load(scenario, set_ or ())
         plan = plan_batch(
             setup,
             make_design(sweep or (), range_ or (), design, samples, seed, set_ or ()),

@@ -11,6 +11,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from sim.io import write_atomic
+
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -26,7 +28,7 @@ def write_or_print(text: str, path: Path | None) -> None:
         typer.echo(text, nl=False)
         return
     try:
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text)
     except OSError as error:
         err.print(f"{path}: cannot write: {error.strerror}", markup=False)
         raise typer.Exit(2) from None

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
 from sim.cli.output import err, out
+from sim.io import write_atomic
 
 if TYPE_CHECKING:  # the engine (Mesa, pandas) loads only when a game is played
     from sim.engine.model import NegotiationModel
@@ -44,7 +45,7 @@ def run(
     record = game_record(model, scenario, tuple(set_ or ()))
     _print_outcome(record["outcome"], model)
     if json_file is not None:
-        json_file.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        write_atomic(json_file, json.dumps(record, indent=2, sort_keys=True) + "\n")
         out.print(f"Wrote {json_file}")
 
 

@@ -25,7 +25,8 @@ def study(
     require_batch_extra("study", ["scipy"])
     from rich.progress import Progress
 
-    from sim.experiments.study import arms_for, mean_interval, paired_difference, run_study
+    from sim.experiments.study import arms_for, run_study
+    from sim.results.stats import mean_interval, paired_difference
 
     base = load_or_exit(scenario, set_)
     arms = arms_for(base)
@@ -69,7 +70,7 @@ def study(
     for result in results[1:]:
         cells = []
         for party in parties:
-            mean, half = paired_difference(result, results[0], party)
+            mean, half = paired_difference(result.utility[party], results[0].utility[party])
             cells.append(f"{mean:+.4f} ± {half:.4f}")
         diff.add_row(result.arm.name, *cells)
     out.print(diff)

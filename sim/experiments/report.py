@@ -5,6 +5,7 @@ utility and each track's agreement rate against every varied parameter, and — 
 Sobol' design — each outcome's first-order and total sensitivity indices from
 ``SALib.analyze.sobol`` (Saltelli, *Computer Physics Communications* 145(2), 2002),
 computed on the per-cell means in the order of the design stored in the file's metadata.
+Means carry Student-t 95 % intervals (``sim.results.stats``), the same as ``trilateral study``'s.
 Charts are drawn on matplotlib ``Figure`` objects, which render with the Agg canvas: no
 pyplot state and no display needed.
 """
@@ -23,12 +24,13 @@ from matplotlib.figure import Figure
 from sim.experiments.batch import BatchError
 from sim.experiments.batch.plan import PARAMETER
 from sim.experiments.batch.summary import Group, Summary, summarise
+from sim.io import atomic_path, write_atomic
+from sim.results.stats import mean_interval
 
 STATUSES = ("agreed", "walked", "no-deal")
 """How a track can end, in the order the charts show them."""
 BINS = 10
 """A numeric parameter with more distinct values than this is shown in as many quantile bins."""
-Z95 = 1.96
 
 
 def write_report(results: Path, folder: Path) -> list[Path]:
@@ -60,10 +62,10 @@ def write_report(results: Path, folder: Path) -> list[Path]:
         charts["sensitivity.png"] = _sensitivity_chart(sensitivity, keys, _outcomes(meta))
     written = [folder / "report.md"]
     for name, figure in charts.items():
-        figure.savefig(folder / name, dpi=110)
+        with atomic_path(folder / name) as temporary:
+            figure.savefig(temporary, dpi=110, format="png")
         written.append(folder / name)
-    markdown = _markdown(results, summary, list(charts), sensitivity)
-    written[0].write_text(markdown)
+    write_atomic(written[0], _markdown(results, summary, list(charts), sensitivity))
     return written
 
 
@@ -118,7 +120,7 @@ def _by_parameter_chart(
     if not keys:
         figure = Figure(figsize=(6, 4), layout="constrained")
         axes = figure.subplots()
-        stats = [_mean_interval(_numbers(values)) for values in series.values()]
+        stats = [mean_interval(_numbers(values)) for values in series.values()]
         axes.bar(
             list(series),
             [m for m, _ in stats],
@@ -154,15 +156,8 @@ def _by_value(column: pa.ChunkedArray, y: np.ndarray) -> tuple[list, list[float]
     else:
         groups = [x == value for value in distinct]
         xs = [value if numeric else str(value) for value in distinct]
-    stats = [_mean_interval(y[g]) for g in groups]
+    stats = [mean_interval(y[g]) for g in groups]
     return xs, [m for m, _ in stats], [h for _, h in stats]
-
-
-def _mean_interval(y: np.ndarray) -> tuple[float, float]:
-    """The mean and the half-width of its normal 95 % confidence interval."""
-    if len(y) < 2:
-        return float(y.mean()), 0.0
-    return float(y.mean()), float(Z95 * y.std(ddof=1) / np.sqrt(len(y)))
 
 
 def _outcomes(meta: dict) -> dict[str, str]:

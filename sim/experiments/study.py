@@ -5,17 +5,14 @@ A study plays the same seeds under several *arms*, each the scenario with a few
 tied or not. Because arms share seeds, random events line up and the differences come
 from the mechanism switched (common random numbers). For each arm it reports each
 party's mean discounted utility with a 95% confidence interval, the agreement rate and
-the rounds to agreement per track, plus the paired difference from the first arm. It
-reports whatever the mechanics produce.
+the rounds to agreement per track, plus the paired difference from the first arm (both
+intervals from ``sim.results.stats``). It reports whatever the mechanics produce.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-from scipy import stats
 
 from sim.engine.model import NegotiationModel
 from sim.engine.rules import Rules
@@ -94,18 +91,3 @@ def run_study(
                 progress(1)
         results.append(result)
     return results
-
-
-def mean_interval(values: Sequence[float]) -> tuple[float, float]:
-    """The mean and the half-width of its 95% confidence interval (Student's t)."""
-    mean = statistics.fmean(values)
-    if len(values) < 2:
-        return mean, float("nan")
-    spread = statistics.stdev(values) / len(values) ** 0.5
-    return mean, float(stats.t.ppf(0.975, len(values) - 1)) * spread
-
-
-def paired_difference(arm: ArmResult, reference: ArmResult, party: str) -> tuple[float, float]:
-    """Mean and 95% half-width of ``arm − reference`` for a party, game by game."""
-    pairs = zip(arm.utility[party], reference.utility[party], strict=True)
-    return mean_interval([a - b for a, b in pairs])

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.engine.utility import EPS, IssueSpace, Limits, Valuation
+from sim.results.plain import plain
 
 if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
@@ -240,10 +241,10 @@ class Analysis:
         for track in self.tracks:
             # The frontier is the bulk of the data and already plain floats rounded to 6.
             data = {f.name: getattr(track, f.name) for f in fields(track) if f.name != "frontier"}
-            tracks[track.track] = _plain({**data, "frontier": None})
+            tracks[track.track] = plain({**data, "frontier": None})
             tracks[track.track]["frontier"] = [list(pair) for pair in track.frontier]
         parties = {p.party: asdict(p) for p in self.parties}
-        return {"parties": _plain(parties), "round": self.round, "tracks": tracks}
+        return {"parties": plain(parties), "round": self.round, "tracks": tracks}
 
 
 def analyse(model: NegotiationModel) -> Analysis:
@@ -343,18 +344,3 @@ def _ideal(valuation: Valuation, spaces: tuple[IssueSpace, ...]) -> float:
     It is the same for every game on a scenario and the costliest part of a party's result.
     """
     return valuation.best(spaces)
-
-
-def _plain(value: object) -> object:
-    """``value`` with numpy types made plain, dict keys sorted and floats rounded."""
-    if isinstance(value, dict):
-        return {str(k): _plain(value[k]) for k in sorted(value)}
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_plain(v) for v in value]
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return round(float(value), 9) + 0.0
-    return value

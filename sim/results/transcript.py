@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from sim.engine.model import NegotiationModel
 from sim.results.analysis import analyse
+from sim.results.plain import plain
 
 VERBS = {"accept": "accepts", "reject": "rejects", "walk": "walks away"}
 
@@ -109,14 +110,9 @@ def game_record(
         "offers": offer_rows(model),
         "politics": politics_rows(model),
         "per_round": [
-            {name: _plain(values[n]) for name, values in columns.items()}
+            {name: plain(values[n]) for name, values in columns.items()}
             for n in range(len(columns["round"]))
         ],
         "log": [entry.to_dict() for entry in model.log],
         "outcome": analyse(model).to_dict(),
     }
-
-
-def _plain(value):
-    """Round floats so JSON output is stable and readable."""
-    return round(value, 9) if isinstance(value, float) else value

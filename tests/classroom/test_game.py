@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from sim.classroom import record, views
 from sim.classroom.game import Game
-from sim.classroom.saves import SaveError, Setup, find_save, list_saves, read_save
+from sim.classroom.saves import GameSetup, SaveError, find_save, list_saves, read_save
 from sim.engine.moves import InvalidMove, Move
 from sim.scenario.loading import load_scenario
 from tests.factories import CLASSROOM
@@ -35,7 +35,7 @@ def counter_until_done(game: Game, moves: int | None = None) -> None:
 
 
 def test_every_move_is_saved_atomically_and_resume_replays_it(saves):
-    game = Game.start(Setup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    game = Game.start(GameSetup(CLASSROOM, 4, ("japan",)), SCENARIO)
     assert read_save(game.save_path).log  # saved before the first human move
     counter_until_done(game, moves=2)
     assert not [p for p in saves.iterdir() if p.suffix == ".tmp"]
@@ -49,7 +49,7 @@ def test_every_move_is_saved_atomically_and_resume_replays_it(saves):
 
 
 def test_undo_replays_the_log_without_the_last_human_move():
-    game = Game.start(Setup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    game = Game.start(GameSetup(CLASSROOM, 4, ("japan",)), SCENARIO)
     first = game.request
     with pytest.raises(InvalidMove, match="no move to take back"):
         game.undo()
@@ -72,7 +72,7 @@ def test_bad_saves_are_refused_in_plain_words(saves, tmp_path):
     junk.write_text(json.dumps({"format": "trilateral-save", "version": 1}))
     with pytest.raises(SaveError, match="damaged"):
         read_save(junk)
-    game = Game.start(Setup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    game = Game.start(GameSetup(CLASSROOM, 4, ("japan",)), SCENARIO)
     data = json.loads(game.save_path.read_text())
     data["log"].append({"party": "japan", "track": "us-japan", "kind": "accept", "round": 9})
     game.save_path.write_text(json.dumps(data))
@@ -82,7 +82,7 @@ def test_bad_saves_are_refused_in_plain_words(saves, tmp_path):
 
 
 def test_a_team_sees_its_own_numbers_and_only_the_public_record_of_others():
-    game = Game.start(Setup(CLASSROOM, 4, ("japan", "korea")), SCENARIO)
+    game = Game.start(GameSetup(CLASSROOM, 4, ("japan", "korea")), SCENARIO)
     rows = views.issue_rows(game, "japan", "us-japan")
     assert [r.bottom_line for r in rows] == ["≤ 25", "≤ 17.5", "≤ 600"]
     assert [r.ideal for r in rows] == ["0", "0", "300"]
@@ -95,7 +95,7 @@ def test_a_team_sees_its_own_numbers_and_only_the_public_record_of_others():
 
 
 def test_a_draft_is_read_as_the_engine_will_read_it():
-    track = Game.start(Setup(CLASSROOM, 1, ("japan",)), SCENARIO).rules.track
+    track = Game.start(GameSetup(CLASSROOM, 1, ("japan",)), SCENARIO).rules.track
     texts = {"jp_tariff": "15%", "jp_autos": "12.5", "jp_investment": "300"}
     assert views.read_draft(track["us-japan"], texts) == (
         {"jp_tariff": 15.0, "jp_autos": 12.5, "jp_investment": 300.0},
@@ -128,6 +128,6 @@ def test_the_play_command_checks_its_arguments(monkeypatch):
     assert result.exit_code == 2 and "--as needs a SCENARIO" in result.output
     result = runner.invoke(cli, ["play", CLASSROOM, "--set", "rounds=0", "--as", "japan"])
     assert result.exit_code == 2 and "rounds" in result.output
-    Game.start(Setup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    Game.start(GameSetup(CLASSROOM, 4, ("japan",)), SCENARIO)
     result = runner.invoke(cli, ["play", "--resume"])
     assert result.exit_code == 0 and started[-1].resume_path == list_saves()[0]

@@ -22,7 +22,7 @@ from sim.cli.app import build_app
 from sim.engine.model import NegotiationModel
 from sim.experiments.batch import BatchError
 from sim.experiments.batch.design import make_design
-from sim.experiments.batch.plan import Setup, plan_batch, run_seed
+from sim.experiments.batch.plan import BatchScenario, plan_batch, run_seed
 from sim.experiments.batch.runner import run_batch
 from sim.experiments.batch.store import read_metadata, rounds_path
 from sim.results.analysis import analyse
@@ -36,7 +36,11 @@ SWEEP = "parties.korea.patience=0.8,0.95"
 def small_plan(runs: int = 12, per_round: bool = True, sweep: str = SWEEP, seed: int = 3):
     """Two cells of a baseline sweep: 24 games by default."""
     return plan_batch(
-        Setup.load("baseline-2025"), make_design([sweep]), runs, seed=seed, per_round=per_round
+        BatchScenario.load("baseline-2025"),
+        make_design([sweep]),
+        runs,
+        seed=seed,
+        per_round=per_round,
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli.app import build_app
-from sim.experiments.batch.plan import Setup
+from sim.experiments.batch.plan import BatchScenario
 from sim.results.briefing import facilitator_sheet
 from sim.scenario.loading import (
     BUNDLED_DIR,
@@ -167,9 +167,9 @@ def test_overrides_apply_after_the_merge_and_are_blamed_on_set(folder):
 
 def test_batch_setups_read_the_merged_scenario(folder):
     child = write(folder, "child.yaml", "extends: base.yaml\nparties.beta.patience: 0.5\n")
-    setup = Setup.load(str(child), ["rounds=4"])
-    assert setup.scenario().party("beta").patience == 0.5
-    assert setup.scenario(["parties.alpha.patience=0.6"]).rounds == 4
+    shared = BatchScenario.load(str(child), ["rounds=4"])
+    assert shared.for_cell().party("beta").patience == 0.5
+    assert shared.for_cell(["parties.alpha.patience=0.6"]).rounds == 4
 
 
 # Where problems point

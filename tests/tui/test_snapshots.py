@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sim.classroom.game import Game
-from sim.classroom.saves import Setup
+from sim.classroom.saves import GameSetup
 from sim.engine.moves import Move
 from sim.scenario.loading import bundled_scenarios, load_scenario
 from tests.tui.pilots import CLASSROOM, game_app, until, waiting_for_keys
@@ -75,7 +75,7 @@ class TestTable:
 class TestDebrief:
     @SIZES
     def test_debrief(self, snap_compare, size):
-        game = Game.start(Setup(CLASSROOM, 3, ("japan",)), load_scenario(CLASSROOM))
+        game = Game.start(GameSetup(CLASSROOM, 3, ("japan",)), load_scenario(CLASSROOM))
         while not game.finished:
             request = game.request
             kind = "accept" if request.kind == "respond" and request.round >= 3 else "reject"

@@ -32,7 +32,7 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from sim.classroom.saves import Setup
+from sim.classroom.saves import GameSetup
 from sim.engine.strategies import spec_problem
 from sim.scenario.loading import ScenarioError, bundled_scenarios, load_scenario
 from sim.scenario.models import Scenario
@@ -49,10 +49,10 @@ class StartChoice:
     humans: tuple[str, ...] = ()
     facilitator: bool = False
 
-    def setup(self) -> Setup:
+    def setup(self) -> GameSetup:
         """The game's setup; a random seed if none was chosen."""
         seed = self.seed if self.seed is not None else secrets.randbelow(1_000_000)
-        return Setup(self.source or "", seed, self.humans, self.overrides, self.facilitator)
+        return GameSetup(self.source or "", seed, self.humans, self.overrides, self.facilitator)
 
 
 def scenario_sources(local_dir: Path) -> list[tuple[str, str]]:

@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from sim.engine.model import NegotiationModel
 from sim.engine.rules import Rules
-from sim.experiments.batch.plan import BatchPlan, Setup, compiled, run_seed
+from sim.experiments.batch.plan import BatchPlan, BatchScenario, compiled, run_seed
 from sim.results.analysis import PartyResult, party_result
 
 
@@ -96,14 +96,14 @@ KEYS = (pa.field("run", pa.int64()), pa.field("cell", pa.int32()), pa.field("see
 class Chunk:
     """A contiguous range of a batch's run indices, played and saved as one piece.
 
-    It carries only what its games need: the shared setup, and the overrides and
+    It carries only what its games need: the batch's scenario, and the overrides and
     parameter values of the cells it touches (its ``cells``, from ``start // runs``).
     """
 
     index: int
     start: int
     stop: int
-    setup: Setup
+    scenario: BatchScenario
     runs: int
     seed: int
     per_round: bool
@@ -121,7 +121,7 @@ class Chunk:
             index,
             start,
             stop,
-            plan.setup,
+            plan.scenario,
             plan.runs,
             plan.seed,
             plan.per_round,
@@ -146,7 +146,7 @@ def play_chunk(chunk: Chunk) -> ChunkResult:
     rows depend on nothing but the chunk.
     """
     first_cell = chunk.start // chunk.runs
-    columns = outcome_columns(compiled(chunk.setup, chunk.cells[0][0]))
+    columns = outcome_columns(compiled(chunk.scenario, chunk.cells[0][0]))
     _freeze_long_lived()
     rows = []
     per_round: dict[str, list] = {"run": []}
@@ -154,7 +154,7 @@ def play_chunk(chunk: Chunk) -> ChunkResult:
         cell, run = divmod(index, chunk.runs)
         overrides, values = chunk.cells[cell - first_cell]
         seed = run_seed(chunk.seed, cell, run)
-        rules = compiled(chunk.setup, overrides)
+        rules = compiled(chunk.scenario, overrides)
         model = NegotiationModel(rules, seed=seed, collect=chunk.per_round)
         model.run()
         game = Game(model, {p: party_result(model.world, model.talks, p) for p in rules.party_ids})

@@ -43,11 +43,12 @@ _SEED_BITS = (1 << 63) - 1  # seeds fit a signed 64-bit column and `trilateral r
 
 
 @dataclass(frozen=True)
-class Setup:
-    """What every game of a batch shares: the scenario's data with the ``--set`` overrides.
+class BatchScenario:
+    """The scenario every game of a batch shares: its data with the fixed ``--set`` overrides.
 
-    Equal setups compare and hash by ``fingerprint`` alone, so a worker recognises the
-    setup of every chunk it receives and reuses the scenarios it compiled for it.
+    Each cell of the batch's design is this scenario with the cell's own overrides
+    (``for_cell``). Equal ones compare and hash by ``fingerprint`` alone, so a worker
+    recognises the scenario of every chunk it receives and reuses the cells it compiled.
     """
 
     fingerprint: str
@@ -57,7 +58,7 @@ class Setup:
     data: dict = field(compare=False, repr=False)
 
     @classmethod
-    def load(cls, source: str, fixed: Sequence[str] = ()) -> Setup:
+    def load(cls, source: str, fixed: Sequence[str] = ()) -> BatchScenario:
         """Read a scenario file (or bundled name) and apply the fixed overrides.
 
         Raises:
@@ -67,8 +68,8 @@ class Setup:
         text = json.dumps(data, sort_keys=True, default=str)
         return cls(hashlib.sha256(text.encode()).hexdigest(), source, tuple(fixed), data)
 
-    def scenario(self, overrides: Sequence[str] = ()) -> Scenario:
-        """The scenario of a cell: this setup with the cell's overrides applied.
+    def for_cell(self, overrides: Sequence[str] = ()) -> Scenario:
+        """The scenario of a cell: this one with the cell's overrides applied.
 
         Raises:
             ScenarioError: every problem of the cell, located and worded by the loader.
@@ -83,12 +84,12 @@ class Setup:
 
 
 @lru_cache(maxsize=8)
-def compiled(setup: Setup, overrides: tuple[str, ...]) -> Rules:
+def compiled(scenario: BatchScenario, overrides: tuple[str, ...]) -> Rules:
     """A cell's compiled scenario, built once per process and shared by its games.
 
     Cells arrive in order, so a few entries serve a whole batch.
     """
-    return Rules(setup.scenario(overrides))
+    return Rules(scenario.for_cell(overrides))
 
 
 def run_seed(seed: int, cell: int, run: int) -> int:
@@ -101,7 +102,7 @@ def run_seed(seed: int, cell: int, run: int) -> int:
 class BatchPlan:
     """Everything that decides a batch's results; the executor and chunking do not."""
 
-    setup: Setup
+    scenario: BatchScenario
     design: Design
     runs: int
     """Seeded runs per cell."""
@@ -126,9 +127,9 @@ class BatchPlan:
         """The plan as JSON-ready data: stored with the results, compared on resume."""
         return {
             "format": FORMAT,
-            "source": self.setup.source,
-            "fixed": list(self.setup.fixed),
-            "fingerprint": self.setup.fingerprint,
+            "source": self.scenario.source,
+            "fixed": list(self.scenario.fixed),
+            "fingerprint": self.scenario.fingerprint,
             "design": self.design.to_dict(),
             "runs": self.runs,
             "seed": self.seed,
@@ -137,7 +138,7 @@ class BatchPlan:
 
 
 def plan_batch(
-    setup: Setup, design: Design, runs: int, seed: int = 0, per_round: bool = False
+    scenario: BatchScenario, design: Design, runs: int, seed: int = 0, per_round: bool = False
 ) -> BatchPlan:
     """Check every cell of a batch and plan it.
 
@@ -149,7 +150,7 @@ def plan_batch(
         raise BatchError(f"--runs must be at least 1, got {runs}")
     if seed < 0:
         raise BatchError(f"--seed must be 0 or more, got {seed}")
-    title, parties, tracks = _check_cells(setup, design)
+    title, parties, tracks = _check_cells(scenario, design)
     fields, columns = [], []
     for k, key in enumerate(design.keys):
         texts = [cell[k] for cell in design.cells]
@@ -161,16 +162,16 @@ def plan_batch(
         )
     values = tuple(tuple(column[c] for column in columns) for c in range(len(design.cells)))
     return BatchPlan(
-        setup, design, runs, seed, per_round, title, parties, tracks, tuple(fields), values
+        scenario, design, runs, seed, per_round, title, parties, tracks, tuple(fields), values
     )
 
 
-def _check_cells(setup: Setup, design: Design) -> tuple[str, tuple[str, ...], dict]:
+def _check_cells(scenario: BatchScenario, design: Design) -> tuple[str, tuple[str, ...], dict]:
     """Compile every cell; the scenario's title, parties and tracks (the same in all)."""
     shape = None
     for cell in design.cells:
         try:
-            rules = Rules(setup.scenario(cell))
+            rules = Rules(scenario.for_cell(cell))
         except ScenarioError as error:
             problems = [
                 # The cell's own values are named in the heading: no "--set:0:0" needed.

@@ -3,10 +3,10 @@
 While a batch runs, its chunks go to a folder beside the results file, ``OUT.partial/``:
 ``manifest.json`` holds the plan, and each finished chunk ``k`` becomes
 ``runs-k.parquet`` (and ``rounds-k.parquet`` with ``--per-round``). Every file is
-written under a temporary name and renamed into place, and the runs file of a chunk is
-written last, so a chunk counts as done exactly when its runs file exists: a batch
-killed at any moment resumes with no run lost or played twice. Memory stays flat — a
-chunk is on disk as soon as it is finished.
+written atomically (``sim.io.atomic_path``) and the runs file of a chunk is written last,
+so a chunk counts as done exactly when its runs file exists: a batch killed at any moment
+resumes with no run lost or played twice. Memory stays flat — a chunk is on disk as soon
+as it is finished.
 
 When every chunk is done the parts are joined, in chunk (hence run) order, into
 ``OUT`` — one row group per chunk — and ``OUT.rounds.parquet``; the plan goes into
@@ -16,7 +16,6 @@ their file metadata under ``trilateral``, which is what ``trilateral report`` re
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.experiments.batch import BatchError
+from sim.io import atomic_path, write_atomic
 
 METADATA_KEY = b"trilateral"
 """The key of the batch's plan in the results files' metadata."""
@@ -65,7 +65,7 @@ class ResultStore:
         if self.parts.exists() or not self.out.exists():
             return False
         try:
-            return read_metadata(self.out)["spec"] == _plain(spec)
+            return read_metadata(self.out)["spec"] == _read_back(spec)
         except BatchError:
             return False
 
@@ -88,7 +88,7 @@ class ResultStore:
                     f"{self.parts} holds an interrupted batch: add --resume to finish it, "
                     "or delete that folder to start over"
                 )
-            saved, spec = json.loads(manifest.read_text()), _plain(spec)
+            saved, spec = json.loads(manifest.read_text()), _read_back(spec)
             changed = [key for key in spec if saved["spec"].get(key) != spec[key]]
             if changed:
                 raise BatchError(
@@ -99,7 +99,7 @@ class ResultStore:
             done = {int(path.stem.partition("-")[2]) for path in self.parts.glob("runs-*.parquet")}
             return saved["chunk_size"], done
         self.parts.mkdir(parents=True, exist_ok=True)
-        _write_text(manifest, json.dumps({"spec": spec, "chunk_size": chunk_size}, indent=1))
+        write_atomic(manifest, json.dumps({"spec": spec, "chunk_size": chunk_size}, indent=1))
         return chunk_size, set()
 
     def save(self, index: int, runs: pa.Table, rounds: pa.Table | None) -> None:
@@ -122,25 +122,19 @@ def _join(parts: list[Path], target: Path, metadata: dict[bytes, bytes]) -> None
     schemas = [pq.read_schema(part) for part in parts]
     # A column that is empty in one chunk (no deal yet, say) reads as null-typed there.
     schema = pa.unify_schemas(schemas, promote_options="permissive").with_metadata(metadata)
-    temporary = target.with_name(target.name + ".tmp")
-    with pq.ParquetWriter(temporary, schema) as writer:
+    with atomic_path(target) as temporary, pq.ParquetWriter(temporary, schema) as writer:
         for part in parts:
             writer.write_table(pq.read_table(part).cast(schema))
-    os.replace(temporary, target)
 
 
 def _write_table(table: pa.Table, path: Path) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    pq.write_table(table, temporary)
-    os.replace(temporary, path)
+    with atomic_path(path) as temporary:
+        pq.write_table(table, temporary)
 
 
-def _write_text(path: Path, text: str) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text)
-    os.replace(temporary, path)
+def _read_back(spec: dict) -> dict:
+    """The spec as it reads back from the JSON it is stored as (tuples become lists).
 
-
-def _plain(spec: dict) -> dict:
-    """The spec as it reads back from JSON (tuples become lists)."""
+    Not ``sim.io.plain``: a stored spec is compared exactly, so no float is rounded.
+    """
     return json.loads(json.dumps(spec))

@@ -1,0 +1,67 @@
+"""Writing the files a user keeps: whole or not at all.
+
+Saves, batch chunks and results, reports, exports and the CLI's output files are all written
+the one way ``atomic_path`` gives: into a temporary file in the target's own folder, which
+is flushed to disk (``fsync``) and then renamed over the target with ``os.replace``. A
+rename within one folder is atomic, so a crash, a full disk or a Ctrl-C in the middle of a
+write leaves the previous file whole — never half a file — and the temporary is removed on
+any failure.
+
+This module sits below every other layer of ``sim`` (any of them may write a file) and
+imports nothing heavy, so the CLI can load it before it knows which command runs.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path to write ``path``'s new content to; it replaces ``path`` on success.
+
+    Any writer that takes a path can write through it — text, bytes, a Parquet writer, a
+    chart. The temporary sits beside ``path`` (a rename is atomic only within one file
+    system) under a hidden name ending in ``.tmp``, so no listing of saves or chunks ever
+    mistakes it for a finished file; a writer that goes by the file's extension must be told
+    the format. New files get the usual permissions (as ``open`` would give them).
+
+    Example:
+        >>> with atomic_path(out) as temporary:
+        ...     pq.write_table(table, temporary)
+
+    Raises:
+        OSError: if the temporary cannot be created, synced or renamed; the target is then
+            as it was and the temporary gone. Whatever the block raises propagates the same.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    try:
+        yield temporary
+        # The writer has closed the file: sync what it wrote before the rename makes it
+        # the target, or a power cut could leave the new name on an empty file.
+        handle = os.open(temporary, os.O_RDWR)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically, replacing any file there.
+
+    Raises:
+        OSError: if it cannot be written; the file is then as it was.
+    """
+    content = data.encode("utf-8") if isinstance(data, str) else data
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(content)
