@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from sim.engine.model import NegotiationModel  # noqa: E402
-from sim.engine.world import Rules  # noqa: E402
+from sim.engine.rules import Rules  # noqa: E402
 from sim.scenario.loading import load_scenario  # noqa: E402
 
 

@@ -12,8 +12,11 @@ from typing import TYPE_CHECKING
 
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from sim.scenario.effects import TARGET_HINT, TargetError
+
 if TYPE_CHECKING:
     from sim.scenario.base import StrategyCheck
+    from sim.scenario.effects import Effect
     from sim.scenario.models import BottomLine, Issue, Preference, Scenario
 
 
@@ -84,7 +87,7 @@ def reference_problems(
                     )
     for n, event in enumerate(scenario.events):
         for k, effect in enumerate(event.effects):
-            problem = effect_problem(effect.target, scenario)
+            problem = effect_problem(effect, scenario)
             if problem:
                 fail(("events", n, "effects", k, "target"), problem)
     _check_politics(scenario, fail)
@@ -152,43 +155,37 @@ def _check_bottom_line(issue: Issue, line: BottomLine, loc: tuple, fail) -> None
         fail((*loc, "reject"), "a bottom line cannot reject every option")
 
 
-def effect_problem(target: str, scenario: Scenario) -> str | None:
-    """Why an effect's target path names no number in the world, or None if it does."""
+def effect_problem(effect: Effect, scenario: Scenario) -> str | None:
+    """Why an effect's target names no number in the world, or None if it does."""
     parties = {p.id for p in scenario.parties}
-    issues = {i.id for i in scenario.issues}
+    try:
+        target = effect.parsed_target
+    except TargetError as error:
+        if error.party is not None and error.party not in parties:
+            return f"unknown party {error.party!r}{_known(parties)}"
+        return TARGET_HINT
+    if target.kind in ("trust", "sentiment") and scenario.consultation is None:
+        return "the scenario has no consultation channel (add a consultation section)"
+    if target.kind in ("status_quo", "escalation"):
+        return _issue_problem(target.issue, scenario)
+    if target.party is not None and target.party not in parties:
+        return f"unknown party {target.party!r}{_known(parties)}"
     tracks = {t.id for t in scenario.tracks}
-    parts = target.split(".")
-    hint = (
-        "an effect target is issues.ID.status_quo, issues.ID.escalation, parties.ID.patience, "
-        "parties.ID.approval, parties.ID.credibility, parties.ID.reservation.TRACK, "
-        "parties.ID.batna.TRACK, parties.ID.preferences.ISSUE.weight, alliance.trust, "
-        "alliance.sentiment or security.threat"
-    )
-    if parts in (["alliance", "trust"], ["alliance", "sentiment"]):
-        if scenario.consultation is None:
-            return "the scenario has no consultation channel (add a consultation section)"
-        return None
-    if parts == ["security", "threat"]:
-        return None
-    if len(parts) == 3 and parts[0] == "issues" and parts[2] in ("status_quo", "escalation"):
-        if parts[1] not in issues:
-            return f"unknown issue {parts[1]!r}{_known(issues)}"
-        if scenario.issue(parts[1]).kind != "numeric":
-            return f"issue {parts[1]!r} is not numeric: events change numbers only"
-        return None
-    if len(parts) >= 3 and parts[0] == "parties":
-        if parts[1] not in parties:
-            return f"unknown party {parts[1]!r}{_known(parties)}"
-        party = scenario.party(parts[1])
-        if parts[2:] in (["patience"], ["approval"], ["credibility"]):
-            return None
-        if len(parts) == 4 and parts[2] in ("reservation", "batna"):
-            return None if parts[3] in tracks else f"unknown track {parts[3]!r}{_known(tracks)}"
-        if len(parts) == 5 and parts[2] == "preferences" and parts[4] == "weight":
-            if parts[3] not in party.preferences:
-                return f"party {parts[1]!r} has no preference for issue {parts[3]!r}"
-            return None
-    return hint
+    if target.track is not None and target.track not in tracks:
+        return f"unknown track {target.track!r}{_known(tracks)}"
+    if target.kind == "weight" and target.issue not in scenario.party(target.party).preferences:
+        return f"party {target.party!r} has no preference for issue {target.issue!r}"
+    return None
+
+
+def _issue_problem(issue: str, scenario: Scenario) -> str | None:
+    """Why an issue cannot be the target of an effect (events change numbers only), or None."""
+    issues = {i.id for i in scenario.issues}
+    if issue not in issues:
+        return f"unknown issue {issue!r}{_known(issues)}"
+    if scenario.issue(issue).kind != "numeric":
+        return f"issue {issue!r} is not numeric: events change numbers only"
+    return None
 
 
 def _check_politics(scenario: Scenario, fail) -> None:
@@ -198,7 +195,7 @@ def _check_politics(scenario: Scenario, fail) -> None:
 
     def effects(items, loc) -> None:
         for k, effect in enumerate(items):
-            problem = effect_problem(effect.target, scenario)
+            problem = effect_problem(effect, scenario)
             if problem:
                 fail((*loc, k, "target"), problem)
 
