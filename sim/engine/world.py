@@ -56,8 +56,8 @@ class World:
         if start is None:
             self._read(rules)
         else:
-            # In the order ``_read`` sets them, with setattr: the instances then share one
-            # attribute layout, which keeps reading a world's numbers fast.
+            # With setattr, in the order ``_read`` sets them, never through ``vars()``: a
+            # world keeps CPython's compact attribute layout, several times faster to read.
             for name, depth in NUMBERS.items():
                 value = getattr(start, name)
                 if depth == 1:

@@ -64,16 +64,10 @@ def _listing(items: list[str]) -> str:
 TARGET_HINT = "an effect target is " + _listing(list(GRAMMAR.values()))
 """What an author is told when a path follows none of the grammar's forms."""
 
-TARGET_DESCRIPTION = (
-    "Dotted path of the number: "
-    + _listing(
-        [
-            f"``{path}`` ({_NOTES[k]})" if k in _NOTES else f"``{path}``"
-            for k, path in GRAMMAR.items()
-        ]
-    )
-    + "."
-)
+_DESCRIBED = [
+    f"``{path}`` ({_NOTES[k]})" if k in _NOTES else f"``{path}``" for k, path in GRAMMAR.items()
+]
+TARGET_DESCRIPTION = f"Dotted path of the number: {_listing(_DESCRIBED)}."
 """The grammar for the schema and the authors' guide."""
 
 
