@@ -17,7 +17,7 @@ from sim.scenario.effects import TARGET_HINT, TargetError
 if TYPE_CHECKING:
     from sim.scenario.base import StrategyCheck
     from sim.scenario.effects import Effect
-    from sim.scenario.models import BottomLine, Issue, Preference, Scenario
+    from sim.scenario.models import BottomLine, Issue, Party, Preference, Scenario
 
 
 def reference_problems(
@@ -32,13 +32,23 @@ def reference_problems(
             InitErrorDetails(type=PydanticCustomError("reference", message), loc=loc, input=None)
         )
 
-    party_ids = _unique(scenario.parties, "parties", fail)
-    track_ids = _unique(scenario.tracks, "tracks", fail)
-    issue_ids = _unique(scenario.issues, "issues", fail)
+    _unique(scenario.parties, "parties", fail)
+    _unique(scenario.tracks, "tracks", fail)
+    _unique(scenario.issues, "issues", fail)
     _unique(scenario.events, "events", fail)
-    tracks = {t.id: t for t in scenario.tracks}
-    issues = {i.id: i for i in scenario.issues}
+    _check_tracks(scenario, fail)
+    _check_issues(scenario, fail)
+    for n, party in enumerate(scenario.parties):
+        _check_party(scenario, ("parties", n), party, strategies, fail)
+    for n, event in enumerate(scenario.events):
+        _check_effects(scenario, event.effects, ("events", n, "effects"), fail)
+    _check_politics(scenario, fail)
+    return errors
 
+
+def _check_tracks(scenario: Scenario, fail) -> None:
+    """Each track sits two different parties of the scenario, one of them proposing first."""
+    party_ids = {p.id for p in scenario.parties}
     for n, track in enumerate(scenario.tracks):
         for k, party in enumerate(track.parties):
             if party not in party_ids:
@@ -50,48 +60,63 @@ def reference_problems(
                 ("tracks", n, "first_proposer"),
                 f"first_proposer {track.first_proposer!r} is not a party of the track",
             )
+
+
+def _check_issues(scenario: Scenario, fail) -> None:
+    """Each issue belongs to a bargaining track of the scenario."""
+    tracks = {t.id: t for t in scenario.tracks}
     for n, issue in enumerate(scenario.issues):
-        if issue.track not in track_ids:
-            fail(("issues", n, "track"), f"unknown track {issue.track!r}{_known(track_ids)}")
+        if issue.track not in tracks:
+            fail(("issues", n, "track"), f"unknown track {issue.track!r}{_known(set(tracks))}")
         elif tracks[issue.track].kind != "bargaining":
             fail(("issues", n, "track"), f"track {issue.track!r} is not a bargaining track")
 
-    for n, party in enumerate(scenario.parties):
-        here = ("parties", n)
-        problem = strategies and strategies(party.strategy.name, party.strategy.params)
+
+def _check_party(
+    scenario: Scenario, here: tuple, party: Party, strategies: StrategyCheck | None, fail
+) -> None:
+    """A party's strategy plays, and its preferences and bottom lines name its issues."""
+    problem = strategies and strategies(party.strategy.name, party.strategy.params)
+    if problem:
+        field = "name" if problem.startswith("unknown strategy") else "params"
+        fail((*here, "strategy", field), problem)
+    issues = {i.id: i for i in scenario.issues}
+    for section, check in (
+        ("preferences", _check_preference),
+        ("bottom_lines", _check_bottom_line),
+    ):
+        for issue_id, entry in getattr(party, section).items():
+            loc = (*here, section, issue_id)
+            issue = issues.get(issue_id)
+            if issue is None:
+                fail(loc, f"unknown issue {issue_id!r}{_known(set(issues))}")
+            else:
+                check(issue, entry, loc, fail)
+    _check_seats(scenario, here, party, fail)
+
+
+def _check_seats(scenario: Scenario, here: tuple, party: Party, fail) -> None:
+    """A party's reservations name tracks, and it values some issue of each track it sits at."""
+    track_ids = {t.id for t in scenario.tracks}
+    for track_id in party.reservation:
+        if track_id not in track_ids:
+            fail((*here, "reservation", track_id), f"unknown track {track_id!r}{_known(track_ids)}")
+    for track in scenario.tracks:
+        if track.kind == "bargaining" and party.id in track.parties:
+            on_track = [i.id for i in scenario.issues if i.track == track.id]
+            if not any(i in party.preferences for i in on_track):
+                fail(
+                    (*here, "preferences"),
+                    f"party {party.id!r} values no issue of its track {track.id!r}",
+                )
+
+
+def _check_effects(scenario: Scenario, effects: list[Effect], loc: tuple, fail) -> None:
+    """Each effect's target names a number of the scenario's world."""
+    for k, effect in enumerate(effects):
+        problem = effect_problem(effect, scenario)
         if problem:
-            field = "name" if problem.startswith("unknown strategy") else "params"
-            fail((*here, "strategy", field), problem)
-        for section, check in (
-            ("preferences", _check_preference),
-            ("bottom_lines", _check_bottom_line),
-        ):
-            for issue_id, entry in getattr(party, section).items():
-                loc = (*here, section, issue_id)
-                issue = issues.get(issue_id)
-                if issue is None:
-                    fail(loc, f"unknown issue {issue_id!r}{_known(issue_ids)}")
-                else:
-                    check(issue, entry, loc, fail)
-        for track_id in party.reservation:
-            if track_id not in track_ids:
-                loc = (*here, "reservation", track_id)
-                fail(loc, f"unknown track {track_id!r}{_known(track_ids)}")
-        for track in scenario.tracks:
-            if track.kind == "bargaining" and party.id in track.parties:
-                on_track = [i.id for i in scenario.issues if i.track == track.id]
-                if not any(i in party.preferences for i in on_track):
-                    fail(
-                        (*here, "preferences"),
-                        f"party {party.id!r} values no issue of its track {track.id!r}",
-                    )
-    for n, event in enumerate(scenario.events):
-        for k, effect in enumerate(event.effects):
-            problem = effect_problem(effect, scenario)
-            if problem:
-                fail(("events", n, "effects", k, "target"), problem)
-    _check_politics(scenario, fail)
-    return errors
+            fail((*loc, k, "target"), problem)
 
 
 def _known(ids: set[str]) -> str:
@@ -191,32 +216,8 @@ def _issue_problem(issue: str, scenario: Scenario) -> str | None:
 def _check_politics(scenario: Scenario, fail) -> None:
     """Cross-check the alliance-dynamics sections against parties, tracks and issues."""
     tracks = {t.id: t for t in scenario.tracks}
-    issues = {i.id: i for i in scenario.issues}
-
-    def effects(items, loc) -> None:
-        for k, effect in enumerate(items):
-            problem = effect_problem(effect, scenario)
-            if problem:
-                fail((*loc, k, "target"), problem)
-
-    channel = scenario.consultation
-    if channel is not None:
-        track = tracks.get(channel.channel)
-        if track is None or track.kind != "consultation":
-            fail(
-                ("consultation", "channel"),
-                f"{channel.channel!r} is not a consultation track of the scenario",
-            )
-        if channel.joint_purchase is not None:
-            effects(channel.joint_purchase.effects, ("consultation", "joint_purchase", "effects"))
-    for k, pair in enumerate(scenario.precedent.pairs):
-        for side, issue_id in enumerate(pair):
-            if issue_id not in issues:
-                fail(("precedent", "pairs", k, side), f"unknown issue {issue_id!r}")
-            elif issues[issue_id].kind != "numeric":
-                fail(("precedent", "pairs", k, side), f"issue {issue_id!r} is not numeric")
-        if all(i in issues for i in pair) and issues[pair[0]].track == issues[pair[1]].track:
-            fail(("precedent", "pairs", k), "paired issues must be on different tracks")
+    _check_channel(scenario, fail)
+    _check_pairs(scenario, fail)
     for n, party in enumerate(scenario.parties):
         here = ("parties", n)
         for issue_id in party.security:
@@ -225,32 +226,67 @@ def _check_politics(scenario: Scenario, fail) -> None:
                     (*here, "security", issue_id),
                     f"party {party.id!r} has no preference for issue {issue_id!r}",
                 )
-        signals = party.signals
-        for k, threat in enumerate(signals.threats):
-            loc = (*here, "signals", "threats", k)
-            track = tracks.get(threat.track)
-            if track is None or party.id not in track.parties:
-                fail((*loc, "track"), f"{party.id!r} is not a party of track {threat.track!r}")
-            issue = issues.get(threat.issue)
-            if issue is None or issue.track != threat.track or issue.kind != "numeric":
-                fail(
-                    (*loc, "issue"),
-                    f"{threat.issue!r} is not a numeric issue of track {threat.track!r}",
-                )
-            elif not issue.min <= threat.value <= issue.max:
-                fail(
-                    (*loc, "value"),
-                    f"value {threat.value:g} lies outside the issue's range "
-                    f"{issue.min:g}..{issue.max:g}",
-                )
-        for k, tie in enumerate(signals.tie_hands):
+        _check_threats(scenario, here, party, fail)
+        for k, tie in enumerate(party.signals.tie_hands):
             track = tracks.get(tie.track)
             if track is None or party.id not in track.parties:
                 fail(
                     (*here, "signals", "tie_hands", k, "track"),
                     f"{party.id!r} is not a party of track {tie.track!r}",
                 )
-        for k, option in enumerate(signals.outside_options):
+        for k, option in enumerate(party.signals.outside_options):
             loc = (*here, "signals", "outside_options", k)
-            effects(option.cost, (*loc, "cost"))
-            effects(option.effects, (*loc, "effects"))
+            _check_effects(scenario, option.cost, (*loc, "cost"), fail)
+            _check_effects(scenario, option.effects, (*loc, "effects"), fail)
+
+
+def _check_channel(scenario: Scenario, fail) -> None:
+    """The consultation section names a consultation track; its joint purchase, numbers."""
+    channel = scenario.consultation
+    if channel is None:
+        return
+    track = {t.id: t for t in scenario.tracks}.get(channel.channel)
+    if track is None or track.kind != "consultation":
+        fail(
+            ("consultation", "channel"),
+            f"{channel.channel!r} is not a consultation track of the scenario",
+        )
+    if channel.joint_purchase is not None:
+        loc = ("consultation", "joint_purchase", "effects")
+        _check_effects(scenario, channel.joint_purchase.effects, loc, fail)
+
+
+def _check_pairs(scenario: Scenario, fail) -> None:
+    """Precedent pairs two numeric issues of different tracks."""
+    issues = {i.id: i for i in scenario.issues}
+    for k, pair in enumerate(scenario.precedent.pairs):
+        for side, issue_id in enumerate(pair):
+            if issue_id not in issues:
+                fail(("precedent", "pairs", k, side), f"unknown issue {issue_id!r}")
+            elif issues[issue_id].kind != "numeric":
+                fail(("precedent", "pairs", k, side), f"issue {issue_id!r} is not numeric")
+        if all(i in issues for i in pair) and issues[pair[0]].track == issues[pair[1]].track:
+            fail(("precedent", "pairs", k), "paired issues must be on different tracks")
+
+
+def _check_threats(scenario: Scenario, here: tuple, party: Party, fail) -> None:
+    """Each threat of a party is on a track it sits at, on a numeric issue, within range."""
+    tracks = {t.id: t for t in scenario.tracks}
+    issues = {i.id: i for i in scenario.issues}
+    for k, threat in enumerate(party.signals.threats):
+        loc = (*here, "signals", "threats", k)
+        track = tracks.get(threat.track)
+        if track is None or party.id not in track.parties:
+            fail((*loc, "track"), f"{party.id!r} is not a party of track {threat.track!r}")
+        issue = issues.get(threat.issue)
+        if issue is None or issue.track != threat.track or issue.kind != "numeric":
+            fail(
+                (*loc, "issue"),
+                f"{threat.issue!r} is not a numeric issue of track {threat.track!r}",
+            )
+        elif not issue.min <= threat.value <= issue.max:
+            fail(
+                (*loc, "value"),
+                f"value {threat.value:g} lies outside the issue's range "
+                f"{issue.min:g}..{issue.max:g}",
+            )
