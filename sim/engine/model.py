@@ -32,7 +32,8 @@ from sim.engine.phases.signals import SignalBoard
 from sim.engine.rules import Rules, TrackRules
 from sim.engine.talks import Offer, Talks
 from sim.engine.world import World
-from sim.scenario.models import Effect, Event, Scenario
+from sim.scenario.effects import Effect
+from sim.scenario.models import Event, Scenario
 from sim.scenario.references import effect_problem
 
 _ROUND_DONE = object()
@@ -326,21 +327,26 @@ class NegotiationModel(mesa.Model):
             if act.event not in known:
                 return f"unknown event {act.event!r} (events: {', '.join(known)})"
         elif act.kind == "custom":
-            if not (act.news or "").strip():
-                return "a custom event needs a line of news"
-            for effect in act.effects:
-                try:
-                    parsed = Effect(**effect)
-                except (TypeError, ValidationError) as error:
-                    return f"bad effect {effect!r}: {_first_message(error)}"
-                problem = effect_problem(parsed.target, self.rules.scenario)
-                if problem:
-                    return problem
+            return self._custom_problem(act)
         elif act.kind == "extend":
             if not 1 <= act.rounds <= 100:
                 return "extend the deadline by 1 to 100 rounds"
         else:
             return f"unknown intervention {act.kind!r}: fire, custom or extend"
+        return None
+
+    def _custom_problem(self, act: Intervention) -> str | None:
+        """Why a custom event cannot fire: no news, or an effect that is not valid here."""
+        if not (act.news or "").strip():
+            return "a custom event needs a line of news"
+        for effect in act.effects:
+            try:
+                parsed = Effect(**effect)
+            except (TypeError, ValidationError) as error:
+                return f"bad effect {effect!r}: {_first_message(error)}"
+            problem = effect_problem(parsed, self.rules.scenario)
+            if problem:
+                return problem
         return None
 
     # -- human decisions --------------------------------------------------------------

@@ -7,8 +7,10 @@ game played on the scenario, which keeps a batch of many games cheap.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
+from operator import truediv
 from typing import TypeVar
 
 from sim.engine.concession import ConcessionPath
@@ -57,69 +59,71 @@ class Rules:
         """Party id → its scenario settings (a dict: looked up on the hot path)."""
         self.issue_track = {i.id: i.track for i in scenario.issues}
         self.spaces = {i.id: IssueSpace.of(i) for i in scenario.issues}
-        self.tracks = tuple(
-            TrackRules(
-                t.id,
-                t.name,
-                t.parties,
-                t.opener,
-                ids := tuple(i.id for i in scenario.issues if i.track == t.id),
-                tuple(self.spaces[i] for i in ids),
-            )
-            for t in scenario.tracks
-            if t.kind == "bargaining"
-        )
+        self.tracks = self._bargaining_tracks()
         self.track = {t.id: t for t in self.tracks}
-        issues = {i.id: i for i in scenario.issues}
-        self.values = {
-            p.id: {i: ValueFunction.of(issues[i], pref) for i, pref in p.preferences.items()}
-            for p in scenario.parties
-        }
+        self._positions = {i: n for t in self.tracks for n, i in enumerate(t.issue_ids)}
+        self.values = _value_functions(scenario)
         self.limits = {
             (p.id, t.id): Limits.of(p.bottom_lines, t.spaces)
             for p in scenario.parties
             for t in self.tracks
         }
         self.beliefs = {
-            (p.id, t.id): self._belief(t.other(p.id), t)
-            for t in self.tracks
-            for p in scenario.parties
-            if p.id in t.parties
+            (party, t.id): self._belief(t.other(party), t) for t, party in self._seats()
         }
+        self.sensitivity = {p.id: p.security for p in scenario.parties}
+        """Party → issue → how much its weight grows with the security threat."""
         self.policies: dict[str, dict[str, Policy]] = {p.id: {} for p in scenario.parties}
         """Party → track → the policy its AI plays there."""
         self.unplayable: dict[tuple[str, str], str] = {}
-        for p in scenario.parties:
-            for t in self.tracks:
-                if p.id in t.parties:
-                    policy = make_policy(p.strategy.name, p.strategy.params)
-                    self.policies[p.id][t.id] = policy
-                    problem = policy.check(t)
-                    if problem:
-                        self.unplayable[(p.id, t.id)] = f"{p.id}: {problem}"
-        self._positions = {i: n for t in self.tracks for n, i in enumerate(t.issue_ids)}
-        self.signal_schedule: dict[int, list[tuple[str, str, str, str]]] = {}
+        """(party, track) → why the party's strategy cannot play the track."""
+        self._make_policies()
+        self.signal_schedule = _signal_schedule(scenario)
         """Round → the signals AI parties send then: (party, kind, key, track or '')."""
-        for p in scenario.parties:
-            config = p.signals
-            planned = [(t.round, "threat", t.id, t.track) for t in config.threats]
-            planned += [(t.round, "tie_hands", t.track, t.track) for t in config.tie_hands]
-            planned += [(o.round, "outside_option", o.id, "") for o in config.outside_options]
-            for round_, kind, key, track in planned:
-                if round_ is not None:
-                    self.signal_schedule.setdefault(round_, []).append((p.id, kind, key, track))
-        self._events = {}
-        self._reporters: dict[bool, dict] = {}
-        self._targets: dict[str, list[str]] = {}
         self.consult_answers = {p.id: p.consult.model_dump() for p in scenario.parties}
         """Party → what it agrees to in the consultation channel when the AI plays it."""
-        self.start: World | None = None
-        self.start = World(self)
-        """The world as every game on this scenario begins (copied, never changed)."""
+        self._events: dict[int, tuple[tuple[Event, float | None, bool], ...]] = {}
+        self._reporters: dict[bool, dict] = {}
         self._valuations: dict[tuple, Valuation] = {}
         self._paths: dict[tuple, ConcessionPath] = {}
         self._limits: dict[Limits, Limits] = {}
         self._derived: dict[tuple, object] = {}
+        self.start: World | None = None
+        self.start = World(self)
+        """The world as every game on this scenario begins (copied, never changed)."""
+
+    def _bargaining_tracks(self) -> tuple[TrackRules, ...]:
+        """The scenario's bargaining tracks, each with its issues in scenario order."""
+        issues = self.scenario.issues
+        return tuple(
+            TrackRules(
+                t.id,
+                t.name,
+                t.parties,
+                t.opener,
+                ids := tuple(i.id for i in issues if i.track == t.id),
+                tuple(self.spaces[i] for i in ids),
+            )
+            for t in self.scenario.tracks
+            if t.kind == "bargaining"
+        )
+
+    def _seats(self) -> Iterator[tuple[TrackRules, str]]:
+        """Every (track, party) where the party sits at the track, party by party."""
+        for party in self.party_ids:
+            for track in self.tracks:
+                if party in track.parties:
+                    yield track, party
+
+    def _make_policies(self) -> None:
+        """Give each party a policy per track it sits at, noting the ones that cannot play."""
+        for track, party in self._seats():
+            strategy = self.parties[party].strategy
+            policy = make_policy(strategy.name, strategy.params)
+            self.policies[party][track.id] = policy
+            problem = policy.check(track)
+            if problem:
+                self.unplayable[(party, track.id)] = f"{party}: {problem}"
 
     def shared(self, limits: Limits) -> Limits:
         """An equal ``Limits`` made earlier, if any, else this one: games that tighten a
@@ -190,13 +194,6 @@ class Rules:
             self._events[round_] = found
         return found
 
-    def target(self, path: str) -> list[str]:
-        """An effect's target path split into its parts (cached: effects recur every game)."""
-        found = self._targets.get(path)
-        if found is None:
-            found = self._targets[path] = path.split(".")
-        return found
-
     def position(self, issue: str) -> int:
         """Where an issue sits in its track's packages."""
         return self._positions[issue]
@@ -216,6 +213,18 @@ class Rules:
         """
         cared = [i for i in track.issue_ids if i in self.values[other]]
         return Valuation.of({i: 1.0 for i in cared}, self.values[other], track.issue_ids)
+
+    def weights(
+        self, party: str, raw: dict[str, float], threat: float
+    ) -> tuple[tuple[str, float], ...]:
+        """A party's issue weights given its raw weights and the security threat: each grown
+        by the party's sensitivity to the threat, then normalised."""
+        sensitivity = self.sensitivity[party]
+        if sensitivity and threat:
+            grown = [w * (1.0 + sensitivity.get(i, 0.0) * threat) for i, w in raw.items()]
+        else:
+            grown = list(raw.values())
+        return tuple(zip(raw, map(truediv, grown, repeat(sum(grown))), strict=True))
 
     def valuation(
         self, party: str, track: str, weights: tuple[tuple[str, float], ...]
@@ -243,3 +252,26 @@ class Rules:
             )
             self._paths[key] = found
         return found
+
+
+def _value_functions(scenario: Scenario) -> dict[str, dict[str, ValueFunction]]:
+    """Party → issue → the party's value function on the issue."""
+    issues = {i.id: i for i in scenario.issues}
+    return {
+        p.id: {i: ValueFunction.of(issues[i], pref) for i, pref in p.preferences.items()}
+        for p in scenario.parties
+    }
+
+
+def _signal_schedule(scenario: Scenario) -> dict[int, list[tuple[str, str, str, str]]]:
+    """Round → the signals AI parties send then: (party, kind, key, track or '')."""
+    schedule: dict[int, list[tuple[str, str, str, str]]] = {}
+    for p in scenario.parties:
+        config = p.signals
+        planned = [(t.round, "threat", t.id, t.track) for t in config.threats]
+        planned += [(t.round, "tie_hands", t.track, t.track) for t in config.tie_hands]
+        planned += [(o.round, "outside_option", o.id, "") for o in config.outside_options]
+        for round_, kind, key, track in planned:
+            if round_ is not None:
+                schedule.setdefault(round_, []).append((p.id, kind, key, track))
+    return schedule

@@ -1,26 +1,49 @@
 """The state of the world during one game.
 
-``World`` is the handful of numbers events may change during a game (status quo,
-escalation, patience, reservation utilities, weights): a few dicts copied per game from
-the world every game on the scenario starts from.
+``World`` is the handful of numbers events, signals and politics may change during a game
+(status quo, escalation, patience, reservation utilities, weights, trust …) and what the
+engine derives from them (no-deal packages, floors, valuations, concession paths), cached
+because they are read in every exchange. The world is the only writer of its numbers: each
+change goes through one of its methods, which forgets exactly the derived values the
+change makes stale, so no phase has to remember to.
 """
 
 from __future__ import annotations
 
-from itertools import repeat
-from operator import truediv
 from typing import TYPE_CHECKING
-
-from sim.scenario.models import Effect
 
 if TYPE_CHECKING:
     from sim.engine.concession import ConcessionPath
     from sim.engine.rules import Rules, TrackRules
     from sim.engine.utility import Limits, Valuation
+    from sim.scenario.effects import Effect, Target
+
+NUMBERS: dict[str, int] = {
+    "status_quo": 1,
+    "escalation": 1,
+    "patience": 1,
+    "reservation": 2,
+    "bonus": 2,
+    "approval": 1,
+    "credibility": 1,
+    "trust": 0,
+    "sentiment": 0,
+    "threat": 0,
+    "limits": 1,
+    "raw_weights": 2,
+    "weights": 1,
+}
+"""Every number of the world (a field of ``World``) and how deep a game copies it from the
+starting world: 0 for a float, 1 for a dict of values, 2 for a dict of dicts. The weights
+follow from the raw weights and the threat but are kept, not recomputed every game."""
 
 
 class World:
-    """The numbers of one game that events, signals and politics can change."""
+    """The numbers of one game that events, signals and politics can change.
+
+    Read the numbers freely (``world.approval["japan"]``); change them only through the
+    methods, which keep the derived values right.
+    """
 
     def __init__(self, rules: Rules) -> None:
         """The world at the start of a game: the scenario's numbers.
@@ -30,9 +53,25 @@ class World:
         """
         self.rules = rules
         start = rules.start
-        if start is not None:
-            self._copy(start)
-            return
+        if start is None:
+            self._read(rules)
+        else:
+            # With setattr, in the order ``_read`` sets them, never through ``vars()``: a
+            # world keeps CPython's compact attribute layout, several times faster to read.
+            for name, depth in NUMBERS.items():
+                value = getattr(start, name)
+                if depth == 1:
+                    value = value.copy()
+                elif depth == 2:
+                    value = {key: table.copy() for key, table in value.items()}
+                setattr(self, name, value)
+        self._valuations: dict[tuple[str, str], Valuation] = {}
+        self._paths: dict[tuple[str, str], ConcessionPath] = {}
+        self._no_deal: dict[str, tuple[float, ...]] = {}
+        self._floors: dict[tuple[str, str], float] = {}
+
+    def _read(self, rules: Rules) -> None:
+        """Take the numbers from the scenario (once per scenario: later games copy them)."""
         scenario = rules.scenario
         self.status_quo = {i.id: rules.spaces[i.id].encode(i.status_quo) for i in scenario.issues}
         self.escalation = {
@@ -59,91 +98,124 @@ class World:
         self.raw_weights = {
             p.id: {i: pref.weight for i, pref in p.preferences.items()} for p in scenario.parties
         }
-        self._sensitivity = {p.id: p.security for p in scenario.parties}
-        self.weights = {p: self._effective(p) for p in self.raw_weights}
-        self._valuations: dict[tuple[str, str], Valuation] = {}
-        self._paths: dict[tuple[str, str], ConcessionPath] = {}
-        self._no_deal: dict[str, tuple[float, ...]] = {}
-        self._floors: dict[tuple[str, str], float] = {}
+        self.weights = {
+            p: rules.weights(p, self.raw_weights[p], self.threat) for p in rules.party_ids
+        }
+        """Party → its issue weights now (``Rules.weights`` of its raw weights and the threat)."""
 
-    def _copy(self, start: World) -> None:
-        """Take the starting numbers of another, untouched world (copying what can change)."""
-        self.status_quo = dict(start.status_quo)
-        self.escalation = dict(start.escalation)
-        self.patience = dict(start.patience)
-        self.reservation = {p: dict(r) for p, r in start.reservation.items()}
-        self.bonus = {p: dict(b) for p, b in start.bonus.items()}
-        self.approval = dict(start.approval)
-        self.credibility = dict(start.credibility)
-        self.trust, self.sentiment, self.threat = start.trust, start.sentiment, start.threat
-        self.limits = dict(start.limits)
-        self.raw_weights = {p: dict(w) for p, w in start.raw_weights.items()}
-        self._sensitivity = start._sensitivity
-        self.weights = dict(start.weights)
-        self._valuations = dict(start._valuations)
-        self._paths = dict(start._paths)
-        self._no_deal = dict(start._no_deal)
-        self._floors = dict(start._floors)
-
-    def _effective(self, party: str) -> tuple[tuple[str, float], ...]:
-        """Normalised weights, each grown by the party's sensitivity to the security threat."""
-        sensitivity, threat = self._sensitivity[party], self.threat
-        raw = self.raw_weights[party]
-        if sensitivity and threat:
-            grown = [w * (1.0 + sensitivity.get(i, 0.0) * threat) for i, w in raw.items()]
-        else:
-            grown = list(raw.values())
-        return tuple(zip(raw, map(truediv, grown, repeat(sum(grown))), strict=True))
-
-    def _reweigh(self, parties) -> None:
-        for party in parties:
-            self.refresh(party=party)
-            self.weights[party] = self._effective(party)
-        self._valuations = {k: v for k, v in self._valuations.items() if k[0] not in parties}
-        self._paths = {k: v for k, v in self._paths.items() if k[0] not in parties}
+    # -- changing the numbers -------------------------------------------------------------
 
     def apply(self, effect: Effect) -> None:
-        """Change one number as an effect says (the scenario checked the path)."""
-        parts = self.rules.target(effect.target)
-        if parts[0] == "issues":
-            table = self.status_quo if parts[2] == "status_quo" else self.escalation
-            space = self.rules.spaces[parts[1]]
-            old = table.get(parts[1], self.status_quo[parts[1]])
-            table[parts[1]] = min(max(_changed(old, effect), space.lo), space.hi)
-            self.refresh(track=self.rules.issue_track[parts[1]])
-        elif parts[0] == "alliance":
-            setattr(self, parts[1], _share(_changed(getattr(self, parts[1]), effect)))
-        elif parts[0] == "security":
-            self.threat = _share(_changed(self.threat, effect))
-            self._reweigh([p for p, s in self._sensitivity.items() if s])
-        elif parts[2] == "patience":
-            self.patience[parts[1]] = min(max(_changed(self.patience[parts[1]], effect), 1e-6), 1)
-        elif parts[2] in ("approval", "credibility"):
-            table = getattr(self, parts[2])
-            table[parts[1]] = _share(_changed(table[parts[1]], effect))
-        elif parts[2] in ("reservation", "batna"):
-            table = (self.reservation if parts[2] == "reservation" else self.bonus)[parts[1]]
-            table[parts[3]] = _share(_changed(table[parts[3]], effect))
-            self.refresh(party=parts[1])
-        else:
-            raw = self.raw_weights[parts[1]]
-            raw[parts[3]] = max(_changed(raw[parts[3]], effect), 1e-9)
-            self._reweigh([parts[1]])
+        """Change one number as an event's effect says (the scenario checked its target)."""
+        target = effect.parsed_target
+        match target.kind:
+            case "status_quo" | "escalation":
+                self._move_issue(target, effect)
+            case "trust":
+                self.trust = _share(_changed(self.trust, effect))
+            case "sentiment":
+                self.sentiment = _share(_changed(self.sentiment, effect))
+            case "threat":
+                self.threat = _share(_changed(self.threat, effect))
+                self._reweigh([p for p, s in self.rules.sensitivity.items() if s])
+            case "patience":
+                old = self.patience[target.party]
+                self.patience[target.party] = min(max(_changed(old, effect), 1e-6), 1)
+            case "approval":
+                self.approval[target.party] = _share(_changed(self.approval[target.party], effect))
+            case "credibility":
+                old = self.credibility[target.party]
+                self.credibility[target.party] = _share(_changed(old, effect))
+            case "reservation" | "batna":
+                table = self.reservation if target.kind == "reservation" else self.bonus
+                mine = table[target.party]
+                mine[target.track] = _share(_changed(mine[target.track], effect))
+                self._refresh()
+            case "weight":
+                raw = self.raw_weights[target.party]
+                raw[target.issue] = max(_changed(raw[target.issue], effect), 1e-9)
+                self._reweigh([target.party])
 
-    def refresh(self, track: str | None = None, party: str | None = None) -> None:
-        """Forget derived no-deal values and floors after the numbers behind them changed:
-        on one track (status quo, escalation), for one party (reservation, outside
-        options, weights), or everywhere when neither is named."""
-        if track is not None:
-            self._no_deal.pop(track, None)
-        elif party is None:
-            self._no_deal.clear()
-        self._floors.clear()  # a handful, cheaper to recompute than to pick out
+    def _move_issue(self, target: Target, effect: Effect) -> None:
+        """An issue's status quo or no-deal value moves, within the issue's range."""
+        issue = target.issue
+        table = self.status_quo if target.kind == "status_quo" else self.escalation
+        space = self.rules.spaces[issue]
+        old = table.get(issue, self.status_quo[issue])
+        table[issue] = min(max(_changed(old, effect), space.lo), space.hi)
+        self._refresh(self.rules.issue_track[issue])
+
+    def set_escalation(self, issue: str, value: float | None) -> None:
+        """A threat sets an issue's no-deal value; None takes it back to the status quo."""
+        if value is None:
+            self.escalation.pop(issue, None)
+        else:
+            self.escalation[issue] = value
+        self._refresh(self.rules.issue_track[issue])
+
+    def carry_out(self, issue: str, value: float) -> None:
+        """A threat carried out: the threatened value holds now, deal or no deal."""
+        self.status_quo[issue] = value
+        self.set_escalation(issue, value)
+
+    def lose_credibility(self, party: str, loss: float) -> None:
+        """An empty threat costs a party credibility (never below 0)."""
+        self.credibility[party] = max(self.credibility[party] - loss, 0.0)
+
+    def set_approval(self, party: str, approval: float) -> None:
+        """A ratified deal sets a government's approval to its vote (kept within 0..1)."""
+        self.approval[party] = min(max(approval, 0.0), 1.0)
+
+    def lose_approval(self, party: str, loss: float) -> None:
+        """A failed vote or an audience cost lowers a government's approval (never below 0)."""
+        self.approval[party] = max(self.approval[party] - loss, 0.0)
+
+    def build_trust(self, trust: float, sentiment: float) -> None:
+        """A round of agreement in the allies' channel raises trust and sentiment (at most 1)."""
+        self.trust = min(self.trust + trust, 1.0)
+        self.sentiment = min(self.sentiment + sentiment, 1.0)
+
+    def lose_trust(self, trust: float, sentiment: float) -> None:
+        """A broken pact costs the allies trust and sentiment (never below 0)."""
+        self.trust = max(self.trust - trust, 0.0)
+        self.sentiment = max(self.sentiment - sentiment, 0.0)
+
+    def raise_reservation(self, party: str, track: TrackRules, rise: float) -> None:
+        """A commitment (tied hands, a pact's agreed floor) lifts a party's reservation
+        utility on a track to ``rise`` above its current floor, at most 1; never lowers it."""
+        agreed = min(self.floor(party, track) + rise, 1.0)
+        mine = self.reservation[party]
+        mine[track.id] = max(mine[track.id], agreed)
+        self._refresh()
+
+    def set_reservation(self, party: str, track: str, reservation: float) -> None:
+        """Put a party's reservation utility on a track back (a lapsed pact's floor goes)."""
+        self.reservation[party][track] = reservation
+        self._refresh()
 
     def tighten(self, party: str, track: str, limits: Limits) -> None:
         """Replace a party's limits on a track (a joint floor or a precedent tightened them)."""
         self.limits[(party, track)] = limits
         self._paths.pop((party, track), None)
+
+    # -- keeping the derived values right --------------------------------------------------
+
+    def _refresh(self, track: str | None = None) -> None:
+        """Forget the floors, and the no-deal package of ``track`` if its issues moved."""
+        if track is not None:
+            self._no_deal.pop(track, None)
+        self._floors.clear()  # a handful, cheaper to recompute than to pick out
+
+    def _reweigh(self, parties: list[str]) -> None:
+        """Weigh ``parties`` anew and forget what their old weights shaped: valuations, paths
+        and floors."""
+        for party in parties:
+            self.weights[party] = self.rules.weights(party, self.raw_weights[party], self.threat)
+        self._valuations = {k: v for k, v in self._valuations.items() if k[0] not in parties}
+        self._paths = {k: v for k, v in self._paths.items() if k[0] not in parties}
+        self._refresh()
+
+    # -- reading what follows from the numbers ---------------------------------------------
 
     def no_deal(self, track: TrackRules) -> tuple[float, ...]:
         """The package that holds if the track ends without a deal: escalations, else status quo."""

@@ -24,7 +24,8 @@ from __future__ import annotations
 from sim.engine.rules import Rules
 from sim.engine.utility import IssueSpace
 from sim.engine.world import World
-from sim.scenario.models import Effect, Event, Issue, Party, Preference, Scenario
+from sim.scenario.effects import GRAMMAR, Effect, Target, TargetKind
+from sim.scenario.models import Event, Issue, Party, Preference, Scenario
 
 
 def role_sheet(scenario: Scenario | Rules, party: str) -> str:
@@ -388,14 +389,14 @@ def _interventions(scenario: Scenario) -> list[str]:
     issues = ", ".join(i.id for i in scenario.issues if i.kind == "numeric")
     tracks = ", ".join(t.id for t in scenario.tracks)
     targets = [
-        f"- `issues.ISSUE.status_quo`, `issues.ISSUE.escalation` (numeric issues: {issues})",
-        f"- `parties.PARTY.patience`, `.approval`, `.credibility` (parties: {parties})",
-        f"- `parties.PARTY.reservation.TRACK`, `parties.PARTY.batna.TRACK` (tracks: {tracks})",
-        "- `parties.PARTY.preferences.ISSUE.weight` (an issue the party values)",
+        f"- {_paths('status_quo', 'escalation')} (numeric issues: {issues})",
+        f"- {_paths('patience', 'approval', 'credibility')} (parties: {parties})",
+        f"- {_paths('reservation', 'batna')} (tracks: {tracks})",
+        f"- {_paths('weight')} (an issue the party values)",
     ]
     if scenario.consultation is not None:
-        targets.append("- `alliance.trust`, `alliance.sentiment`")
-    targets.append("- `security.threat`")
+        targets.append(f"- {_paths('trust', 'sentiment')}")
+    targets.append(f"- {_paths('threat')}")
     return [
         "## Intervening",
         "",
@@ -414,32 +415,34 @@ def _interventions(scenario: Scenario) -> list[str]:
     ]
 
 
+def _paths(*kinds: TargetKind) -> str:
+    return ", ".join(f"`{GRAMMAR[kind]}`" for kind in kinds)
+
+
 def _effect_text(effect: Effect, scenario: Scenario) -> str:
     """An effect in words, e.g. ``Japan's patience −0.01`` or ``security threat set to 0.8``."""
     amount = f"set to {effect.set:g}" if effect.set is not None else f"{effect.add:+g}"
-    return f"{_target_text(effect.target, scenario)} {amount.replace('-', '−')}"
+    return f"{_target_text(effect.parsed_target, scenario)} {amount.replace('-', '−')}"
 
 
-def _target_text(target: str, scenario: Scenario) -> str:
-    parts = target.split(".")
-    names = {p.id: p.name for p in scenario.parties}
-    tracks = {t.id: t.name for t in scenario.tracks}
-    issues = {i.id: i.name for i in scenario.issues}
+def _target_text(target: Target, scenario: Scenario) -> str:
     plain = {
-        ("alliance", "trust"): "Japan–Korea trust",
-        ("alliance", "sentiment"): "Japan–Korea public sentiment",
-        ("security", "threat"): "security threat",
+        "trust": "Japan–Korea trust",
+        "sentiment": "Japan–Korea public sentiment",
+        "threat": "security threat",
     }
-    if tuple(parts) in plain:
-        return plain[tuple(parts)]
-    if parts[0] == "issues":
-        what = "status quo" if parts[2] == "status_quo" else "no-deal value"
-        return f"{what} of {issues[parts[1]]}"
-    name = names[parts[1]]
+    kind = target.kind
+    if kind in plain:
+        return plain[kind]
+    issues = {i.id: i.name for i in scenario.issues}
+    if kind in ("status_quo", "escalation"):
+        what = "status quo" if kind == "status_quo" else "no-deal value"
+        return f"{what} of {issues[target.issue]}"
+    name = scenario.party(target.party).name
     whose = f"{name}'" if name.endswith("s") else f"{name}'s"
-    if len(parts) == 3:
-        return f"{whose} {parts[2]}"
-    if parts[2] == "preferences":
-        return f"{whose} weight on {issues[parts[3]]}"
-    what = "no-deal bonus" if parts[2] == "batna" else "reservation utility"
-    return f"{whose} {what} on {tracks[parts[3]]}"
+    if kind in ("patience", "approval", "credibility"):
+        return f"{whose} {kind}"
+    if kind == "weight":
+        return f"{whose} weight on {issues[target.issue]}"
+    what = "no-deal bonus" if kind == "batna" else "reservation utility"
+    return f"{whose} {what} on {scenario.track(target.track).name}"

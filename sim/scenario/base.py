@@ -1,4 +1,4 @@
-"""The base of the scenario schema: strictness, identifiers and effects on the world.
+"""The base of the scenario schema: strictness, identifiers and located errors.
 
 Every scenario model derives from ``Strict`` so that a typo in a file is an error rather
 than a silently ignored key; validation errors raised with ``require`` carry the field's
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
@@ -34,30 +34,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, use_attribute_docstrings=True, allow_inf_nan=False
     )
-
-
-class Effect(Strict):
-    """A change an event makes to one number in the world."""
-
-    target: str
-    """Dotted path of the number: ``issues.ID.status_quo``, ``issues.ID.escalation``,
-    ``parties.ID.patience``, ``parties.ID.approval``, ``parties.ID.credibility``,
-    ``parties.ID.reservation.TRACK``, ``parties.ID.batna.TRACK`` (a bonus to the no-deal
-    utility, e.g. from an outside option), ``parties.ID.preferences.ISSUE.weight``,
-    ``alliance.trust``, ``alliance.sentiment`` or ``security.threat``."""
-    set: float | None = None
-    """The new value."""
-    add: float | None = None
-    """An amount added to the current value."""
-
-    @model_validator(mode="after")
-    def _one_change(self) -> Effect:
-        require(
-            (self.set is None) != (self.add is None),
-            "set",
-            "an effect needs exactly one of set, add",
-        )
-        return self
 
 
 def require(condition: bool, field: str, message: str) -> None:

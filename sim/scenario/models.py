@@ -18,7 +18,8 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import ValidationError
 
-from sim.scenario.base import Effect, Id, IssueValue, Share, Strict, require
+from sim.scenario.base import Id, IssueValue, Share, Strict, require
+from sim.scenario.effects import Effect
 from sim.scenario.politics import (
     Consultation,
     ConsultPolicy,

@@ -14,7 +14,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.scenario.base import Effect, Id, Share, Strict
+from sim.scenario.base import Id, Share, Strict
+from sim.scenario.effects import Effect
 
 
 class ConsultOption(Strict):

@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING
 
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from sim.scenario.effects import TARGET_HINT, TargetError
+
 if TYPE_CHECKING:
     from sim.scenario.base import StrategyCheck
-    from sim.scenario.models import BottomLine, Issue, Preference, Scenario
+    from sim.scenario.effects import Effect
+    from sim.scenario.models import BottomLine, Issue, Party, Preference, Scenario
 
 
 def reference_problems(
@@ -29,13 +32,23 @@ def reference_problems(
             InitErrorDetails(type=PydanticCustomError("reference", message), loc=loc, input=None)
         )
 
-    party_ids = _unique(scenario.parties, "parties", fail)
-    track_ids = _unique(scenario.tracks, "tracks", fail)
-    issue_ids = _unique(scenario.issues, "issues", fail)
+    _unique(scenario.parties, "parties", fail)
+    _unique(scenario.tracks, "tracks", fail)
+    _unique(scenario.issues, "issues", fail)
     _unique(scenario.events, "events", fail)
-    tracks = {t.id: t for t in scenario.tracks}
-    issues = {i.id: i for i in scenario.issues}
+    _check_tracks(scenario, fail)
+    _check_issues(scenario, fail)
+    for n, party in enumerate(scenario.parties):
+        _check_party(scenario, ("parties", n), party, strategies, fail)
+    for n, event in enumerate(scenario.events):
+        _check_effects(scenario, event.effects, ("events", n, "effects"), fail)
+    _check_politics(scenario, fail)
+    return errors
 
+
+def _check_tracks(scenario: Scenario, fail) -> None:
+    """Each track sits two different parties of the scenario, one of them proposing first."""
+    party_ids = {p.id for p in scenario.parties}
     for n, track in enumerate(scenario.tracks):
         for k, party in enumerate(track.parties):
             if party not in party_ids:
@@ -47,48 +60,63 @@ def reference_problems(
                 ("tracks", n, "first_proposer"),
                 f"first_proposer {track.first_proposer!r} is not a party of the track",
             )
+
+
+def _check_issues(scenario: Scenario, fail) -> None:
+    """Each issue belongs to a bargaining track of the scenario."""
+    tracks = {t.id: t for t in scenario.tracks}
     for n, issue in enumerate(scenario.issues):
-        if issue.track not in track_ids:
-            fail(("issues", n, "track"), f"unknown track {issue.track!r}{_known(track_ids)}")
+        if issue.track not in tracks:
+            fail(("issues", n, "track"), f"unknown track {issue.track!r}{_known(set(tracks))}")
         elif tracks[issue.track].kind != "bargaining":
             fail(("issues", n, "track"), f"track {issue.track!r} is not a bargaining track")
 
-    for n, party in enumerate(scenario.parties):
-        here = ("parties", n)
-        problem = strategies and strategies(party.strategy.name, party.strategy.params)
+
+def _check_party(
+    scenario: Scenario, here: tuple, party: Party, strategies: StrategyCheck | None, fail
+) -> None:
+    """A party's strategy plays, and its preferences and bottom lines name its issues."""
+    problem = strategies and strategies(party.strategy.name, party.strategy.params)
+    if problem:
+        field = "name" if problem.startswith("unknown strategy") else "params"
+        fail((*here, "strategy", field), problem)
+    issues = {i.id: i for i in scenario.issues}
+    for section, check in (
+        ("preferences", _check_preference),
+        ("bottom_lines", _check_bottom_line),
+    ):
+        for issue_id, entry in getattr(party, section).items():
+            loc = (*here, section, issue_id)
+            issue = issues.get(issue_id)
+            if issue is None:
+                fail(loc, f"unknown issue {issue_id!r}{_known(set(issues))}")
+            else:
+                check(issue, entry, loc, fail)
+    _check_seats(scenario, here, party, fail)
+
+
+def _check_seats(scenario: Scenario, here: tuple, party: Party, fail) -> None:
+    """A party's reservations name tracks, and it values some issue of each track it sits at."""
+    track_ids = {t.id for t in scenario.tracks}
+    for track_id in party.reservation:
+        if track_id not in track_ids:
+            fail((*here, "reservation", track_id), f"unknown track {track_id!r}{_known(track_ids)}")
+    for track in scenario.tracks:
+        if track.kind == "bargaining" and party.id in track.parties:
+            on_track = [i.id for i in scenario.issues if i.track == track.id]
+            if not any(i in party.preferences for i in on_track):
+                fail(
+                    (*here, "preferences"),
+                    f"party {party.id!r} values no issue of its track {track.id!r}",
+                )
+
+
+def _check_effects(scenario: Scenario, effects: list[Effect], loc: tuple, fail) -> None:
+    """Each effect's target names a number of the scenario's world."""
+    for k, effect in enumerate(effects):
+        problem = effect_problem(effect, scenario)
         if problem:
-            field = "name" if problem.startswith("unknown strategy") else "params"
-            fail((*here, "strategy", field), problem)
-        for section, check in (
-            ("preferences", _check_preference),
-            ("bottom_lines", _check_bottom_line),
-        ):
-            for issue_id, entry in getattr(party, section).items():
-                loc = (*here, section, issue_id)
-                issue = issues.get(issue_id)
-                if issue is None:
-                    fail(loc, f"unknown issue {issue_id!r}{_known(issue_ids)}")
-                else:
-                    check(issue, entry, loc, fail)
-        for track_id in party.reservation:
-            if track_id not in track_ids:
-                loc = (*here, "reservation", track_id)
-                fail(loc, f"unknown track {track_id!r}{_known(track_ids)}")
-        for track in scenario.tracks:
-            if track.kind == "bargaining" and party.id in track.parties:
-                on_track = [i.id for i in scenario.issues if i.track == track.id]
-                if not any(i in party.preferences for i in on_track):
-                    fail(
-                        (*here, "preferences"),
-                        f"party {party.id!r} values no issue of its track {track.id!r}",
-                    )
-    for n, event in enumerate(scenario.events):
-        for k, effect in enumerate(event.effects):
-            problem = effect_problem(effect.target, scenario)
-            if problem:
-                fail(("events", n, "effects", k, "target"), problem)
-    _check_politics(scenario, fail)
-    return errors
+            fail((*loc, k, "target"), problem)
 
 
 def _known(ids: set[str]) -> str:
@@ -152,74 +180,44 @@ def _check_bottom_line(issue: Issue, line: BottomLine, loc: tuple, fail) -> None
         fail((*loc, "reject"), "a bottom line cannot reject every option")
 
 
-def effect_problem(target: str, scenario: Scenario) -> str | None:
-    """Why an effect's target path names no number in the world, or None if it does."""
+def effect_problem(effect: Effect, scenario: Scenario) -> str | None:
+    """Why an effect's target names no number in the world, or None if it does."""
     parties = {p.id for p in scenario.parties}
-    issues = {i.id for i in scenario.issues}
+    try:
+        target = effect.parsed_target
+    except TargetError as error:
+        if error.party is not None and error.party not in parties:
+            return f"unknown party {error.party!r}{_known(parties)}"
+        return TARGET_HINT
+    if target.kind in ("trust", "sentiment") and scenario.consultation is None:
+        return "the scenario has no consultation channel (add a consultation section)"
+    if target.kind in ("status_quo", "escalation"):
+        return _issue_problem(target.issue, scenario)
+    if target.party is not None and target.party not in parties:
+        return f"unknown party {target.party!r}{_known(parties)}"
     tracks = {t.id for t in scenario.tracks}
-    parts = target.split(".")
-    hint = (
-        "an effect target is issues.ID.status_quo, issues.ID.escalation, parties.ID.patience, "
-        "parties.ID.approval, parties.ID.credibility, parties.ID.reservation.TRACK, "
-        "parties.ID.batna.TRACK, parties.ID.preferences.ISSUE.weight, alliance.trust, "
-        "alliance.sentiment or security.threat"
-    )
-    if parts in (["alliance", "trust"], ["alliance", "sentiment"]):
-        if scenario.consultation is None:
-            return "the scenario has no consultation channel (add a consultation section)"
-        return None
-    if parts == ["security", "threat"]:
-        return None
-    if len(parts) == 3 and parts[0] == "issues" and parts[2] in ("status_quo", "escalation"):
-        if parts[1] not in issues:
-            return f"unknown issue {parts[1]!r}{_known(issues)}"
-        if scenario.issue(parts[1]).kind != "numeric":
-            return f"issue {parts[1]!r} is not numeric: events change numbers only"
-        return None
-    if len(parts) >= 3 and parts[0] == "parties":
-        if parts[1] not in parties:
-            return f"unknown party {parts[1]!r}{_known(parties)}"
-        party = scenario.party(parts[1])
-        if parts[2:] in (["patience"], ["approval"], ["credibility"]):
-            return None
-        if len(parts) == 4 and parts[2] in ("reservation", "batna"):
-            return None if parts[3] in tracks else f"unknown track {parts[3]!r}{_known(tracks)}"
-        if len(parts) == 5 and parts[2] == "preferences" and parts[4] == "weight":
-            if parts[3] not in party.preferences:
-                return f"party {parts[1]!r} has no preference for issue {parts[3]!r}"
-            return None
-    return hint
+    if target.track is not None and target.track not in tracks:
+        return f"unknown track {target.track!r}{_known(tracks)}"
+    if target.kind == "weight" and target.issue not in scenario.party(target.party).preferences:
+        return f"party {target.party!r} has no preference for issue {target.issue!r}"
+    return None
+
+
+def _issue_problem(issue: str, scenario: Scenario) -> str | None:
+    """Why an issue cannot be the target of an effect (events change numbers only), or None."""
+    issues = {i.id for i in scenario.issues}
+    if issue not in issues:
+        return f"unknown issue {issue!r}{_known(issues)}"
+    if scenario.issue(issue).kind != "numeric":
+        return f"issue {issue!r} is not numeric: events change numbers only"
+    return None
 
 
 def _check_politics(scenario: Scenario, fail) -> None:
     """Cross-check the alliance-dynamics sections against parties, tracks and issues."""
     tracks = {t.id: t for t in scenario.tracks}
-    issues = {i.id: i for i in scenario.issues}
-
-    def effects(items, loc) -> None:
-        for k, effect in enumerate(items):
-            problem = effect_problem(effect.target, scenario)
-            if problem:
-                fail((*loc, k, "target"), problem)
-
-    channel = scenario.consultation
-    if channel is not None:
-        track = tracks.get(channel.channel)
-        if track is None or track.kind != "consultation":
-            fail(
-                ("consultation", "channel"),
-                f"{channel.channel!r} is not a consultation track of the scenario",
-            )
-        if channel.joint_purchase is not None:
-            effects(channel.joint_purchase.effects, ("consultation", "joint_purchase", "effects"))
-    for k, pair in enumerate(scenario.precedent.pairs):
-        for side, issue_id in enumerate(pair):
-            if issue_id not in issues:
-                fail(("precedent", "pairs", k, side), f"unknown issue {issue_id!r}")
-            elif issues[issue_id].kind != "numeric":
-                fail(("precedent", "pairs", k, side), f"issue {issue_id!r} is not numeric")
-        if all(i in issues for i in pair) and issues[pair[0]].track == issues[pair[1]].track:
-            fail(("precedent", "pairs", k), "paired issues must be on different tracks")
+    _check_channel(scenario, fail)
+    _check_pairs(scenario, fail)
     for n, party in enumerate(scenario.parties):
         here = ("parties", n)
         for issue_id in party.security:
@@ -228,32 +226,67 @@ def _check_politics(scenario: Scenario, fail) -> None:
                     (*here, "security", issue_id),
                     f"party {party.id!r} has no preference for issue {issue_id!r}",
                 )
-        signals = party.signals
-        for k, threat in enumerate(signals.threats):
-            loc = (*here, "signals", "threats", k)
-            track = tracks.get(threat.track)
-            if track is None or party.id not in track.parties:
-                fail((*loc, "track"), f"{party.id!r} is not a party of track {threat.track!r}")
-            issue = issues.get(threat.issue)
-            if issue is None or issue.track != threat.track or issue.kind != "numeric":
-                fail(
-                    (*loc, "issue"),
-                    f"{threat.issue!r} is not a numeric issue of track {threat.track!r}",
-                )
-            elif not issue.min <= threat.value <= issue.max:
-                fail(
-                    (*loc, "value"),
-                    f"value {threat.value:g} lies outside the issue's range "
-                    f"{issue.min:g}..{issue.max:g}",
-                )
-        for k, tie in enumerate(signals.tie_hands):
+        _check_threats(scenario, here, party, fail)
+        for k, tie in enumerate(party.signals.tie_hands):
             track = tracks.get(tie.track)
             if track is None or party.id not in track.parties:
                 fail(
                     (*here, "signals", "tie_hands", k, "track"),
                     f"{party.id!r} is not a party of track {tie.track!r}",
                 )
-        for k, option in enumerate(signals.outside_options):
+        for k, option in enumerate(party.signals.outside_options):
             loc = (*here, "signals", "outside_options", k)
-            effects(option.cost, (*loc, "cost"))
-            effects(option.effects, (*loc, "effects"))
+            _check_effects(scenario, option.cost, (*loc, "cost"), fail)
+            _check_effects(scenario, option.effects, (*loc, "effects"), fail)
+
+
+def _check_channel(scenario: Scenario, fail) -> None:
+    """The consultation section names a consultation track; its joint purchase, numbers."""
+    channel = scenario.consultation
+    if channel is None:
+        return
+    track = {t.id: t for t in scenario.tracks}.get(channel.channel)
+    if track is None or track.kind != "consultation":
+        fail(
+            ("consultation", "channel"),
+            f"{channel.channel!r} is not a consultation track of the scenario",
+        )
+    if channel.joint_purchase is not None:
+        loc = ("consultation", "joint_purchase", "effects")
+        _check_effects(scenario, channel.joint_purchase.effects, loc, fail)
+
+
+def _check_pairs(scenario: Scenario, fail) -> None:
+    """Precedent pairs two numeric issues of different tracks."""
+    issues = {i.id: i for i in scenario.issues}
+    for k, pair in enumerate(scenario.precedent.pairs):
+        for side, issue_id in enumerate(pair):
+            if issue_id not in issues:
+                fail(("precedent", "pairs", k, side), f"unknown issue {issue_id!r}")
+            elif issues[issue_id].kind != "numeric":
+                fail(("precedent", "pairs", k, side), f"issue {issue_id!r} is not numeric")
+        if all(i in issues for i in pair) and issues[pair[0]].track == issues[pair[1]].track:
+            fail(("precedent", "pairs", k), "paired issues must be on different tracks")
+
+
+def _check_threats(scenario: Scenario, here: tuple, party: Party, fail) -> None:
+    """Each threat of a party is on a track it sits at, on a numeric issue, within range."""
+    tracks = {t.id: t for t in scenario.tracks}
+    issues = {i.id: i for i in scenario.issues}
+    for k, threat in enumerate(party.signals.threats):
+        loc = (*here, "signals", "threats", k)
+        track = tracks.get(threat.track)
+        if track is None or party.id not in track.parties:
+            fail((*loc, "track"), f"{party.id!r} is not a party of track {threat.track!r}")
+        issue = issues.get(threat.issue)
+        if issue is None or issue.track != threat.track or issue.kind != "numeric":
+            fail(
+                (*loc, "issue"),
+                f"{threat.issue!r} is not a numeric issue of track {threat.track!r}",
+            )
+        elif not issue.min <= threat.value <= issue.max:
+            fail(
+                (*loc, "value"),
+                f"value {threat.value:g} lies outside the issue's range "
+                f"{issue.min:g}..{issue.max:g}",
+            )

@@ -83,8 +83,7 @@ class Channel:
                 self.model.record("consultation", option, "agreed")
             renewed = True
         if renewed:
-            world.trust = min(world.trust + self.config.trust_gain, 1.0)
-            world.sentiment = min(world.sentiment + self.config.sentiment_gain, 1.0)
+            world.build_trust(self.config.trust_gain, self.config.sentiment_gain)
 
     def _take_effect(self, option: str) -> None:
         if option in ("share_bottom_lines", "parity_pact") and not self.floor_held:
@@ -134,20 +133,16 @@ class Channel:
         for track in self.model.rules.tracks:
             for ally in self.allies:
                 if ally in track.parties:
-                    before = world.reservation[ally][track.id]
-                    self.before_pact[(ally, track.id)] = before
-                    agreed = min(world.floor(ally, track) + rise, 1.0)
-                    world.reservation[ally][track.id] = max(before, agreed)
-        world.refresh()
+                    self.before_pact[(ally, track.id)] = world.reservation[ally][track.id]
+                    world.raise_reservation(ally, track, rise)
 
     def _end_pact(self, how: str) -> None:
         """The pact lapses or is broken: the agreed floors go, the allies' own ones return."""
         self.agreed.discard("parity_pact")
         world = self.model.world
         for (ally, track), before in self.before_pact.items():
-            world.reservation[ally][track] = before
+            world.set_reservation(ally, track, before)
         self.before_pact.clear()
-        world.refresh()
         self.model.record("consultation", "parity_pact", how)
 
     def defects(self, party: str, offer: Offer) -> bool:
@@ -160,8 +155,7 @@ class Channel:
         agreed = world.reservation[party][offer.track]
         if floors.allow(offer.package) and offer.worth[party] >= agreed - EPS:
             return False
-        world.trust = max(world.trust - self.config.defection_trust, 0.0)
-        world.sentiment = max(world.sentiment - self.config.defection_sentiment, 0.0)
+        world.lose_trust(self.config.defection_trust, self.config.defection_sentiment)
         self._end_pact(f"broken by {party}")
         return True
 

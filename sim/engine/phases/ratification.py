@@ -40,7 +40,6 @@ def ratify(model: NegotiationModel, offer: Offer) -> bool:
     """
     parties = model.rules.track[offer.track].parties
     votes = {p: vote(model, p, offer) for p in parties}
-    approval = model.world.approval
     passed = True
     for party, result in votes.items():
         settings = model.rules.parties[party].ratification
@@ -56,7 +55,7 @@ def ratify(model: NegotiationModel, offer: Offer) -> bool:
     for party, result in votes.items():
         settings = model.rules.parties[party].ratification
         if passed:
-            approval[party] = min(max(result, 0.0), 1.0)
+            model.world.set_approval(party, result)
         elif result < settings.threshold:
-            approval[party] = max(approval[party] - settings.failure_cost, 0.0)
+            model.world.lose_approval(party, settings.failure_cost)
     return passed

@@ -98,16 +98,14 @@ class SignalBoard:
             before = world.escalation.get(threat.issue)
             start = status_quo if before is None else before
             credible = start + world.credibility[party] * (threat.value - start)
-            self._set_escalation(threat.issue, credible)
+            world.set_escalation(threat.issue, credible)
             due = self.model.round + threat.deadline
             self.threats.append(PendingThreat(party, threat, due, before))
             self._news(threat.id, threat.name, threat.news)
             self.model.record("signals", threat.id, f"threat, due in round {due}", party)
         elif kind == "tie_hands":
             tie = next(t for t in config.tie_hands if t.track == key)
-            floor = world.floor(party, self.model.rules.track[key])
-            world.reservation[party][key] = min(floor + tie.floor_rise, 1.0)
-            world.refresh(party=party)
+            world.raise_reservation(party, self.model.rules.track[key], tie.floor_rise)
             self.ties[(party, key)] = tie
             name = self.model.countries[party].name
             self._news(
@@ -132,16 +130,13 @@ class SignalBoard:
             if not self.model.talks[threat.track].open:
                 continue
             if self.model.random.random() < threat.resolve:
-                world.status_quo[threat.issue] = threat.value
-                self._set_escalation(threat.issue, threat.value)
+                world.carry_out(threat.issue, threat.value)
                 self.model.record("signals", threat.id, "carried out", pending.party)
             else:
-                if pending.before is None:
-                    world.escalation.pop(threat.issue, None)
-                self._set_escalation(threat.issue, pending.before)
+                world.set_escalation(threat.issue, pending.before)
                 party = pending.party
-                loss = self.model.rules.parties[party].signals.credibility_loss
-                world.credibility[party] = max(world.credibility[party] - loss, 0.0)
+                signals = self.model.rules.parties[party].signals
+                world.lose_credibility(party, signals.credibility_loss)
                 self.model.record("signals", threat.id, "not carried out", party)
         for due in [o for o in self.options if o[0] <= round_]:
             self.options.remove(due)
@@ -149,12 +144,6 @@ class SignalBoard:
             for effect in option.effects:
                 world.apply(effect)
             self.model.record("signals", option.id, "paid off", party)
-
-    def _set_escalation(self, issue: str, value: float | None) -> None:
-        world = self.model.world
-        if value is not None:
-            world.escalation[issue] = value
-        world.refresh(track=self.model.rules.issue_track[issue])
 
     def _news(self, key: str, name: str, text: str) -> None:
         self.model.news.append((self.model.round, Headline(key, name, text)))
@@ -164,5 +153,5 @@ class SignalBoard:
         world = self.model.world
         for (party, track), tie in self.ties.items():
             if self.model.talks[track].status != "agreed":
-                world.approval[party] = max(world.approval[party] - tie.audience_cost, 0.0)
+                world.lose_approval(party, tie.audience_cost)
                 self.model.record("signals", track, "audience cost paid", party)
