@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import ValidationError
 
+from sim.scenario.bargaining import Bargaining, Beliefs
 from sim.scenario.base import Id, IssueValue, Share, Strict, require
 from sim.scenario.effects import Effect
 from sim.scenario.politics import (
@@ -153,6 +154,10 @@ class Preference(Strict):
     """Value function of a numeric issue."""
     ideal: float | None = None
     """The best value of a ``peaked`` numeric issue."""
+    curve: float = Field(default=1.0, gt=0, le=1)
+    """Diminishing returns of a numeric issue: a share ``s`` of the way from the worst
+    value to the best is worth ``s^curve``, so below 1 the first steps from the worst end
+    count most; 1 is linear."""
     values: dict[str, Share] | None = None
     """Value in [0, 1] of each option of a categorical or boolean issue (``true``/``false``)."""
 
@@ -224,6 +229,8 @@ class Party(Strict):
     """What the party agrees to in the Japan–Korea channel when it is an AI."""
     security: Sensitivity = Field(default_factory=dict)
     """Issue id → how much the party's weight on it grows with the security threat."""
+    beliefs: Beliefs = Field(default_factory=Beliefs)
+    """What the party believes of the other side before the talks, when the AI plays it."""
 
 
 class Event(Strict):
@@ -279,6 +286,8 @@ class Scenario(Strict):
     """How a closed track weighs on the other, and which issues are paired."""
     security: Security = Field(default_factory=Security)
     """The security environment."""
+    bargaining: Bargaining = Field(default_factory=Bargaining)
+    """The risk that talks break down while the parties wait, and how they learn."""
 
     @model_validator(mode="after")
     def _cross_check(self, info: ValidationInfo) -> Scenario:
