@@ -27,17 +27,20 @@ def outcome_markdown(game: Game, analysis: dict | None = None) -> str:
         "## Scores",
         "",
         "Score = 100 × (utility − no deal) / (best possible − no deal): 0 is no better "
-        "than walking away, 100 is everything you could want.",
+        "than walking away, 100 is the best deal the other side's bottom lines allowed. "
+        "Utility is discounted by patience (a late deal is worth less); the terms alone "
+        "score as shown under *terms*.",
         "",
-        "| party | utility | no deal | best possible | score | bottom lines |",
-        "|---|---:|---:|---:|---:|---|",
+        "| party | utility | no deal | best possible | score | terms | bottom lines |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for party in rules.party_ids:
         result = analysis["parties"][party]
         kept = "kept" if result["bottom_lines_kept"] else "broken: " + "; ".join(result["breaches"])
         lines.append(
             f"| {game.name(party)} | {result['utility']:.2f} | {result['batna']:.2f} | "
-            f"{result['ideal']:.2f} | {result['score']:.0f} | {kept} |"
+            f"{result['best']:.2f} | {result['score']:.0f} | {result['undiscounted']:.0f} | "
+            f"{kept} |"
         )
     for track in rules.tracks:
         lines += ["", *_track_markdown(game, track.id, analysis["tracks"][track.id])]

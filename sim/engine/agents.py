@@ -2,21 +2,26 @@
 
 A ``CountryAgent`` plays one party: on each bargaining track it sits on, a policy chooses
 its aspiration and the agent enforces the party's bottom lines around it, so that no AI
-policy — built in or from a third party — proposes or accepts beyond them.
+policy — built in or from a third party — proposes or accepts beyond them. The agent
+also holds what the party believes (its seats' beliefs and readings of the other side,
+drawn for the game from the model's generator) and learns from the moves it sees.
 """
 
 from __future__ import annotations
 
+from math import exp
 from typing import TYPE_CHECKING, Literal
 
 import mesa
 
+from sim.engine.beliefs import Belief
 from sim.engine.strategies import Policy, Seat
 from sim.engine.utility import EPS
 
 if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
     from sim.engine.talks import Talks
+    from sim.scenario.bargaining import Beliefs
     from sim.scenario.models import Party
 
 
@@ -36,7 +41,32 @@ class CountryAgent(mesa.Agent):
                 problem = model.rules.unplayable.get((party.id, track))
                 if problem:
                     raise ValueError(problem)
-        self.seats = {track: Seat(model, party.id, model.talks[track]) for track in self.policies}
+        draw = model.random.choice
+        self.seats = {
+            track: Seat(
+                model, party.id, model.talks[track], draw(model.rules.readings[(party.id, track)])
+            )
+            for track in self.policies
+        }
+        if not human:
+            for seat in self.seats.values():
+                seat.belief = _prior(seat, party.beliefs)
+
+    def saw_offer(self, track: str, package: tuple[float, ...]) -> None:
+        """The other side proposed ``package``: it would sign that, so the party can
+        attain at least what it is worth to it."""
+        seat = self.seats[track]
+        seat.belief.saw_offer(seat.valuation(package))
+
+    def saw_refusal(
+        self, track: str, package: tuple[float, ...], red_lines: tuple[int, ...]
+    ) -> None:
+        """The other side refused ``package``, naming the positions that cross its bottom
+        lines: the ask was probably too high, and those issues must move its way."""
+        seat = self.seats[track]
+        for pos in red_lines:
+            seat.heard_red_line(pos, package[pos])
+        seat.belief.saw_refusal(seat.valuation(package))
 
     def propose(self, talks: Talks) -> tuple[float, ...] | None:
         """The package this party proposes, or None to walk away.
@@ -64,3 +94,37 @@ class CountryAgent(mesa.Agent):
         if keeps and self.policies[track].accepts(self.seats[track], worth):
             return "accept"
         return "reject"
+
+
+_LADDER = 11
+"""How many attainable levels a party's belief distinguishes."""
+
+_CONCENTRATION = 2.0
+"""How close to its shape a game's prior is drawn (a Dirichlet concentration)."""
+
+
+def _prior(seat: Seat, beliefs: Beliefs) -> Belief:
+    """A party's prior over what it can attain on a track.
+
+    A ladder of shares of the way from its floor to its best, weighted around the middle of
+    the zone of agreement its reading shows — between its floor and the best package the
+    other side, as read, would still prefer to no deal — shifted by its ``optimism``,
+    spread by its ``width``, and drawn at random for the game.
+    """
+    model = seat.model
+    settings = model.rules.scenario.bargaining
+    floor, path, reading = seat.floor, seat.path, seat.reading
+    span = max(path.top - floor, 1e-9)
+    other_no_deal = reading(model.world.no_deal(seat.track))
+    steps = [floor + span * k / 20 for k in range(21)]
+    reach = max((a for a in steps if reading(path.package(a)) >= other_no_deal), default=floor)
+    centre = 0.5 * (reach - floor) / span + beliefs.optimism
+    shares = tuple(k / (_LADDER - 1) for k in range(_LADDER))
+    draws = [
+        model.random.gammavariate(_CONCENTRATION, 1.0) * exp(-(((s - centre) / beliefs.width) ** 2))
+        for s in shares
+    ]
+    total = sum(draws) or 1.0
+    belief = Belief(shares, [d / total for d in draws], settings.sharpness, settings.refusal_weight)
+    belief.place(floor, path.top)
+    return belief

@@ -16,9 +16,11 @@ for every target: an offer costs one pass over the track's issues.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sim.engine.utility import EPS, IssueSpace, Limits, Valuation, best_allowed
+from sim.engine.utility import EPS, IssueSpace, Limits, Valuation, ValueFunction, best_allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +57,38 @@ class ConcessionPath:
             if start is None:
                 start = end if end is not None else _closest_allowed(space, lo, hi, refused)
             ideal.append(start)
-            if end is None or end == start:
-                continue
-            loss = w * (value(start) - value(end)) if w else 0.0
-            gain = bw * (bvalue(end) - bvalue(start))
-            if gain > EPS:
-                steps.append(Concession(pos, start, end, max(loss, 0.0), gain))
+            if end is not None and end != start:
+                steps += _pieces(pos, start, end, (w, value), (bw, bvalue), space)
         steps.sort(key=lambda c: (-(c.gain / c.loss) if c.loss > EPS else float("-inf"), c.pos))
-        self.ideal = tuple(ideal)
-        self.steps = tuple(steps)
-        self.top = own(self.ideal)
+        self._set(tuple(ideal), tuple(steps))
+
+    def _set(self, ideal: tuple[float, ...], steps: tuple[Concession, ...]) -> None:
+        self.ideal = ideal
+        self.steps = steps
+        self.top = self.valuation(ideal)
         self._memo: dict[float, tuple[float, ...]] = {}
+
+    def within(self, bounds: dict[int, tuple[float, float]]) -> ConcessionPath:
+        """This path kept inside narrower ranges on some issues (position → lo, hi), such as
+        red lines the other side has named: each piece is clipped to its issue's range, so
+        the order stays and nothing has to be built again (a piece is straight, so its
+        loss and gain scale with the part kept)."""
+        path = object.__new__(ConcessionPath)
+        path.valuation, path.spaces = self.valuation, self.spaces
+        ideal, steps = list(self.ideal), []
+        for pos, (lo, hi) in bounds.items():
+            ideal[pos] = min(max(ideal[pos], lo), hi)
+        for c in self.steps:
+            if c.pos not in bounds:
+                steps.append(c)
+                continue
+            lo, hi = bounds[c.pos]
+            start, end = min(max(c.start, lo), hi), min(max(c.end, lo), hi)
+            if start != end:
+                kept = (end - start) / (c.end - c.start)
+                steps.append(Concession(c.pos, start, end, c.loss * kept, c.gain * kept))
+        path._set(tuple(ideal), tuple(steps))
+        return path
 
     def package(self, target: float) -> tuple[float, ...]:
         """The package worth at least ``target`` to the party that concedes most to the other.
@@ -97,10 +120,49 @@ class ConcessionPath:
                     y = c.start  # no grid point between start and the limit: stay put
                 x[c.pos] = y
                 budget -= w * (value(c.start) - value(y))
+                break  # the budget is spent; the rest of this issue waits for this piece
         return tuple(x)
 
 
 _MEMO_SIZE = 4096
+
+
+def _pieces(
+    pos: int,
+    start: float,
+    end: float,
+    own: tuple[float, ValueFunction | None],
+    believed: tuple[float, ValueFunction | None],
+    space: IssueSpace,
+) -> list[Concession]:
+    """The concession on one issue from ``start`` toward ``end``, cut where either value
+    function bends (on the issue's grid): each piece is a knapsack item of its own.
+
+    With diminishing returns on both sides, each piece buys the other side less per unit
+    of own loss than the one before, so the greedy order takes an issue's pieces in turn
+    and the offer settles inside the range rather than at a limit. The gain per loss is
+    held non-increasing along the issue so that the order holds for any shapes.
+    """
+    (w, value), (bw, bvalue) = own, believed
+    if space.discrete:
+        cuts = [start, end]
+    else:
+        lo, hi = min(start, end), max(start, end)
+        inner = _on_grid(space, bvalue.xs, start < end)
+        if w:
+            inner = inner | _on_grid(space, value.xs, start < end)
+        cuts = sorted({start, end, *(x for x in inner if lo < x < hi)}, reverse=end < start)
+    pieces, ratio = [], float("inf")
+    for a, b in itertools.pairwise(cuts):
+        gain = bw * (bvalue(b) - bvalue(a))
+        if gain <= EPS:
+            break
+        loss = max(w * (value(a) - value(b)), 0.0) if w else 0.0
+        if loss > EPS:
+            loss = max(loss, gain / ratio)
+            ratio = gain / loss
+        pieces.append(Concession(pos, a, b, loss, gain))
+    return pieces
 
 
 def _closest_allowed(space: IssueSpace, lo: float, hi: float, refused: frozenset[float]) -> float:
@@ -109,3 +171,10 @@ def _closest_allowed(space: IssueSpace, lo: float, hi: float, refused: frozenset
         if lo - EPS <= x <= hi + EPS and x not in refused:
             return x
     return lo
+
+
+@lru_cache(maxsize=1024)
+def _on_grid(space: IssueSpace, xs: tuple[float, ...], upward: bool) -> frozenset[float]:
+    """A value function's breakpoints on the issue's grid, each taken on the side a
+    concession comes from (a piece never ends past the bend it stops at)."""
+    return frozenset(space.snap(x, space.lo if upward else space.hi) for x in xs)

@@ -232,6 +232,8 @@ class NegotiationModel(mesa.Model):
                 talks.close("walked", self.round)
                 return None
         offer = self._offer(talks, proposer, package)
+        if responder not in self.humans:
+            self.countries[responder].saw_offer(track.id, package)
         if responder in self.humans:
             move = yield self._request(talks, responder, "respond")
             answer = move.kind
@@ -247,7 +249,26 @@ class NegotiationModel(mesa.Model):
             return offer
         if answer == "walk":
             talks.close("walked", self.round)
+            return None
+        if proposer not in self.humans:
+            lines = self.world.limits[(responder, track.id)].crossed(package)
+            self.countries[proposer].saw_refusal(track.id, package, lines)
+        risk = self.breakdown(track.id, self.round)
+        if risk and self.random.random() < risk:
+            talks.close("broke-down", self.round)
         return None
+
+    def breakdown(self, track: str, round_: int) -> float:
+        """The chance that talks on ``track`` collapse if a proposal in ``round_`` is refused:
+        the scenario's ``bargaining.breakdown``, plus its ``threat_breakdown`` for each
+        threat on the track falling due in that round (public, so every party can price it)."""
+        settings = self.rules.scenario.bargaining
+        risk = settings.breakdown
+        if settings.threat_breakdown:
+            for pending in self.signals.threats:
+                if pending.due == round_ and pending.threat.track == track:
+                    risk += settings.threat_breakdown
+        return min(risk, 1.0)
 
     def _ratify(self, talks: Talks, offer: Offer) -> bool:
         """An accepted package becomes the deal if both publics ratify it; else talks reopen."""
@@ -258,6 +279,7 @@ class NegotiationModel(mesa.Model):
             talks.close("agreed", self.round, offer)
             return True
         talks.on_table = None
+        talks.failed_votes += 1
         return False
 
     def _offer(self, talks: Talks, proposer: str, package: tuple[float, ...]) -> Offer:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import pairwise, repeat
+from math import exp
 from operator import truediv
+from statistics import NormalDist
 from typing import TypeVar
 
 from sim.engine.concession import ConcessionPath
@@ -68,8 +70,8 @@ class Rules:
             for p in scenario.parties
             for t in self.tracks
         }
-        self.beliefs = {
-            (party, t.id): self._belief(t.other(party), t) for t, party in self._seats()
+        self.readings = {
+            (party, t.id): self._readings(party, t.other(party), t) for t, party in self._seats()
         }
         self.sensitivity = {p.id: p.security for p in scenario.parties}
         """Party → issue → how much its weight grows with the security threat."""
@@ -201,18 +203,37 @@ class Rules:
     def direction(self, party: str, issue: str) -> int:
         """+1 if the party wants the issue high, -1 if low, 0 if it has an ideal or no view."""
         value = self.values[party].get(issue)
-        if value is None or len(value.xs) != 2:
+        if value is None:
             return 0
-        return 1 if value.ys[1] > value.ys[0] else -1
+        steps = [b - a for a, b in pairwise(value.ys)]
+        if all(s >= 0 for s in steps) and value.ys[-1] > value.ys[0]:
+            return 1
+        if all(s <= 0 for s in steps) and value.ys[-1] < value.ys[0]:
+            return -1
+        return 0
 
-    def _belief(self, other: str, track: TrackRules) -> Valuation:
-        """What a party believes the other side values: its issues, equally weighted.
+    def _readings(self, party: str, other: str, track: TrackRules) -> tuple[Valuation, ...]:
+        """The readings a party may have of what the other side values on a track.
 
         Which way each side wants an issue to go is public in trade talks; how much it
-        cares is private, so the prior is flat.
+        cares is not, but each side reads the other's priorities from its statements,
+        roughly: a reading multiplies each of the other's weights by ``exp(σ·z)``, with
+        ``σ`` the party's ``beliefs.reading`` and ``z`` from a quasi-random (Halton) normal
+        sequence, so the readings cover the spread evenly and are the same in every game
+        (their paths are shared across games); each game draws one.
         """
         cared = [i for i in track.issue_ids if i in self.values[other]]
-        return Valuation.of({i: 1.0 for i in cared}, self.values[other], track.issue_ids)
+        weights = self.parties[other].preferences
+        spread = self.parties[party].beliefs.reading
+        normal = NormalDist()
+        readings = []
+        for n in range(1, _READINGS + 1):
+            read = {
+                i: weights[i].weight * exp(spread * normal.inv_cdf(_quasi(n, k)))
+                for k, i in enumerate(cared)
+            }
+            readings.append(Valuation.of(read, self.values[other], track.issue_ids))
+        return tuple(readings)
 
     def weights(
         self, party: str, raw: dict[str, float], threat: float
@@ -238,15 +259,23 @@ class Rules:
         return found
 
     def path(
-        self, party: str, track: str, weights: tuple[tuple[str, float], ...], limits: Limits
+        self,
+        party: str,
+        track: str,
+        weights: tuple[tuple[str, float], ...],
+        limits: Limits,
+        reading: Valuation,
     ) -> ConcessionPath:
-        """A party's concession path on a track under given weights and limits, cached."""
-        key = (party, track, weights, limits)
+        """A party's concession path on a track under given weights, limits and reading of
+        the other side, cached (readings come from a fixed pool, so games share paths)."""
+        key = (party, track, weights, limits, reading)
         found = self._paths.get(key)
         if found is None:
+            if len(self._paths) >= _KEPT:
+                self._paths.clear()
             found = ConcessionPath(
                 self.valuation(party, track, weights),
-                self.beliefs[(party, track)],
+                reading,
                 limits,
                 self.track[track].spaces,
             )
@@ -275,3 +304,22 @@ def _signal_schedule(scenario: Scenario) -> dict[int, list[tuple[str, str, str, 
             if round_ is not None:
                 schedule.setdefault(round_, []).append((p.id, kind, key, track))
     return schedule
+
+
+_READINGS = 8
+"""How many readings of the other side each party may draw (a pool shared by all games)."""
+
+_PRIMES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79)
+"""Bases of the Halton sequences, one per issue of a track."""
+
+
+def _quasi(n: int, k: int) -> float:
+    """The n-th point (n ≥ 1) of a Halton sequence, coordinate ``k``: in (0, 1)."""
+    base = _PRIMES[k % len(_PRIMES)]
+    n += (k // len(_PRIMES)) * 1000  # beyond the primes, a far part of the sequence
+    x, f = 0.0, 1.0 / base
+    while n:
+        x += f * (n % base)
+        n //= base
+        f /= base
+    return x

@@ -32,6 +32,9 @@ from typing import TYPE_CHECKING, ClassVar
 from sim.engine.utility import EPS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sim.engine.beliefs import Belief
     from sim.engine.concession import ConcessionPath
     from sim.engine.model import NegotiationModel
     from sim.engine.rules import TrackRules
@@ -43,17 +46,47 @@ class Seat:
     """One party's chair on one track during a game: everything its policy may look at.
 
     It reads the live game rather than copying it, so a policy always sees the world as
-    events left it; one seat per party and track lives for the whole game.
+    events left it; one seat per party and track lives for the whole game. Besides the
+    party's own numbers it holds what the party believes it can attain
+    (``sim.engine.beliefs``), its reading of the other side's priorities (which shapes
+    its packages), the red lines the other side has named, and it prices the choices in
+    front of the party by expected value (``plan``).
     """
 
-    __slots__ = ("model", "other", "party", "talks", "track")
+    __slots__ = (
+        "_grid",
+        "_grid_key",
+        "_path",
+        "_plan",
+        "belief",
+        "bounds",
+        "model",
+        "other",
+        "party",
+        "reading",
+        "talks",
+        "track",
+    )
 
-    def __init__(self, model: NegotiationModel, party: str, talks: Talks) -> None:
+    def __init__(
+        self, model: NegotiationModel, party: str, talks: Talks, reading: Valuation
+    ) -> None:
         self.model = model
         self.party = party
         self.talks = talks
         self.track: TrackRules = talks.track
         self.other = talks.track.other(party)
+        self.reading = reading
+        """The party's reading of what the other side values, drawn for the game."""
+        self.belief: Belief | None = None
+        """What the party believes it can attain; moves update it (set by its agent)."""
+        self.bounds: dict[int, tuple[float, float]] = {}
+        """Position → the range the party keeps its offers in, because the other side
+        named the issue a red line (learnt during the game)."""
+        self._path: tuple | None = None
+        self._plan: tuple | None = None
+        self._grid_key: tuple | None = None
+        self._grid: tuple[float, ...] = ()
 
     @property
     def round(self) -> int:
@@ -72,13 +105,23 @@ class Seat:
 
     @property
     def path(self) -> ConcessionPath:
-        """How the party builds a package at a target utility."""
-        return self.model.world.path(self.party, self.track.id)
+        """How the party builds a package at a target utility: logrolling toward its reading
+        of the other side, inside its own limits and the red lines it has heard."""
+        world = self.model.world
+        limits = world.limits[(self.party, self.track.id)]
+        weights = world.weights[self.party]
+        key = (limits, weights)
+        if self._path is None or self._path[0] != key:
+            path = self.model.rules.path(self.party, self.track.id, weights, limits, self.reading)
+            if self.bounds:
+                path = path.within(self.bounds)
+            self._path = (key, path)
+        return self._path[1]
 
     @property
     def believed(self) -> Valuation:
         """What the party believes the other side's utility is on this track."""
-        return self.model.rules.beliefs[(self.party, self.track.id)]
+        return self.reading
 
     @property
     def floor(self) -> float:
@@ -86,9 +129,29 @@ class Seat:
         return self.model.world.floor(self.party, self.track)
 
     @property
-    def top(self) -> float:
+    def no_deal(self) -> float:
+        """What the party gets if the track ends without a deal."""
+        return self.model.world.no_deal_utility(self.party, self.track)
+
+    @property
+    def best(self) -> float:
         """The party's best utility within its bottom lines."""
         return self.path.top
+
+    @property
+    def top(self) -> float:
+        """The most the party believes it can get, its opening: the highest ask the other
+        side might accept, with a chance of at least ``OPENING_CHANCE``."""
+        levels = self.grid()
+        chances = self.belief.chances(levels)
+        return next(
+            (
+                a
+                for a, q in zip(reversed(levels), reversed(chances), strict=True)
+                if q >= OPENING_CHANCE
+            ),
+            levels[0],
+        )
 
     @property
     def patience(self) -> float:
@@ -109,6 +172,122 @@ class Seat:
         """Round as a fraction of the way to the deadline: 0 in round 1, 1 in the last."""
         rounds = self.model.rounds
         return 1.0 if rounds <= 1 else min((round_ - 1) / (rounds - 1), 1.0)
+
+    def heard_red_line(self, pos: int, offered: float) -> None:
+        """The other side named the issue at ``pos`` a red line of a package that had
+        ``offered`` there: keep later offers at least halfway from there to what it last
+        asked (its own asks keep its bottom lines) — a bisection toward its limit."""
+        asked = next(
+            (o.package[pos] for o in reversed(self.talks.history) if o.proposer == self.other),
+            None,
+        )
+        space = self.track.spaces[pos]
+        if asked is None or asked == offered or space.discrete:
+            return
+        step = (space.hi - space.lo) / _RED_LINE_STEPS
+        middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
+        middle = space.snap(middle, asked)
+        own_lo, own_hi = self.model.world.limits[(self.party, self.track.id)].bounds[pos]
+        lo, hi = self.bounds.get(pos, (own_lo, own_hi))
+        lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
+        if lo <= hi:
+            self.bounds[pos] = (lo, hi)
+        self._path = None
+
+    def grid(self) -> tuple[float, ...]:
+        """The asks the party weighs: ``_LEVELS`` levels from its floor to its best."""
+        floor, best = self.floor, self.best
+        key = (floor, best)
+        if key != self._grid_key:
+            self.belief.place(floor, best)
+            top = max(best, floor)
+            self._grid = tuple(floor + (top - floor) * m / (_LEVELS - 1) for m in range(_LEVELS))
+            self._grid_key = key
+        return self._grid
+
+    def ask(self, round_: int) -> float:
+        """The ask with the highest expected value when proposing in ``round_`` (``plan``)."""
+        return self.plan(round_)[0]
+
+    def going_on(self, round_: int) -> float:
+        """What refusing the offer on the table in ``round_`` is worth: the expected value
+        of proposing next round, after the risk that talks break down first, discounted
+        by patience; no deal after the last round (``plan``)."""
+        return self.plan(round_ + 1)[2]
+
+    def plan(self, round_: int) -> tuple[float, float, float]:
+        """(best ask, its expected value, that value seen from the round before) for a
+        proposal in ``round_``, by backward induction from the deadline.
+
+        With the current belief held fixed, proposing in round ``r`` is worth
+        ``P(r) = max_a q(a)·a + (1 − q(a))·C(r)``, where ``q`` is the believed chance the
+        other side accepts and ``C(r)`` what a refusal leaves: talks break down with risk
+        ``b_r``; otherwise, a round on, the other side's expected offer ``o`` or, if that
+        is worth less, proposing again a round later. The no-deal world holds while the
+        talks go on, so delay discounts only the gain over it:
+        ``C(r) = u + (1 − b_r)·δ·(max(o, u + (1 − b_{r+1})·δ·(P(r+2) − u)) − u)`` with
+        ``u`` the no-deal utility. After the deadline everything is worth ``u``.
+        """
+        model = self.model
+        key = (round_, model.round, self.belief.version, self._grid_key, len(self.talks.history))
+        if self._plan is not None and self._plan[0] == key:
+            return self._plan[1]
+        levels = self.grid()
+        no_deal, last, delta = self.no_deal, model.rounds, self.patience
+        if round_ > last:
+            result = (no_deal, no_deal, no_deal)
+            self._plan = (key, result)
+            return result
+        chances = self.belief.chances(levels)
+        gains = [q * a for q, a in zip(chances, levels, strict=True)]
+        keeps = [1.0 - q for q in chances]
+        choices = list(zip(levels, gains, keeps, strict=True))
+        track, risk = self.track.id, model.breakdown
+        go_on = {r: (1.0 - risk(track, r)) * delta for r in range(round_ - 1, last + 1)}
+        offer = self._expected_offer()
+        later = ask = value = no_deal
+        for r in range(last - (last - round_) % 2, round_ - 1, -2):
+            if r == last:
+                refused = no_deal
+            else:
+                again = later if r + 2 <= last else no_deal
+                answer = max(offer(r + 1), no_deal + go_on[r + 1] * (again - no_deal))
+                refused = no_deal + go_on[r] * (answer - no_deal)
+            ask, value = levels[0], -1.0
+            for a, gain, keep in choices:
+                v = gain + keep * refused
+                if v >= value - EPS:
+                    ask = a
+                    if v > value:
+                        value = v
+            later = value
+        result = (ask, value, no_deal + go_on[round_ - 1] * (value - no_deal))
+        self._plan = (key, result)
+        return result
+
+    def _expected_offer(self) -> Callable[[int], float]:
+        """What the other side's offer in a later round is expected to be worth to the
+        party: its last offer plus its average concession per offer so far (no deal
+        before it has offered), up to the party's best."""
+        party = self.party
+        worths = [o.worth[party] for o in self.talks.history if o.proposer != party]
+        if not worths:
+            no_deal = self.no_deal
+            return lambda r: no_deal
+        trend = max((worths[-1] - worths[0]) / (len(worths) - 1), 0.0) if len(worths) > 1 else 0.0
+        last, best, now = worths[-1], self.best, self.model.round
+        return lambda r: min(last + trend * max(r - now, 0) / 2, best)
+
+
+OPENING_CHANCE = 0.02
+"""The least chance of acceptance a party's opening ask is believed to have."""
+
+_LEVELS = 12
+"""How many asks, from floor to best, a party weighs when it prices its choices."""
+
+_RED_LINE_STEPS = 20
+"""A red line's bound is kept on this many steps of its issue's range: the games of a batch
+then meet the same bounds again and share the packages built inside them."""
 
 
 class Policy:
@@ -134,22 +313,29 @@ class Policy:
         raise NotImplementedError
 
     def accepts(self, seat: Seat, utility: float) -> bool:
-        """Whether a package worth ``utility`` to the party beats proposing next round."""
-        if seat.round >= seat.rounds:
-            return utility >= seat.floor - EPS
-        return utility >= self.aspiration(seat, seat.round + 1) - EPS
+        """Whether a package worth ``utility`` to the party beats the expected value of
+        going on (``Seat.going_on``: breakdown risk, the best next proposal under the
+        current belief, patience), and never below the party's floor."""
+        return utility >= max(seat.going_on(seat.round), seat.floor) - EPS
 
 
 class TimeDependent(Policy):
-    """Faratin's time-dependent tactic: ``exponent`` β, initial concession ``k``."""
+    """Faratin's time-dependent tactic: ``exponent`` β, initial concession ``k``.
+
+    The curve runs from the party's opening (the most it believes it can get) down to its
+    best-priced ask (``Seat.ask``): a Boulware party holds near its opening until late, a
+    conceder comes down to its priced ask early; neither goes below what the expected
+    value of the talks says to ask.
+    """
 
     defaults: ClassVar[dict[str, float]] = {"exponent": 1.0, "k": 0.0}
 
     def aspiration(self, seat: Seat, round_: int) -> float:
-        """``floor + (1 - α(t))·(top - floor)`` with ``α(t) = k + (1-k)·t^(1/β)``."""
+        """``ask + (1 - α(t))·(top - ask)`` with ``α(t) = k + (1-k)·t^(1/β)``."""
         params = self.params
+        ask = seat.ask(round_)
         return concession_curve(
-            seat.time(round_), seat.floor, seat.top, params["exponent"], params["k"]
+            seat.time(round_), ask, max(seat.top, ask), params["exponent"], params["k"]
         )
 
 
@@ -183,14 +369,14 @@ class TitForTat(Policy):
 
     def aspiration(self, seat: Seat, round_: int) -> float:
         """Start at the top; scale by the ratio of the other's successive offers' worth to it."""
-        level = seat.top
+        top, least = seat.top, seat.ask(round_)
+        level = top
         believed = seat.believed
-        received = seat.received
-        for before, after in itertools.pairwise(received):
+        for before, after in itertools.pairwise(seat.received):
             kept_before, kept_after = believed(before), believed(after)
             if kept_before > EPS:
                 level *= kept_after / kept_before
-            level = min(max(level, seat.floor), seat.top)
+            level = min(max(level, least), top)
         return level
 
 

@@ -29,11 +29,14 @@ class Talks:
     track: TrackRules
     proposer: str
     status: str = "open"
-    """``open``, ``agreed``, ``walked`` (someone walked away) or ``no-deal`` (deadline)."""
+    """``open``, ``agreed``, ``walked`` (someone walked away), ``broke-down`` (a refusal ended
+    the talks, a risk of waiting) or ``no-deal`` (the deadline passed)."""
     on_table: Offer | None = None
     deal: Offer | None = None
     closed_round: int | None = None
     history: list[Offer] = field(default_factory=list)
+    failed_votes: int = 0
+    """How many accepted packages failed to be ratified at home (the track then reopened)."""
     counters: dict[str, tuple[float, ...]] = field(default_factory=dict)
     """Counter-offers announced with a rejection, to be proposed next round."""
 

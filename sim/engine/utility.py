@@ -29,6 +29,9 @@ EPS = 1e-9
 
 _MEMO_SIZE = 8192
 
+_BENDS = (0.0, 0.1, 0.25, 0.45, 0.7, 1.0)
+"""Where a value function with diminishing returns is drawn, as shares of each segment."""
+
 
 @dataclass(frozen=True, slots=True)
 class ValueFunction:
@@ -47,12 +50,27 @@ class ValueFunction:
             )
         lo, hi = issue.min, issue.max
         if pref.shape == "rising":
-            return cls((lo, hi), (0.0, 1.0))
-        if pref.shape == "falling":
-            return cls((lo, hi), (1.0, 0.0))
-        points = [(lo, 0.0), (pref.ideal, 1.0), (hi, 0.0)]
-        points = [p for n, p in enumerate(points) if n == 1 or p[0] != pref.ideal]
-        return cls(tuple(x for x, _ in points), tuple(y for _, y in points))
+            points = [(lo, 0.0), (hi, 1.0)]
+        elif pref.shape == "falling":
+            points = [(lo, 1.0), (hi, 0.0)]
+        else:
+            points = [(lo, 0.0), (pref.ideal, 1.0), (hi, 0.0)]
+            points = [p for n, p in enumerate(points) if n == 1 or p[0] != pref.ideal]
+        return cls._bent(points, pref.curve)
+
+    @classmethod
+    def _bent(cls, points: list[tuple[float, float]], curve: float) -> ValueFunction:
+        """Straight segments between ``points`` (values 0 and 1), each bent to ``s^curve``
+        of the way from its worse end (diminishing returns) and drawn through ``_BENDS``
+        breakpoints, so the function stays piecewise linear and exact for the frontier."""
+        if curve == 1.0:
+            return cls(tuple(x for x, _ in points), tuple(y for _, y in points))
+        xs, ys = [points[0][0]], [points[0][1]]
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            for s in _BENDS[1:]:
+                xs.append(x0 + (x1 - x0) * s)
+                ys.append((s if y1 > y0 else 1.0 - s) ** curve)
+        return cls(tuple(xs), tuple(ys))
 
     def __call__(self, x: float) -> float:
         xs, ys = self.xs, self.ys
@@ -290,6 +308,16 @@ class Limits:
             elif x in out:
                 found.append(f"{space.name} {space.show(x)} is ruled out")
         return found
+
+    def crossed(self, package: tuple[float, ...]) -> tuple[int, ...]:
+        """The positions at which a package crosses these limits: its red lines."""
+        return tuple(
+            pos
+            for pos, ((lo, hi), out, x) in enumerate(
+                zip(self.bounds, self.refused, package, strict=True)
+            )
+            if not lo - EPS <= x <= hi + EPS or x in out
+        )
 
     def allow(self, package: tuple[float, ...]) -> bool:
         """Whether a package keeps every issue limit (the reservation utility is checked apart)."""

@@ -2,7 +2,7 @@
 
 ``World`` is the handful of numbers events, signals and politics may change during a game
 (status quo, escalation, patience, reservation utilities, weights, trust …) and what the
-engine derives from them (no-deal packages, floors, valuations, concession paths), cached
+engine derives from them (no-deal packages, floors, valuations), cached
 because they are read in every exchange. The world is the only writer of its numbers: each
 change goes through one of its methods, which forgets exactly the derived values the
 change makes stale, so no phase has to remember to.
@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sim.engine.concession import ConcessionPath
     from sim.engine.rules import Rules, TrackRules
     from sim.engine.utility import Limits, Valuation
     from sim.scenario.effects import Effect, Target
@@ -66,7 +65,6 @@ class World:
                     value = {key: table.copy() for key, table in value.items()}
                 setattr(self, name, value)
         self._valuations: dict[tuple[str, str], Valuation] = {}
-        self._paths: dict[tuple[str, str], ConcessionPath] = {}
         self._no_deal: dict[str, tuple[float, ...]] = {}
         self._floors: dict[tuple[str, str], float] = {}
 
@@ -196,7 +194,6 @@ class World:
     def tighten(self, party: str, track: str, limits: Limits) -> None:
         """Replace a party's limits on a track (a joint floor or a precedent tightened them)."""
         self.limits[(party, track)] = limits
-        self._paths.pop((party, track), None)
 
     # -- keeping the derived values right --------------------------------------------------
 
@@ -207,12 +204,11 @@ class World:
         self._floors.clear()  # a handful, cheaper to recompute than to pick out
 
     def _reweigh(self, parties: list[str]) -> None:
-        """Weigh ``parties`` anew and forget what their old weights shaped: valuations, paths
-        and floors."""
+        """Weigh ``parties`` anew and forget what their old weights shaped: valuations and
+        floors."""
         for party in parties:
             self.weights[party] = self.rules.weights(party, self.raw_weights[party], self.threat)
         self._valuations = {k: v for k, v in self._valuations.items() if k[0] not in parties}
-        self._paths = {k: v for k, v in self._paths.items() if k[0] not in parties}
         self._refresh()
 
     # -- reading what follows from the numbers ---------------------------------------------
@@ -243,15 +239,6 @@ class World:
         if found is None:
             found = self.rules.valuation(party, track, self.weights[party])
             self._valuations[(party, track)] = found
-        return found
-
-    def path(self, party: str, track: str) -> ConcessionPath:
-        """A party's current concession path on a track."""
-        found = self._paths.get((party, track))
-        if found is None:
-            limits = self.limits[(party, track)]
-            found = self.rules.path(party, track, self.weights[party], limits)
-            self._paths[(party, track)] = found
         return found
 
 

@@ -35,6 +35,7 @@ from sim.results.plain import plain
 
 if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
+    from sim.engine.rules import TrackRules
     from sim.engine.talks import Talks
     from sim.engine.world import World
 
@@ -99,7 +100,7 @@ def pareto_frontier(
     return _frontier(a, b, tuple(spaces), points, tuple(limits))
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _frontier(
     a: Valuation,
     b: Valuation,
@@ -220,9 +221,14 @@ class PartyResult:
     """Discounted utility. The no-deal world holds while talks go on, so a deal in round t
     adds δ^(t−1) times its gain over no-deal: U = u_nd + δ^(t−1)·(u_deal − u_nd)."""
     batna: float
-    ideal: float
+    best: float
+    """The most the party could have got: on each of its tracks the best deal within the
+    other side's bottom lines (its issue limits and its floor), at the end of the game."""
     score: float
-    """``100·(U − U_batna)/(U_ideal − U_batna)``; 0 if the party had nothing to gain."""
+    """``100·(U − U_batna)/(U_best − U_batna)``: 0 is no deal, 100 the best deal there was
+    (discounted, so a late deal scores less); 0 if the party had nothing to gain."""
+    undiscounted: float
+    """The same score of the terms alone, as if every deal had been struck in round 1."""
     bottom_lines_kept: bool
     breaches: list[str]
 
@@ -298,14 +304,17 @@ def _track_analysis(world: World, talks: Talks) -> TrackAnalysis:
 def party_result(world: World, all_talks: dict[str, Talks], party: str) -> PartyResult:
     """A party's discounted utility, score and bottom lines over every track it weighs.
 
-    Cheap enough to run after every game of a batch: no frontier is computed.
+    The score reads like a classroom points sheet: 0 is no deal and 100 the best deal the
+    party could have got within the other side's bottom lines, found on the track's Pareto
+    frontier (cached per valuations and limits, which recur from game to game, so a batch
+    computes each frontier once).
 
     Args:
         world: The world as it stands at the end of the game.
         all_talks: Every bargaining track's talks, by track id.
         party: The party to judge.
     """
-    utility = batna = ideal = 0.0
+    utility = plain = batna = best = 0.0
     breaches: list[str] = []
     for talks in all_talks.values():
         track = talks.track
@@ -314,13 +323,18 @@ def party_result(world: World, all_talks: dict[str, Talks], party: str) -> Party
             continue
         no_deal = world.no_deal_utility(party, track)
         agreed = talks.status == "agreed"
-        got = no_deal
+        got = kept = no_deal
         if agreed:
             gain = valuation(talks.deal.package) - no_deal
             got += world.patience[party] ** (talks.deal.round - 1) * gain
+            kept += gain
         utility += valuation.share * got
+        plain += valuation.share * kept
         batna += valuation.share * no_deal
-        ideal += valuation.share * _ideal(valuation, track.spaces)
+        if party in track.parties:
+            best += valuation.share * max(_best_deal(world, track, party), no_deal)
+        else:
+            best += valuation.share * _ideal(valuation, track.spaces)
         if agreed and party in track.parties:
             breaches += world.rules.limits[(party, track.id)].breaches(
                 talks.deal.package, track.spaces
@@ -332,9 +346,25 @@ def party_result(world: World, all_talks: dict[str, Talks], party: str) -> Party
                     f"{track.name}: the deal is worth {worth:.3f}, below the reservation "
                     f"utility {floor:.3f}"
                 )
-    span = ideal - batna
+    span = best - batna
     score = 100.0 * (utility - batna) / span if span > 1e-12 else 0.0
-    return PartyResult(party, utility, batna, ideal, score, not breaches, breaches)
+    undiscounted = 100.0 * (plain - batna) / span if span > 1e-12 else 0.0
+    return PartyResult(party, utility, batna, best, score, undiscounted, not breaches, breaches)
+
+
+def _best_deal(world: World, track: TrackRules, party: str) -> float:
+    """The most ``party`` could get on a track within the other side's bottom lines: the
+    frontier point best for it among those the other side's limits and floor allow."""
+    other = track.other(party)
+    limits = world.rules.limits
+    frontier = pareto_frontier(
+        world.valuation(party, track.id),
+        world.valuation(other, track.id),
+        track.spaces,
+        limits=(limits[(party, track.id)], limits[(other, track.id)]),
+    )
+    allowed = frontier.ub >= world.floor(other, track) - EPS
+    return float(frontier.ua[allowed].max()) if allowed.any() else 0.0
 
 
 @lru_cache(maxsize=256)

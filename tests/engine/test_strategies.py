@@ -46,12 +46,10 @@ def test_concession_curve_is_faratins_formula(exponent, k):
         assert concession_curve(t, 0.25, 0.9, exponent, k) == pytest.approx(expected, abs=1e-12)
 
 
-@pytest.mark.parametrize("name", ["boulware", "linear", "conceder"])
-def test_time_dependent_proposals_follow_the_curve(name):
-    """On a continuous issue against a hardliner, every proposal sits on the curve."""
-    rounds = 11
-    scenario = bilateral(
-        [{"id": "share", "min": 0, "max": 1, "status_quo": 0.2}],
+def one_share(name: str, other: str = "hardliner", rounds: int = 11, status_quo: float = 0.2):
+    """a (playing ``name``) wants a large share of one continuous issue, b a small one."""
+    return bilateral(
+        [{"id": "share", "min": 0, "max": 1, "status_quo": status_quo}],
         {
             "patience": 1.0,
             "strategy": {"name": name},
@@ -59,52 +57,61 @@ def test_time_dependent_proposals_follow_the_curve(name):
         },
         {
             "patience": 1.0,
-            "strategy": {"name": "hardliner"},
+            "strategy": {"name": other},
             "preferences": {"share": {"weight": 1, "shape": "falling"}},
         },
         rounds=rounds,
     )
+
+
+def proposals_with_their_terms(scenario, party: str = "a"):
+    """Play a game, noting at each of ``party``'s proposals its opening and priced ask."""
     model = NegotiationModel(scenario, seed=0)
+    agent = model.countries[party]
+    noted = []
+    propose = agent.propose
+
+    def noting(talks):
+        seat = agent.seats[talks.track.id]
+        noted.append((seat.round, seat.ask(seat.round), seat.top))
+        return propose(talks)
+
+    agent.propose = noting
     model.run()
+    offers = [o for o in model.talks["a-b"].history if o.proposer == party]
+    return model, list(zip(offers, noted, strict=True))
+
+
+@pytest.mark.parametrize("name", ["boulware", "linear", "conceder"])
+def test_time_dependent_proposals_follow_the_curve(name):
+    """On a continuous issue, every proposal sits on Faratin's curve from the party's
+    opening down to its priced ask."""
     exponent = make_policy(name, {}).params["exponent"]
-    floor = 0.2  # a's no-deal utility: the status quo share
-    proposals = [o for o in model.talks["a-b"].history if o.proposer == "a"]
-    assert len(proposals) == (rounds + 1) // 2
-    for offer in proposals:
-        t = (offer.round - 1) / (rounds - 1)
-        expected = floor + (1 - t ** (1 / exponent)) * (1 - floor)
+    model, proposals = proposals_with_their_terms(one_share(name))
+    assert len(proposals) >= 2
+    for offer, (round_, ask, top) in proposals:
+        t = (round_ - 1) / (model.rounds - 1)
+        expected = ask + (1 - t ** (1 / exponent)) * (max(top, ask) - ask)
         assert offer.worth["a"] == pytest.approx(expected, abs=1e-9)
 
 
 def test_boulware_holds_out_longer_than_a_conceder():
-    def first_offer_below(name, level):
-        scenario = bilateral(
-            [{"id": "share", "min": 0, "max": 1, "status_quo": 0}],
-            {
-                "patience": 1.0,
-                "strategy": {"name": name},
-                "preferences": {"share": {"weight": 1, "shape": "rising"}},
-            },
-            {
-                "patience": 1.0,
-                "strategy": {"name": "hardliner"},
-                "preferences": {"share": {"weight": 1, "shape": "falling"}},
-            },
-            rounds=21,
-        )
-        model = NegotiationModel(scenario)
-        model.run()
-        return next(
-            o.round
-            for o in model.talks["a-b"].history
-            if o.proposer == "a" and o.worth["a"] < level
-        )
+    """Same seed, same beliefs: round by round a Boulware party asks at least as much as a
+    conceder, and more at some point."""
 
-    assert first_offer_below("boulware", 0.8) > first_offer_below("conceder", 0.8)
+    def asks(name):
+        model = NegotiationModel(one_share(name, rounds=21), seed=3)
+        model.run()
+        return [o.worth["a"] for o in model.talks["a-b"].history if o.proposer == "a"]
+
+    boulware, conceder = asks("boulware"), asks("conceder")
+    pairs = list(zip(boulware, conceder, strict=False))
+    assert all(b >= c - 1e-9 for b, c in pairs)
+    assert any(b > c + 1e-3 for b, c in pairs)
 
 
 def test_tit_for_tat_mirrors_the_other_sides_concessions():
-    """Against a linear conceder, tit-for-tat concedes; against a hardliner it does not."""
+    """Tit-for-tat concedes more to a side that concedes than to one that never does."""
 
     def tft_offers(opponent):
         scenario = bilateral(
@@ -130,21 +137,12 @@ def test_tit_for_tat_mirrors_the_other_sides_concessions():
             },
             rounds=12,
         )
-        model = NegotiationModel(scenario)
+        model = NegotiationModel(scenario, seed=0)
         model.run()
         return [o.worth["a"] for o in model.talks["a-b"].history if o.proposer == "a"]
 
     against_hardliner = tft_offers("hardliner")
-    assert max(against_hardliner) - min(against_hardliner) < 1e-9
     against_linear = tft_offers("linear")
-    assert against_linear[-1] < against_linear[0] - 0.05
-
-
-def test_registry_and_parameter_checks():
-    assert {"boulware", "linear", "conceder", "tit-for-tat", "hardliner", "equilibrium"} <= set(
-        BUILT_IN
-    )
-    assert "unknown strategy 'greedy'" in spec_problem("greedy", {})
-    assert "no parameter 'beta'" in spec_problem("linear", {"beta": 2})
-    assert spec_problem("conceder", {"exponent": 3}) is None
-    assert make_policy("conceder", {"exponent": 3}).params["exponent"] == 3
+    gave_hardliner = against_hardliner[0] - min(against_hardliner)
+    gave_linear = against_linear[0] - min(against_linear)
+    assert gave_linear > gave_hardliner

@@ -257,7 +257,8 @@ def test_analysis_of_a_baseline_game(baseline):
     assert {t.track for t in result.tracks} == {"us-japan", "us-korea"}
     for party in result.parties:
         assert party.score <= 100 + TOL
-        assert party.batna <= party.ideal + TOL
+        assert party.batna <= party.best + TOL
+        assert party.score <= party.undiscounted + TOL  # a late deal scores less
         assert party.bottom_lines_kept and party.breaches == []  # every party is an AI
     for track in result.tracks:
         assert track.frontier and track.distance_to_frontier >= 0
@@ -302,4 +303,18 @@ def test_a_deal_is_discounted_and_checked_against_bottom_lines():
     assert beta.bottom_lines_kept
     # the no-deal world holds until round 3; the deal's gain over it is discounted by δ²
     assert beta.utility == pytest.approx(beta.batna + 0.8**2 * (worth["beta"] - beta.batna))
-    assert beta.score == pytest.approx(100 * (beta.utility - beta.batna) / (1 - beta.batna))
+    # 100 is the best beta could get within alpha's bottom lines: its tariff limit and its
+    # floor (reservation 0.5, or no deal if higher), found here by trying every package
+    world, track = model.world, model.rules.track["a-b"]
+    alpha_value, beta_value = world.valuation("alpha", "a-b"), world.valuation("beta", "a-b")
+    alpha_floor = world.floor("alpha", track)
+    best = max(
+        beta_value((x, y))
+        for x in track.spaces[0].grid()
+        for y in track.spaces[1].grid()
+        if x <= 20 and alpha_value((x, y)) >= alpha_floor - EPS
+    )
+    assert beta.best == pytest.approx(best)
+    assert beta.score == pytest.approx(100 * (beta.utility - beta.batna) / (best - beta.batna))
+    undiscounted = 100 * (worth["beta"] - beta.batna) / (best - beta.batna)
+    assert beta.undiscounted == pytest.approx(undiscounted)

@@ -41,6 +41,8 @@ class Channel:
         self.allies: tuple[str, str] = track.parties
         self.agreed: set[str] = set()
         """Options in force: ``share_bottom_lines``, ``parity_pact``, ``joint_purchase``."""
+        self.ever: set[str] = set()
+        """Options agreed at some point of the game, in force or not."""
         self.offers: dict[str, dict[str, bool]] = {
             a: {} if a in model.humans else dict(model.rules.consult_answers[a])
             for a in self.allies
@@ -79,6 +81,7 @@ class Channel:
                 continue
             if option not in agreed:
                 agreed.add(option)
+                self.ever.add(option)
                 self._take_effect(option)
                 self.model.record("consultation", option, "agreed")
             renewed = True

@@ -58,6 +58,8 @@ class SignalBoard:
         self.threats: list[PendingThreat] = []
         self.options: list[tuple[int, str, OutsideOption]] = []
         self.ties: dict[tuple[str, str], TieHands] = {}
+        self.carried_out: list[str] = []
+        """The ids of the threats carried out, in order."""
 
     def available(self, party: str) -> list[tuple[str, str, str]]:
         """The signals ``party`` can still send now, as (kind, id, label)."""
@@ -131,6 +133,7 @@ class SignalBoard:
                 continue
             if self.model.random.random() < threat.resolve:
                 world.carry_out(threat.issue, threat.value)
+                self.carried_out.append(threat.id)
                 self.model.record("signals", threat.id, "carried out", pending.party)
             else:
                 world.set_escalation(threat.issue, pending.before)

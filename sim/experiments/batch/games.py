@@ -1,15 +1,18 @@
 """What a worker does with a chunk of a batch: play its games and return them as rows.
 
 Each run becomes one row of the *runs* table: its index, cell, seed and parameter values,
-then the outcome columns that ``outcome_columns`` lists — per track its status, deal round
-and each party's track utility; per party its discounted utility, score, whether it kept
-its bottom lines and its final approval; the final trust, sentiment and threat. A column
-is a name, an Arrow type and how to read it from a finished game, so a new number of the
-world is one more entry there.
+then the outcome columns that ``outcome_columns`` lists — per track its status, deal round,
+each party's track utility, the agreed package issue by issue (``TRACK.deal.ISSUE``) and
+the votes it failed at home; per party its discounted utility, its score and the score of
+the terms alone, whether it kept its bottom lines and its final approval; the consultation
+options ever agreed, the final trust, sentiment and threat, and the threats carried out.
+A column is a name, an Arrow type and how to read it from a finished game, so a new number
+of the world is one more entry there; the distribution of terms can be studied without
+replaying a game.
 
-Rows come straight from the finished model and ``sim.results.analysis.party_result``; the
-frontier and Nash analysis (tens of milliseconds per track) is left to ``trilateral
-run``. With ``per_round`` the DataCollector's model variables of every round go to a
+Rows come straight from the finished model and ``sim.results.analysis.party_result`` (its
+frontiers are cached, so a batch computes each once); the Nash analysis is left to
+``trilateral run``. With ``per_round`` the DataCollector's model variables of every round go to a
 second, *rounds* table, keyed by run index.
 """
 
@@ -56,11 +59,19 @@ def outcome_columns(rules: Rules) -> list[Column]:
                 Column(f"{t}.utility.{p}", pa.float64(), lambda g, t=t, p=p: _utility(g, t, p))
                 for p in track.parties
             ),
+            *(
+                Column(f"{t}.deal.{i}", _deal_type(s), lambda g, t=t, n=n: _deal_term(g, t, n))
+                for n, (i, s) in enumerate(zip(track.issue_ids, track.spaces, strict=True))
+            ),
+            Column(f"{t}.failed_votes", pa.int16(), lambda g, t=t: g.model.talks[t].failed_votes),
         ]
     for p in rules.party_ids:
         columns += [
             Column(f"{p}.utility", pa.float64(), lambda g, p=p: g.parties[p].utility),
             Column(f"{p}.score", pa.float64(), lambda g, p=p: g.parties[p].score),
+            Column(
+                f"{p}.score_undiscounted", pa.float64(), lambda g, p=p: g.parties[p].undiscounted
+            ),
             Column(
                 f"{p}.bottom_lines_kept", pa.bool_(), lambda g, p=p: g.parties[p].bottom_lines_kept
             ),
@@ -68,11 +79,33 @@ def outcome_columns(rules: Rules) -> list[Column]:
         ]
     if rules.scenario.consultation is not None:
         columns += [
+            *(
+                Column(f"agreed.{o}", pa.bool_(), lambda g, o=o: o in g.model.channel.ever)
+                for o in ("share_bottom_lines", "parity_pact", "joint_purchase")
+            ),
             Column("trust", pa.float64(), lambda g: g.model.world.trust),
             Column("sentiment", pa.float64(), lambda g: g.model.world.sentiment),
         ]
     columns.append(Column("threat", pa.float64(), lambda g: g.model.world.threat))
+    columns.append(
+        Column("threats_carried_out", pa.int16(), lambda g: len(g.model.signals.carried_out))
+    )
     return columns
+
+
+def _deal_type(space) -> pa.DataType:
+    """A deal's term as its issue's values are written: a number or an option's name."""
+    return pa.string() if space.choices is not None else pa.float64()
+
+
+def _deal_term(game: Game, track: str, pos: int):
+    """One issue of a track's deal, as people write it (None without a deal)."""
+    talks = game.model.talks[track]
+    if talks.status != "agreed":
+        return None
+    space = talks.track.spaces[pos]
+    value = space.decode(talks.deal.package[pos])
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def _deal_round(game: Game, track: str) -> int | None:
