@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sim.engine.model import NegotiationModel
-from sim.engine.strategies import BUILT_IN, concession_curve, make_policy, spec_problem
+from sim.engine.strategies import concession_curve, make_policy
 from tests.factories import bilateral, split
 
 

@@ -1,0 +1,234 @@
+"""The decision model: beliefs learnt from moves, breakdown risk, expected-value choices."""
+
+from __future__ import annotations
+
+import statistics
+from itertools import pairwise
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.engine.beliefs import Belief
+from sim.engine.concession import ConcessionPath
+from sim.engine.model import NegotiationModel
+from sim.engine.moves import Move
+from sim.engine.rules import Rules
+from sim.engine.utility import ValueFunction
+from sim.scenario.loading import load_scenario
+from sim.scenario.models import Issue, Preference
+from tests.factories import bilateral
+
+SHARES = tuple(k / 10 for k in range(11))
+
+
+def flat_belief() -> Belief:
+    belief = Belief(SHARES, [1 / 11] * 11, tau=0.05, refusal=0.9)
+    belief.place(0.4, 0.9)
+    return belief
+
+
+def test_an_offer_raises_and_a_refusal_lowers_what_a_party_believes_it_can_attain():
+    belief = flat_belief()
+    before = belief.expected()
+    belief.saw_offer(0.75)  # the other side would sign a package worth 0.75 to us
+    assert belief.expected() > before
+    assert belief.accepts(0.74) > 0.8
+    high = belief.expected()
+    belief.saw_refusal(0.85)  # asking 0.85 was too much
+    assert belief.expected() < high
+    assert belief.accepts(0.85) < 0.5
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.booleans(), st.floats(0.3, 1.0, allow_nan=False)), min_size=1, max_size=30
+    )
+)
+def test_a_belief_stays_a_distribution_and_asking_more_is_never_likelier(moves):
+    belief = flat_belief()
+    for offer, worth in moves:
+        (belief.saw_offer if offer else belief.saw_refusal)(worth)
+    assert sum(belief.probs) == pytest.approx(1.0)
+    assert all(p > 0 for p in belief.probs)
+    chances = belief.chances(tuple(0.4 + 0.05 * k for k in range(11)))
+    assert all(a >= b - 1e-12 for a, b in pairwise(chances))
+
+
+def game(scenario, seed=0, **kwargs) -> NegotiationModel:
+    model = NegotiationModel(scenario, seed=seed, **kwargs)
+    model.run()
+    return model
+
+
+def share(**bargaining):
+    """A pie to split and a trade both want: a wants a large share, b a small one; no deal
+    leaves the share at a half and no trade. Both are linear conceders."""
+    scenario = bilateral(
+        [
+            {"id": "share", "min": 0, "max": 1, "status_quo": 0.5},
+            {"id": "trade", "min": 0, "max": 1, "status_quo": 0},
+        ],
+        {
+            "patience": 0.9,
+            "preferences": {
+                "share": {"weight": 1, "shape": "rising"},
+                "trade": {"weight": 1, "shape": "rising"},
+            },
+        },
+        {
+            "patience": 0.9,
+            "preferences": {
+                "share": {"weight": 1, "shape": "falling"},
+                "trade": {"weight": 1, "shape": "rising"},
+            },
+        },
+        rounds=20,
+    )
+    return scenario.model_copy(
+        update={"bargaining": scenario.bargaining.model_copy(update=bargaining)}
+    )
+
+
+def test_a_certain_breakdown_ends_the_talks_at_the_first_refusal():
+    model = game(share(breakdown=1.0))
+    talks = model.talks["a-b"]
+    if talks.status != "agreed":
+        assert talks.status == "broke-down" and len(talks.history) == talks.closed_round
+        assert talks.closed_round == next(
+            n for n, o in enumerate(talks.history, 1) if o is talks.history[-1]
+        )
+    never = game(share(breakdown=0.0))
+    assert never.talks["a-b"].status in ("agreed", "no-deal")
+
+
+def test_a_threat_due_in_a_round_raises_the_risk_of_breakdown_then():
+    rules = Rules(load_scenario("baseline-2025"))
+    model = NegotiationModel(rules, seed=0)
+    while not model.signals.threats:
+        model.step()
+    pending = model.signals.threats[0]
+    settings_ = rules.scenario.bargaining
+    track = pending.threat.track
+    assert model.breakdown(track, pending.due) == pytest.approx(
+        settings_.breakdown + settings_.threat_breakdown
+    )
+    assert model.breakdown(track, pending.due + 1) == pytest.approx(settings_.breakdown)
+
+
+def surplus_share(party: str, track: str, overrides: list[str], seeds: range) -> float:
+    """A party's mean share of the gains over no deal, in the deals of a baseline batch."""
+    rules = Rules(load_scenario("baseline-2025", overrides))
+    shares = []
+    for seed in seeds:
+        model = game(rules, seed)
+        talks, world = model.talks[track], model.world
+        if talks.status == "agreed":
+            other = talks.track.other(party)
+            mine = talks.deal.worth[party] - world.no_deal_utility(party, talks.track)
+            theirs = talks.deal.worth[other] - world.no_deal_utility(other, talks.track)
+            shares.append(mine / (mine + theirs))
+    return statistics.mean(shares)
+
+
+def test_a_more_patient_party_gets_better_terms():
+    impatient = surplus_share("korea", "us-korea", ["parties.korea.patience=0.7"], range(80))
+    patient = surplus_share("korea", "us-korea", ["parties.korea.patience=0.99"], range(80))
+    assert patient > impatient + 0.02
+
+
+def test_the_ai_reads_a_firm_counter_offer_differently_from_a_soft_one():
+    """Same seed: a human Japan that counters firmly gets different US offers from one
+    that concedes, from the first offer after its answer on."""
+    rules = Rules(load_scenario("baseline-2025"))
+
+    def us_offers(firm: bool) -> list[dict]:
+        model = NegotiationModel(rules, seed=4, humans=["japan"])
+        request = model.advance()
+        while request is not None and request.round <= 6:
+            track = model.rules.track[request.track]
+            seat_floor = model.world.floor("japan", track)
+            path = model.countries["japan"].seats[request.track].path
+            target = 0.85 if firm else seat_floor + 0.01
+            if request.kind == "respond":
+                request = model.submit(Move("japan", request.track, "reject"))
+            else:
+                package = track.decode(path.package(target))
+                request = model.submit(Move("japan", request.track, "propose", package))
+        return [o.package for o in model.talks["us-japan"].history if o.proposer == "us"]
+
+    firm, soft = us_offers(True), us_offers(False)
+    assert firm[0] == soft[0]  # the opening came before Japan said anything
+    assert firm[1:] != soft[1:]
+
+
+def test_openings_come_from_beliefs_not_from_the_edges_of_the_ranges():
+    model = NegotiationModel(Rules(load_scenario("baseline-2025")), seed=0)
+    model.step()
+    opening = model.talks["us-japan"].history[0]
+    spaces = model.rules.track["us-japan"].spaces
+    edges = [x in (s.lo, s.hi) for s, x in zip(spaces, opening.package, strict=True)]
+    assert not all(edges)
+    assert opening.worth["us"] < 0.99  # not its ideal package
+
+
+def test_diminishing_returns_bend_a_value_function_through_its_ends():
+    issue = Issue(id="x", name="X", track="t", min=0, max=100, status_quo=0)
+    rising = ValueFunction.of(issue, Preference(weight=1, shape="rising", curve=0.5))
+    falling = ValueFunction.of(issue, Preference(weight=1, shape="falling", curve=0.5))
+    assert (rising(0), rising(100), falling(0), falling(100)) == (0, 1, 1, 0)
+    assert rising(25) == pytest.approx(0.25**0.5) and falling(70) == pytest.approx(0.3**0.5)
+    points = list(zip(rising.xs, rising.ys, strict=True))
+    rates = [(y1 - y0) / (x1 - x0) for (x0, y0), (x1, y1) in pairwise(points)]
+    assert all(a > b for a, b in pairwise(rates))  # concave: the first steps count most
+
+
+def test_with_diminishing_returns_offers_settle_inside_the_ranges():
+    """Logrolling by pieces: with bent values on both sides a package at a middling target
+    concedes part of each issue rather than all of one."""
+    scenario = bilateral(
+        [
+            {"id": "x", "min": 0, "max": 100, "status_quo": 0},
+            {"id": "y", "min": 0, "max": 100, "status_quo": 0},
+        ],
+        {
+            "patience": 0.9,
+            "preferences": {
+                "x": {"weight": 1, "shape": "rising", "curve": 0.5},
+                "y": {"weight": 1, "shape": "rising", "curve": 0.5},
+            },
+        },
+        {
+            "patience": 0.9,
+            "preferences": {
+                "x": {"weight": 1, "shape": "falling", "curve": 0.5},
+                "y": {"weight": 1, "shape": "falling", "curve": 0.5},
+            },
+        },
+    )
+    rules = Rules(scenario)
+    track = rules.track["a-b"]
+    own = rules.valuation("a", "a-b", rules.start.weights["a"])
+    path = ConcessionPath(
+        own, rules.readings[("a", "a-b")][0], rules.limits[("a", "a-b")], track.spaces
+    )
+    package = path.package(0.6)
+    assert own(package) >= 0.6 - 1e-9
+    assert all(0 < x < 100 for x in package)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_a_path_kept_inside_red_lines_stays_inside_them_and_reaches_its_target(target, x, y):
+    rules = Rules(share())
+    track = rules.track["a-b"]
+    own = rules.valuation("a", "a-b", rules.start.weights["a"])
+    path = ConcessionPath(
+        own, rules.readings[("a", "a-b")][0], rules.limits[("a", "a-b")], track.spaces
+    )
+    lo, hi = min(x, y), max(x, y)
+    kept = path.within({0: (lo, hi)})
+    package = kept.package(min(target, kept.top))
+    assert lo - 1e-9 <= package[0] <= hi + 1e-9
+    assert own(package) >= min(target, kept.top) - 1e-9
