@@ -1,13 +1,13 @@
 """The negotiation as a Mesa model: one step is one round (docs/mechanics.md, "A round").
 
 A round runs its phases in order: *events* (scheduled and random events change the
-world), *offers* (on each open track the round's proposer puts a package on the table
+world), *consultation* (the Japan–Korea channel), *signals* (threats, tied hands, outside
+options), *offers* (on each open track the round's proposer puts a package on the table
 and the responder accepts, rejects — possibly announcing a counter-offer — or walks
-away; proposers alternate), *ratification* (an accepted package becomes the deal) and
-*collect* (the DataCollector records the round). Consultation and signals belong
-between events and offers, precedent between ratification and collect; they arrive
-with the alliance-dynamics mechanics. After the deadline, open tracks end without a
-deal and their escalations hold.
+away; proposers alternate; each AI party learns from what it saw, and a refusal may end
+the talks), *ratification* (an accepted package becomes the deal if both publics approve),
+*precedent* (a deal weighs on the paired track) and *collect* (the DataCollector records
+the round). After the deadline, open tracks end without a deal and their escalations hold.
 
 The game is written as a generator that yields a ``DecisionRequest`` wherever a human
 party must decide, so the same code serves AI-only batch runs, the terminal UI and
@@ -432,8 +432,6 @@ class NegotiationModel(mesa.Model):
         else:
             self.channel.offers[move.party][package["option"]] = package["agree"]
         self._log_entries.append((move.party, move.track, move.kind, dict(package), self.round))
-
-    # -- data collection --------------------------------------------------------------
 
 
 def _readable(tracks: dict[str, TrackRules], entry: tuple) -> dict | None:

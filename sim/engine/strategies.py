@@ -1,22 +1,29 @@
-"""AI negotiation policies and their registry.
+"""AI negotiation policies, the seat they decide from, and their registry.
 
 Each policy decides, on one track from one party's chair (its ``Seat``), what utility to
 aim at when it proposes and whether to accept what is on the table. The package itself is
-always built by the party's concession path (logrolling, ``sim.engine.concession``), which stays
-inside the bottom lines, and the agent around the policy never aims below the reservation
-utility nor accepts across a bottom line — so no policy, built in or not, can cross them.
+always built by the party's concession path (logrolling, ``sim.engine.concession``), which
+stays inside the bottom lines, and the agent around the policy never aims below the
+reservation utility nor accepts across a bottom line — so no policy, built in or not, can
+cross them. The seat prices the choices by expected value under the party's belief
+(``sim.engine.beliefs``), the risk of breakdown and its patience (docs/mechanics.md,
+"Bargaining"): its opening, its priced ask and what going on is worth.
 
 - Time-dependent tactics (Faratin, Sierra & Jennings 1998, "Negotiation decision
-  functions for autonomous agents"): the aspiration falls from the party's best
-  utility ``top`` to its ``floor`` as ``α(t) = k + (1-k)·t^(1/β)``; ``boulware`` (β < 1)
-  holds out, ``linear`` (β = 1), ``conceder`` (β > 1) gives ground early.
+  functions for autonomous agents"): the aspiration falls from the party's opening ``top``
+  to its priced ask as ``α(t) = k + (1-k)·t^(1/β)``; ``boulware`` (β < 1) holds out,
+  ``linear`` (β = 1), ``conceder`` (β > 1) gives ground early.
 - Relative tit-for-tat (same paper, behaviour-dependent tactics): concede in proportion
-  to the other side's last concession, as measured by one's own utility.
-- ``hardliner``: never lowers its aspiration.
+  to the other side's last concession, as measured by what the party believes the other
+  side values.
+- ``hardliner``: never lowers its aspiration below a fixed point of its range.
 - ``equilibrium``: Rubinstein's (1982) subgame-perfect strategy for alternating offers
   on a single-issue split with discount factors δ₁, δ₂ and perpetual disagreement worth
   nothing: the proposer asks ``(1-δ₂)/(1-δ₁δ₂)`` and the responder accepts any share of at
   least ``δ₂(1-δ₁)/(1-δ₁δ₂)``. It checks the protocol against theory.
+
+Every policy but ``hardliner`` and ``equilibrium`` accepts by expected value: an offer
+that beats what refusing it is worth.
 
 Third parties add policies through the ``trilateral.strategies`` entry-point group: the
 entry point's name is the strategy's name, its object a ``Policy`` subclass.
