@@ -11,6 +11,9 @@ extends another) in three steps:
 3. each top-level key written as a dotted path (``parties.korea.patience: 0.9``) sets one
    value, exactly as ``--set`` does on the command line.
 
+A child that switches a party's strategy must also say what becomes of the params it would
+inherit, as an override must (``sim.scenario.switches``).
+
 Paths have one syntax wherever they appear — ``--set``, dotted keys, ``remove:``, batch
 sweeps: mapping keys by name, list items by their ``id`` or their index. Every value keeps the
 ``Locator`` of the file it came from, so a problem in an inherited value points at the parent's
@@ -24,6 +27,7 @@ from typing import Any
 from pydantic import Field
 
 from sim.scenario.base import Strict
+from sim.scenario.switches import strategy_names, switches
 from sim.scenario.yaml_safe import Locator, Problem, ScenarioError, show
 
 
@@ -56,9 +60,12 @@ def inherit(
     holds its header (``extends``, ``remove``), already checked against ``Inheritance``.
 
     Raises:
-        ScenarioError: a removal or a dotted key leads nowhere, or an id repeats in a list.
+        ScenarioError: a removal or a dotted key leads nowhere, an id repeats in a list, or
+            the child switches a strategy and keeps the old one's params
+            (``sim.scenario.switches``).
     """
     problems: list[Problem] = []
+    names = strategy_names(parent)
     removals = child.get("remove", [])
     if removals:
         _remove(parent, parent_at, removals, child_at.inner["remove"].inner, problems)
@@ -71,6 +78,10 @@ def inherit(
                 at.place(set_path(data, key.split("."), value), key_at)
             except ValueError as error:
                 problems.append(Problem(*key_at.origin, key, str(error)))
+    file = child_at.origin.file
+    for switch in switches(names, data, lambda loc: at.written_in(loc, file)):
+        message = switch.message(f"{switch.path}.params", ": ")
+        problems.append(Problem(*at.where((*switch.loc, "name")), f"{switch.path}.name", message))
     if problems:
         raise ScenarioError(sorted(problems, key=lambda p: (p.line, p.column)))
     return data, at

@@ -27,6 +27,7 @@ import scenarios
 from sim.scenario.authoring import HEADER, Inheritance, inherit, set_path, standalone_problems
 from sim.scenario.base import StrategyCheck
 from sim.scenario.models import Scenario
+from sim.scenario.switches import strategy_names, switches
 from sim.scenario.yaml_safe import (
     Locator,
     Origin,
@@ -181,9 +182,16 @@ def _parent(name: str, child: Path, where: Origin) -> Path:
 
 
 def _apply(data: Any, overrides: Sequence[str], locator: Locator) -> Any:
-    """Overridden copy of ``data``; ``locator`` learns that each value set came from ``--set``."""
+    """Overridden copy of ``data``; ``locator`` learns that each value set came from ``--set``.
+
+    Raises:
+        ScenarioError: an override is malformed or leads nowhere, or switches a strategy and
+            keeps the old one's params (``sim.scenario.switches``).
+    """
+    names = strategy_names(data)
     data = copy.deepcopy(data)
     problems: list[Problem] = []
+    written: dict[tuple, str] = {}  # loc set → the key that set it, as written
     for override in overrides:
         key, equals, text = override.partition("=")
         key = key.strip()
@@ -196,9 +204,20 @@ def _apply(data: Any, overrides: Sequence[str], locator: Locator) -> Any:
             problems.append(Problem(OVERRIDE, 0, 0, key or override, str(error)))
         else:
             locator.place(loc, Locator(Origin(OVERRIDE, 0, 0)))
+            written[loc] = key
+    if not problems:
+        for switch in switches(names, data, lambda loc: any(_overlap(loc, w) for w in written)):
+            key = written.get((*switch.loc, "name"), f"{switch.path}.name")
+            params = key.removesuffix("name") + "params"
+            problems.append(Problem(OVERRIDE, 0, 0, key, switch.message(params, "=")))
     if problems:
         raise ScenarioError(problems)
     return data
+
+
+def _overlap(loc: tuple, other: tuple) -> bool:
+    """Whether a value set at ``other`` is at ``loc``, inside it or holds it."""
+    return other[: len(loc)] == loc or loc[: len(other)] == other
 
 
 def _override_value(text: str) -> Any:

@@ -142,6 +142,12 @@ def _check_preference(issue: Issue, pref: Preference, loc: tuple, fail) -> None:
                 f"ideal {pref.ideal:g} lies outside the issue's range {issue.min:g}..{issue.max:g}",
             )
         return
+    if pref.curve != 1:
+        # An option's value is given outright: there is no way from worst to best to bend.
+        fail(
+            (*loc, "curve"),
+            f"issue {issue.id!r} is {issue.kind}: curve applies to numeric issues only",
+        )
     if pref.values is None:
         fail((*loc, "shape"), f"issue {issue.id!r} is {issue.kind}: give values per option")
         return

@@ -136,6 +136,21 @@ class Locator:
                 child.inner = {}  # a value that was empty becomes a mapping on the way
             node = child
 
+    def written_in(self, loc: Sequence[Any], file: str) -> bool:
+        """Whether ``file`` wrote the value at ``loc``: it, something inside it, or a value
+        put whole that holds it."""
+        node = self
+        for part in loc:
+            child = _child(node.inner, part)
+            if child is None:
+                return node.origin.file == file
+            node = child
+        return node._mentions(file)
+
+    def _mentions(self, file: str) -> bool:
+        inner = self.inner.values() if isinstance(self.inner, dict) else self.inner or ()
+        return self.origin.file == file or any(child._mentions(file) for child in inner)
+
     def drop(self, loc: Sequence[Any]) -> None:
         """Forget the entry at ``loc``, as its value is deleted from the data."""
         node: Locator | None = self

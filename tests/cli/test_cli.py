@@ -97,7 +97,7 @@ def test_set_overrides_change_the_game(tmp_path):
         ["run", "no-such-scenario"],
         ["run", "baseline-2025", "--set", "parties.mars.patience=0.9"],
         ["run", "baseline-2025", "--set", "parties.us.patience=2"],
-        ["run", "baseline-2025", "--set", "parties.us.strategy.name=greedy"],
+        ["run", "baseline-2025", "--set", "parties.korea.strategy.name=greedy"],
     ],
 )
 def test_bad_input_exits_2_without_a_traceback(args):
@@ -105,6 +105,19 @@ def test_bad_input_exits_2_without_a_traceback(args):
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_strategy_switch_that_keeps_the_old_params_is_refused_until_they_are_set():
+    switch = ["run", "baseline-2025", "--quiet", "--set", "parties.us.strategy.name=conceder"]
+    refused = runner.invoke(app, switch)
+    assert refused.exit_code == 2
+    assert refused.output == (
+        "--set:0:0: parties.us.strategy.name: changing the strategy from 'boulware' to "
+        "'conceder' keeps boulware's params {exponent: 0.5}; also set "
+        "parties.us.strategy.params={} (or the params conceder should have)\n"
+    )
+    played = runner.invoke(app, [*switch, "--set", "parties.us.strategy.params={}"])
+    assert played.exit_code == 0, played.output
 
 
 def test_validate_accepts_good_files_and_rejects_bad_ones():

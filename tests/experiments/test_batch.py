@@ -228,7 +228,7 @@ def test_designs_grid_lhs_and_sobol():
         ),
         (["--design", "lhs"], "needs at least one --range"),
         (["--design", "halton"], "--design must be one of"),
-        (["--set", "parties.us.strategy.name=greedy"], "greedy"),
+        (["--set", "parties.korea.strategy.name=greedy"], "unknown strategy 'greedy'"),
     ],
 )
 def test_bad_sweeps_stop_before_any_game(options, message, tmp_path):

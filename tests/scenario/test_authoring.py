@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli.app import build_app
+from sim.engine.strategies import spec_problem
 from sim.experiments.batch.plan import BatchScenario
 from sim.results.briefing import facilitator_sheet
 from sim.scenario.loading import (
@@ -255,6 +256,49 @@ def test_read_scenario_reports_problems_in_parents_with_the_file_loaded(folder):
     [problem] = caught.value.problems
     assert Path(problem.file).name == "middle.yaml"
     assert problem.message.endswith(f"(extended by {child})")
+
+
+BOULWARE = "extends: base.yaml\nparties.alpha.strategy: {name: boulware, params: {exponent: 0.5}}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("parties:\n  - id: alpha\n    strategy: {name: conceder}\n", (4, 16)),
+        ("parties.alpha.strategy.name: conceder\n", (2, 1)),
+        # A nested mapping merges key by key, so an empty one clears nothing.
+        ("parties:\n  - id: alpha\n    strategy: {name: conceder, params: {}}\n", (4, 16)),
+    ],
+)
+def test_a_child_that_switches_a_strategy_must_say_what_becomes_of_its_params(folder, text, where):
+    write(folder, "middle.yaml", BOULWARE)
+    child = write(folder, "child.yaml", f"extends: middle.yaml\n{text}")
+    [problem] = problems(child)
+    assert (problem.file, problem.line, problem.column) == (str(child), *where)
+    assert f"{problem.path}: {problem.message}" == (
+        "parties.alpha.strategy.name: changing the strategy from 'boulware' to 'conceder' keeps "
+        "boulware's params {exponent: 0.5}; also set parties.alpha.strategy.params: {} "
+        "(or the params conceder should have)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "params"),
+    [
+        ("parties.alpha.strategy.name: conceder\nparties.alpha.strategy.params: {}\n", {}),
+        ("parties.alpha.strategy: {name: conceder}\n", {}),
+        (
+            "parties: [{id: alpha, strategy: {name: conceder, params: {exponent: 2}}}]\n",
+            {"exponent": 2},
+        ),
+        ("parties.alpha.strategy.name: conceder\nremove: [parties.alpha.strategy.params]\n", {}),
+        ("parties.alpha.patience: 0.5\n", {"exponent": 0.5}),
+    ],
+)
+def test_a_child_that_says_what_becomes_of_the_params_loads(folder, text, params):
+    write(folder, "middle.yaml", BOULWARE)
+    child = write(folder, "child.yaml", f"extends: middle.yaml\n{text}")
+    assert load_scenario(child, (), spec_problem).party("alpha").strategy.params == params
 
 
 # trilateral new

@@ -23,6 +23,7 @@ from sim.scenario.loading import (
     bundled_scenarios,
     format_problems,
     load_scenario,
+    read_scenario,
     read_yaml,
     resolve,
 )
@@ -220,6 +221,93 @@ def test_invalid_override_value_is_reported_against_the_override():
 def test_override_that_fixes_a_file_makes_it_load():
     scenario = load_scenario(BAD / "zero-weight.yaml", ["parties.beta.preferences.tariff.weight=1"])
     assert scenario.party("beta").preferences["tariff"].weight == 1
+
+
+SWITCH = (
+    "--set:0:0: parties.us.strategy.name: changing the strategy from 'boulware' to 'conceder' "
+    "keeps boulware's params {exponent: 0.5}; also set parties.us.strategy.params={} "
+    "(or the params conceder should have)"
+)
+
+
+def test_switching_a_strategy_by_override_must_say_what_becomes_of_its_params():
+    """Baseline's US is boulware with exponent 0.5, which a conceder would quietly keep."""
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario("baseline-2025", ["parties.us.strategy.name=conceder"], spec_problem)
+    assert str(caught.value) == SWITCH
+    with pytest.raises(ScenarioError) as caught:  # batches apply overrides the same way
+        apply_overrides(read_scenario("baseline-2025")[0], ["parties.us.strategy.name=conceder"])
+    assert str(caught.value) == SWITCH
+
+
+def test_a_switch_by_index_is_answered_in_the_words_of_its_key():
+    [problem] = problems_of("baseline-2025", ["parties.0.strategy.name=linear"])
+    assert problem.path == "parties.0.strategy.name"
+    assert "keeps boulware's params {exponent: 0.5}; also set parties.0.strategy.params={}" in (
+        problem.message
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "params"),
+    [
+        (["parties.us.strategy.name=conceder", "parties.us.strategy.params={}"], {}),
+        (["parties.us.strategy.params={}", "parties.us.strategy.name=conceder"], {}),
+        (
+            ["parties.us.strategy.name=conceder", "parties.us.strategy.params.exponent=3"],
+            {"exponent": 3},
+        ),
+        (["parties.us.strategy={name: conceder}"], {}),
+        (["parties.us.strategy.name=boulware"], {"exponent": 0.5}),
+        (["parties.korea.strategy.name=conceder"], {}),
+    ],
+)
+def test_a_switch_that_says_what_becomes_of_the_params_loads(overrides, params):
+    scenario = load_scenario("baseline-2025", overrides, spec_problem)
+    party = overrides[-1].split(".")[1]
+    assert scenario.party(party).strategy.params == params
+
+
+def test_params_a_switch_leaves_unwritten_are_named():
+    data = read_yaml(BASE)[0]
+    data["parties"][0]["strategy"] = {"name": "boulware", "params": {"exponent": 3, "floor": 0}}
+    switch = ["parties.alpha.strategy.name=conceder"]
+    with pytest.raises(ScenarioError) as caught:
+        apply_overrides(data, [*switch, "parties.alpha.strategy.params.exponent=2"])
+    assert "keeps boulware's params {floor: 0};" in str(caught.value)
+    both = ["parties.alpha.strategy.params.exponent=2", "parties.alpha.strategy.params.floor=1"]
+    assert apply_overrides(data, [*switch, *both])["parties"][0]["strategy"]["params"] == {
+        "exponent": 2,
+        "floor": 1,
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.sampled_from(["boulware", "conceder", "linear"]),
+    exponent=st.floats(0.1, 5),
+    params=st.sampled_from(
+        [None, "parties.alpha.strategy.params={}", "parties.alpha.strategy.params.exponent=1"]
+    ),
+    params_first=st.booleans(),
+)
+def test_an_override_switch_is_refused_exactly_when_it_keeps_params(
+    name, exponent, params, params_first
+):
+    data = read_yaml(BASE)[0]
+    data["parties"][0]["strategy"] = {"name": "boulware", "params": {"exponent": exponent}}
+    overrides = [f"parties.alpha.strategy.name={name}"]
+    if params is not None:
+        overrides.insert(0 if params_first else 1, params)
+    try:
+        changed = apply_overrides(data, overrides)
+    except ScenarioError as error:
+        assert name != "boulware" and params is None
+        [problem] = error.problems
+        assert problem.path == "parties.alpha.strategy.name"
+    else:
+        assert name == "boulware" or params is not None
+        assert changed["parties"][0]["strategy"]["name"] == name
 
 
 # Finding scenarios
