@@ -103,3 +103,15 @@ class Belief:
         total = sum(posterior)
         self.probs = [p / total for p in posterior]
         self.version += 1
+
+    def expect(self, worth: float, weight: float) -> None:
+        """Evidence, of ``weight`` (0..1), that a deal worth about ``worth`` to the party can
+        be had, such as a precedent set on another track: levels near it gain,
+        ``L_k = (σ(d/τ)·σ(−d/τ))^weight`` with ``d`` the distance in shares."""
+        s, tau = (worth - self.floor) / self.span, self.tau
+        self._update(
+            [
+                (_sigmoid((share - s) / tau) * _sigmoid((s - share) / tau)) ** weight
+                for share in self.shares
+            ]
+        )

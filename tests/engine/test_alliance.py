@@ -110,27 +110,43 @@ def test_with_a_parity_pact_no_ai_ally_accepts_below_the_joint_floor(seed):
     assert checked
 
 
-def test_precedent_pulls_the_counterpart_and_a_pact_makes_it_a_floor():
-    def after_a_deal(pact: bool):
-        model = NegotiationModel(trio(), seed=0)
-        model.world.trust = 0.7 if pact else 0.5
-        model.step()
-        talks = model.talks["us-a"]
-        offer = model._offer(talks, "us", (10.0, 0.0))
-        model._ratify(talks, offer)
-        from sim.engine.phases.alliance import apply_precedent
+def after_a_first_deal(term: float, pull: float, pact: bool = False):
+    """What the US expects to attain from b, and b's tariff limit, once a closed its deal
+    on a tariff of ``term`` (the US wants it high)."""
+    from sim.engine.phases.alliance import apply_precedent
 
-        apply_precedent(model, offer)
-        return model.world.limits[("us", "us-b")].bounds[0], model.world.limits[
-            ("b", "us-b")
-        ].bounds[0]
+    pairs = [["tariff_a", "tariff_b"]]
+    model = NegotiationModel(trio(precedent={"pull": pull, "pairs": pairs}), seed=0)
+    model.world.trust = 0.7 if pact else 0.5
+    model.step()
+    talks = model.talks["us-a"]
+    offer = model._offer(talks, "us", (term, 0.0))
+    talks.close("agreed", model.round, offer)
+    apply_precedent(model, offer)
+    expected = model.countries["us"].seats["us-b"].belief.expected()
+    return expected, model.world.limits[("b", "us-b")].bounds[0]
 
-    us_plain, b_plain = after_a_deal(pact=False)
-    assert us_plain == (pytest.approx(5.0), 50)  # half-way from 0 toward the closed 10%
-    assert b_plain == (0, 20)
-    us_pact, b_pact = after_a_deal(pact=True)
-    assert us_pact == (pytest.approx(2.5), 50)  # the pact blunts half the pull
-    assert b_pact == (0, 10)  # b will not take a worse tariff than a got
+
+def test_a_bad_first_deal_raises_what_the_us_expects_of_the_second_ally_graded_in_pull():
+    untouched, _ = after_a_first_deal(40.0, pull=0.0)
+    bad = [after_a_first_deal(40.0, pull)[0] for pull in (0.2, 0.5, 0.9)]
+    worse = [after_a_first_deal(20.0, pull)[0] for pull in (0.2, 0.5, 0.9)]
+    # the US already expected to give b a tariff of 0: a first deal at 0 tells it little
+    good = [after_a_first_deal(0.0, pull)[0] for pull in (0.2, 0.5, 0.9)]
+    assert untouched < bad[0] < bad[1] < bad[2]  # continuous in pull: no cliff
+    assert all(g < w < b for g, w, b in zip(good, worse, bad, strict=True))
+    assert all(abs(g - untouched) < 0.01 for g in good)
+
+
+def test_a_parity_pact_blunts_the_precedent_and_makes_the_first_deal_a_floor():
+    untouched, b_alone = after_a_first_deal(40.0, pull=0.0)
+    plain, b_plain = after_a_first_deal(40.0, pull=0.9)
+    pact, b_pact = after_a_first_deal(40.0, pull=0.9, pact=True)
+    assert untouched < pact < plain
+    assert b_plain == b_alone == (0, 20)
+    assert b_pact == (0, 20)  # the first deal (40) is above b's own limit: its limit stays
+    _, b_pact_good = after_a_first_deal(10.0, pull=0.9, pact=True)
+    assert b_pact_good == (0, 10)  # b will not take a worse tariff than a got
 
 
 def test_a_failed_ratification_reopens_the_track_and_costs_approval():

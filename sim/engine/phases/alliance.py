@@ -164,16 +164,22 @@ class Channel:
 
 
 def apply_precedent(model: NegotiationModel, offer: Offer) -> None:
-    """Phase 6: a closed deal pulls the counterpart's demands on the paired track.
+    """Phase 6: a closed deal sets what the common counterpart expects on the paired track.
 
-    With a parity pact the pull is blunted and the partner ally takes the closed terms as
-    its own floor: it will not accept less than its partner got.
+    The counterpart (the US) now expects the other ally to sign terms like the ones just
+    closed: on each open paired track its belief of what it can attain moves toward what
+    the deal it expected there would be worth with the closed terms on the paired issues, the
+    more firmly the greater ``precedent.pull`` — a bad first deal makes it ask more of the
+    second ally, a good one less. With a parity pact the pull is blunted
+    (``pact_blunting``), and the partner ally takes the closed terms as its own floor: it
+    will not accept less than its partner got.
     """
     config = model.rules.scenario.precedent
     pact = model.channel is not None and "parity_pact" in model.channel.agreed
     pull = config.pull * (1.0 - config.pact_blunting) if pact else config.pull
     closed = model.rules.track[offer.track]
     values = dict(zip(closed.issue_ids, offer.package, strict=True))
+    terms: dict[str, dict[int, float]] = {}
     for pair in config.pairs:
         if not any(i in values for i in pair):
             continue
@@ -181,13 +187,32 @@ def apply_precedent(model: NegotiationModel, offer: Offer) -> None:
         track = model.rules.track[model.rules.issue_track[target]]
         if not model.talks[track.id].open:
             continue
-        counterpart = next(p for p in track.parties if p in closed.parties)
-        ally = track.other(counterpart)
         pos = model.rules.position(target)
-        term = values[source]
-        _pull(model, counterpart, track.id, pos, target, term, pull)
+        terms.setdefault(track.id, {})[pos] = values[source]
         if pact:
-            _pull(model, ally, track.id, pos, target, term, 1.0)
+            ally = next(p for p in track.parties if p not in closed.parties)
+            _hold(model, ally, track.id, pos, target, values[source])
+    for track_id, closed_terms in terms.items():
+        track = model.rules.track[track_id]
+        counterpart = next(p for p in track.parties if p in closed.parties)
+        _expect(model, counterpart, track_id, closed_terms, pull)
+
+
+def _expect(model: NegotiationModel, party: str, track: str, terms: dict, pull: float) -> None:
+    """``party`` (an AI) now expects a deal on ``track`` like the one it expected there,
+    with ``terms`` (position → value) on the paired issues: evidence of weight ``pull``."""
+    agent = model.countries[party]
+    seat = agent.seats[track]
+    if agent.human or pull <= 0:
+        return
+    seat.grid()  # places the belief at the party's current floor and best
+    like = list(seat.path.package(seat.belief.expected()))
+    for pos, value in terms.items():
+        space = seat.track.spaces[pos]
+        like[pos] = min(max(value, space.lo), space.hi)
+    worth = seat.valuation(tuple(like))
+    seat.belief.expect(worth, pull)
+    model.record("precedent", track, f"{party} now expects about {worth:.2f}", party)
 
 
 def parity_gap(model: NegotiationModel, party: str, track: str, package: tuple) -> float:
@@ -222,16 +247,15 @@ def _owner(model: NegotiationModel, issue: str) -> tuple[str, str]:
     return ally, track.id
 
 
-def _pull(model, party: str, track: str, pos: int, issue: str, term: float, share: float) -> None:
-    """Tighten ``party``'s limit on an issue ``share`` of the way toward ``term``."""
+def _hold(model, party: str, track: str, pos: int, issue: str, term: float) -> None:
+    """Tighten ``party``'s limit on an issue to ``term`` where that is better for it: under
+    a parity pact it takes no worse than its partner got."""
     direction = model.rules.direction(party, issue)
-    if not direction or share <= 0:
-        return
     lo, hi = model.world.limits[(party, track)].bounds[pos]
     if direction > 0 and term > lo:
-        lo = min(lo + share * (term - lo), hi)
+        lo = min(term, hi)
     elif direction < 0 and term < hi:
-        hi = max(hi - share * (hi - term), lo)
+        hi = max(term, lo)
     else:
         return
     limits = model.world.limits[(party, track)]
