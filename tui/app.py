@@ -4,11 +4,17 @@ README.md, "Playing in class", describes the game as a class meets it.
 
 The app owns the flow between screens and the one thing every screen shares: the
 ``Game`` in play and which team has the keyboard. Screens get the game handed down and
-send their requests up; the engine runs in worker threads so the screen never freezes.
+post what happened up as messages (a scenario chosen, a team's turn, the game over, a
+new game wanted), which the app handles here; the engine runs in worker threads so the
+screen never freezes.
 
 In hot-seat play the app is the privacy officer: before any screen that shows a team's
 private numbers it asks whether that team is the one at the keyboard, and if not it
 drops the curtain (``Curtain``) until the right team says it is ready.
+
+While a game is on screen its objects are frozen out of the cycle collector's reach
+(``gc.freeze``), so a full collection never walks them on a keypress; they are handed
+back to the collector when the class starts over, so a finished game is freed.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import asyncio
 import gc
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -30,6 +36,9 @@ from tui.dialogs.help import HelpDialog
 from tui.screens.briefing import BriefingScreen
 from tui.screens.curtain import Curtain
 from tui.screens.start import StartChoice, StartScreen
+
+if TYPE_CHECKING:  # it imports the engine, which loads in a thread once a game starts
+    from tui.screens.table import TableScreen
 
 
 class TrilateralApp(App[Path | None]):
@@ -119,9 +128,10 @@ class TrilateralApp(App[Path | None]):
 
         screen = DebriefScreen(self.game) if self.game.finished else TableScreen(self.game)
         await self.replace_screen(screen)
-        # What exists now (the engine's modules, the compiled scenario, the screen) lives as
-        # long as the game: out of the cycle collector's reach, its full collections walk
-        # only what play creates (they paused a keypress for ~90 ms otherwise).
+        # What exists now (the engine's modules, the compiled scenario, this game and its
+        # screen) goes out of the cycle collector's reach while the game is on, so its full
+        # collections walk only what play creates (they paused a keypress for ~90 ms
+        # otherwise). ``on_debrief_screen_new_game`` hands it all back when the game is dropped.
         gc.freeze()
 
     async def replace_screen(self, screen: Screen) -> None:
@@ -141,11 +151,39 @@ class TrilateralApp(App[Path | None]):
             await self.push_screen_wait(Curtain(name))
         self.at_keyboard = party
 
-    def start_over(self) -> None:
+    # -- what the screens post --------------------------------------------------------
+
+    def on_start_screen_chosen(self, event: StartScreen.Chosen) -> None:
+        """The class set up a game: brief the teams and open it."""
+        self.choice = event.choice
+        self.open_game(event.choice.setup(), event.scenario)
+
+    @work
+    async def on_table_screen_turn(self, event: TableScreen.Turn) -> None:
+        """Seat the team whose turn it is, behind the curtain if another team had the
+        keyboard, and hand the table its viewer."""
+        setup, party = self.game.setup, event.party
+        if setup.hot_seat and self.at_keyboard != party:
+            event.table.viewer = None  # nothing private shows while the keyboard changes hands
+        await self.pass_keyboard(setup, party, self.game.name(party))
+        event.table.seat(party)
+
+    async def on_table_screen_over(self) -> None:
+        """The game is over: on to the debrief."""
+        await self.show_table()
+
+    async def on_debrief_screen_undone(self) -> None:
+        """A move was taken back after the end: the game goes on at the table."""
+        if self.game.setup.hot_seat:
+            self.at_keyboard = None  # the debrief showed everyone everything: curtain first
+        await self.show_table()
+
+    async def on_debrief_screen_new_game(self) -> None:
         """Back to the start screen for a new game (the finished one stays saved)."""
         self.game = None
         self.at_keyboard = None
-        self.call_later(self.replace_screen, StartScreen(self.choice, self.local_dir))
+        await self.replace_screen(StartScreen(self.choice, self.local_dir))
+        self.call_after_refresh(_free_dropped_game)
 
     # -- help and the command palette -----------------------------------------------
 
@@ -167,6 +205,15 @@ class TrilateralApp(App[Path | None]):
 
     async def action_quit(self) -> None:
         self.exit_with_save()
+
+
+def _free_dropped_game() -> None:
+    """Hand what ``show_table`` froze back to the cycle collector, and free the dropped game.
+
+    A full collection of everything (~0.1 s), run once the start screen is drawn.
+    """
+    gc.unfreeze()
+    gc.collect()
 
 
 def _start_game(setup: GameSetup, scenario: Scenario):

@@ -6,12 +6,17 @@ starting the app costs more than any single check.
 
 from __future__ import annotations
 
+import gc
 import json
+import threading
+import weakref
 from pathlib import Path
 
 import pytest
+from textual.command import CommandPalette
 
 from sim.classroom import views
+from sim.classroom.game import Game
 from sim.classroom.saves import list_saves, read_save
 from sim.engine.moves import Intervention, Move
 from tests.tui.pilots import (
@@ -21,11 +26,13 @@ from tests.tui.pilots import (
     play_out,
     to_table,
     until,
+    waiting_for_keys,
 )
 from tui.app import TrilateralApp
 from tui.dialogs.facilitator import FacilitatorDialog
 from tui.screens.curtain import Curtain
 from tui.screens.debrief import DebriefScreen
+from tui.screens.start import StartScreen
 from tui.screens.table import TableScreen
 from tui.widgets.composer import IssueTable, PackageComposer
 from tui.widgets.feed import MoveHistory, NewsFeed
@@ -174,6 +181,73 @@ async def test_the_facilitator_fires_events_and_extends_the_deadline():
         "custom",
         "extend",
     ]
+
+
+async def test_the_facilitator_acts_in_a_thread_while_the_screen_answers_keys(monkeypatch):
+    """An intervention goes to the engine off the UI loop, as a team's move does: while it
+    is under way the dialog and the app still answer keys, and once it lands the table shows it."""
+    started, finish = threading.Event(), threading.Event()
+    intervene = Game.intervene
+
+    def slow_intervene(game: Game, act: Intervention) -> None:
+        started.set()
+        finish.wait(timeout=5)  # the engine and the disk at their slowest
+        intervene(game, act)
+
+    monkeypatch.setattr(Game, "intervene", slow_intervene)
+    app = game_app(humans=("japan",), seed=1, facilitator=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await to_table(pilot)
+        logged = len(app.game.model.log)
+        await pilot.press("f")
+        await until(pilot, lambda: isinstance(app.screen, FacilitatorDialog), "the dialog")
+        dialog = app.screen
+        events = dialog.query_one("#events")
+        await until(pilot, lambda: events.highlighted == 0, "the first event highlighted")
+        await pilot.press("down", "enter")  # fire the second event: the leaders' summit
+        await until(pilot, started.is_set, "the intervention to start")
+        assert len(app.game.model.log) == logged  # still under way
+        await pilot.press("up")
+        assert events.highlighted == 0
+        await pilot.press("escape")
+        assert app.screen is dialog  # it does not close on an intervention half made
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        finish.set()
+        await until(pilot, lambda: len(app.game.model.log) == logged + 1, "the intervention")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)  # landing did not close the palette
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is table and waiting_for_keys(app), "the table")
+        assert table.query_one(NewsFeed).items[-1][1] == "Leaders' summit"
+
+
+async def test_starting_over_frees_every_finished_game():
+    """Games played one after another in one app: each one dropped at the debrief is freed,
+    and so is the game an undo at the debrief replaced."""
+    app = game_app(humans=("japan",), seed=1, overrides=("rounds=2",))
+    dropped: list[weakref.ref] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        for played in range(3):
+            await to_table(pilot)
+            await play_out(pilot, {"japan": lambda request: ["w"]})  # walk away, confirmed
+            assert isinstance(app.screen, DebriefScreen)
+            if played == 0:  # take the walk back: the debrief returns to the table
+                dropped.append(weakref.ref(app.game.model))
+                await pilot.press("u")
+                await until(pilot, lambda: isinstance(app.screen, TableScreen), "the table")
+                await play_out(pilot, {"japan": lambda request: ["w"]})
+            dropped += [weakref.ref(app.game), weakref.ref(app.game.model)]
+            await pilot.press("n")
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, StartScreen) and app.screen.scenario is not None,
+                "the start screen",
+            )
+            if played < 2:
+                await pilot.press("ctrl+s")  # the same setup again
+        gc.collect()
+        assert [ref() for ref in dropped] == [None] * 7
 
 
 async def test_quit_and_resume_reach_the_same_end_as_an_uninterrupted_game():

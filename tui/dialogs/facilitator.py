@@ -1,16 +1,19 @@
 """The facilitator's desk: fire a scenario event, announce a custom one, extend the deadline.
 
-The dialog hands each intervention to the game, which asks the engine; a refusal (an
-unknown effect target, a deadline stretched too far) is shown in the dialog and changes
-nothing. On success the dialog dismisses with the intervention, already logged and saved.
+The dialog hands each intervention to the game in a worker thread, as the table does
+with a team's move: the engine applies it, may play on, and the save is written to disk,
+while the screen keeps answering keys. A refusal (an unknown effect target, a deadline
+stretched too far) is shown in the dialog and changes nothing. On success the dialog
+dismisses with the intervention, already logged and saved.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -40,6 +43,10 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
     def __init__(self, game: Game) -> None:
         super().__init__()
         self.game = game
+        self.working = False
+        """Whether an intervention is being carried out: the dialog takes no other."""
+        self.carried_out: Intervention | None = None
+        """The intervention made, once the game has it."""
 
     def compose(self) -> ComposeResult:
         events = self.game.scenario.events
@@ -77,13 +84,31 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
     def on_mount(self) -> None:
         self.query_one("#events").focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "close" and self.working)
+
     def _apply(self, act: Intervention) -> None:
+        if not self.working:
+            self.intervene(act)
+
+    @work
+    async def intervene(self, act: Intervention) -> None:
+        """Carry out ``act`` in a thread; close with it, or show why it was refused."""
+        self.working = True
         try:
-            self.game.intervene(act)
+            await asyncio.to_thread(self.game.intervene, act)
         except InvalidMove as error:
-            self.query_one("#problem", Static).update(f"[b red]{error}[/]")
+            self._problem(str(error))
             return
-        self.dismiss(act)
+        finally:
+            self.working = False
+        self.carried_out = act
+        if self.is_active:
+            self.dismiss(act)
+
+    def on_screen_resume(self) -> None:
+        if self.carried_out is not None:  # made while the help was open over the dialog
+            self.dismiss(self.carried_out)
 
     def _problem(self, text: str) -> None:
         self.query_one("#problem", Static).update(f"[b red]{text}[/]")

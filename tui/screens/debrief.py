@@ -16,6 +16,7 @@ from textual import work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, TabPane
 
@@ -38,6 +39,12 @@ class DebriefScreen(Screen[None]):
         Binding("2", "tab('timeline')", "Timeline", show=False),
         Binding("3", "tab('chart')", "Chart", show=False),
     ]
+
+    class Undone(Message):
+        """Posted when the last human move was taken back: the game goes on at the table."""
+
+    class NewGame(Message):
+        """Posted when the class asks for a new game: the app returns to the start screen."""
 
     def __init__(self, game: Game) -> None:
         super().__init__()
@@ -103,13 +110,10 @@ class DebriefScreen(Screen[None]):
         except InvalidMove as error:
             self.notify(str(error), severity="warning")
             return
-        if self.game.setup.hot_seat:
-            self.app.at_keyboard = None
-        # Not awaited here: replacing this screen cancels its own workers, this one too.
-        self.app.call_later(self.app.show_table)
+        self.post_message(self.Undone())
 
     def action_new_game(self) -> None:
-        self.app.start_over()
+        self.post_message(self.NewGame())
 
     def game_commands(self) -> Iterable[SystemCommand]:
         """The debrief's commands by name, for the command palette."""

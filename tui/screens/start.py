@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import (
@@ -65,6 +66,19 @@ def scenario_sources(local_dir: Path) -> list[tuple[str, str]]:
 
 class StartScreen(Screen[None]):
     """Choose the scenario and who plays; Enter starts the game."""
+
+    class Chosen(Message):
+        """Posted when the class has set up a game that can start: the app opens it.
+
+        Attributes:
+            choice: What the class chose (the seed as typed: None for a random one).
+            scenario: The chosen scenario, loaded with the seating's strategy overrides.
+        """
+
+        def __init__(self, choice: StartChoice, scenario: Scenario) -> None:
+            super().__init__()
+            self.choice = choice
+            self.scenario = scenario
 
     CSS_PATH = "start.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -226,5 +240,4 @@ class StartScreen(Screen[None]):
             humans=humans,
             facilitator=self.query_one("#facilitator", Checkbox).value,
         )
-        self.app.choice = choice
-        self.app.open_game(choice.setup(), scenario)
+        self.post_message(self.Chosen(choice, scenario))

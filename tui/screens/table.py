@@ -9,7 +9,9 @@ half-typed offer.
 The screen keeps no game state of its own: after each change it reads the game through
 ``sim.classroom.views`` for the team at the keyboard (``viewer``) and hands each widget its data.
 Every change goes to the engine in a worker thread; the screen shows that the AI is
-playing and ignores moves until it is done.
+playing and ignores moves until it is done. Then it posts whose turn it is (``Turn``) or
+that the game is over (``Over``): the app seats the next team, behind the curtain in
+hot-seat play, and hands the table its viewer (``seat``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Header, Static, Tab, Tabs
@@ -71,11 +74,28 @@ class TableScreen(Screen[None]):
     viewer: reactive[str | None] = reactive(None)
     """The party whose team has the keyboard; None while the curtain is down."""
     busy: reactive[bool] = reactive(False)
-    """Whether the engine is working (AI parties playing) in a worker."""
+    """Whether the engine is working (AI parties playing) in a worker, or the next team is
+    being seated: the table takes no move until that team sees its decision."""
     pane: reactive[str] = reactive("desk")
     """The panel shown on a narrow terminal."""
     problem: reactive[str] = reactive("")
     """Why the last move was refused; shown under the composer, cleared by the next edit."""
+
+    class Turn(Message):
+        """Posted when a team must decide: the app seats it and calls ``seat``.
+
+        Attributes:
+            table: The table that posted it.
+            party: The party whose team decides now.
+        """
+
+        def __init__(self, table: TableScreen, party: str) -> None:
+            super().__init__()
+            self.table = table
+            self.party = party
+
+    class Over(Message):
+        """Posted when the game is over: the app moves on to the debrief."""
 
     def __init__(self, game: Game) -> None:
         super().__init__()
@@ -119,7 +139,7 @@ class TableScreen(Screen[None]):
             self.query_one(f"#{pane}").border_title = title
         self.watch_pane(self.pane)
         self.watch(self.query_one(PackageComposer), "draft", self._draft_changed, init=False)
-        self.settle()
+        self.follow()
 
     # -- data down --------------------------------------------------------------------
 
@@ -259,36 +279,34 @@ class TableScreen(Screen[None]):
 
     @work(exclusive=True, group="engine")
     async def play(self, change: Callable[[], object], done: str = "") -> None:
-        """Run a change of the game in a thread (AI turns included), then show the result."""
+        """Run a change of the game in a thread (AI turns included), then follow it.
+
+        The table stays busy until the app seats the next team: no key acts on a decision
+        that team has not seen yet.
+        """
         self.busy = True
         try:
             await asyncio.to_thread(change)
         except InvalidMove as error:
+            self.busy = False
             self.problem = str(error)
             return
-        finally:
-            self.busy = False
         self.problem = ""
         if done:
             self.notify(done)
-        await self.follow()
+        self.follow()
 
-    @work(exclusive=True, group="engine")
-    async def settle(self) -> None:
-        """Show the game to the team whose turn it is (behind the curtain if need be)."""
-        await self.follow()
-
-    async def follow(self) -> None:
-        """After any change: the debrief if the game is over, else the next team's view."""
+    def follow(self) -> None:
+        """After any change: tell the app that the game is over, or whose turn it is."""
         game = self.game
         if game.finished:
-            # Not awaited here: replacing this screen cancels its own workers, this one too.
-            self.app.call_later(self.app.show_table)
-            return
-        party = game.request.party
-        if game.setup.hot_seat and self.app.at_keyboard != party:
-            self.viewer = None
-        await self.app.pass_keyboard(game.setup, party, game.name(party))
+            self.post_message(self.Over())
+        else:
+            self.post_message(self.Turn(self, game.request.party))
+
+    def seat(self, party: str) -> None:
+        """``party``'s team has the keyboard: show it the game, and take its moves."""
+        self.busy = False
         if self.viewer == party:
             self.show_game()
         else:
@@ -297,8 +315,10 @@ class TableScreen(Screen[None]):
     # -- the team's moves -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("facilitator", "pause"):
+        if action == "pause":
             return self.game.setup.facilitator
+        if action == "facilitator":  # not while the engine plays: one change at a time
+            return self.game.setup.facilitator and (not self.busy or None)
         if action == "show":
             return True
         request = self.game.request
@@ -430,7 +450,7 @@ class TableScreen(Screen[None]):
         def done(act) -> None:
             if act is not None:
                 self.notify("The facilitator's move is on the record.", title="Facilitator")
-                self.show_game()
+                self.follow()
 
         self.app.push_screen(FacilitatorDialog(self.game), done)
 
