@@ -39,8 +39,6 @@ from typing import TYPE_CHECKING, ClassVar
 from sim.engine.utility import EPS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from sim.engine.beliefs import Belief
     from sim.engine.concession import ConcessionPath
     from sim.engine.model import NegotiationModel
@@ -63,8 +61,10 @@ class Seat:
     __slots__ = (
         "_grid",
         "_grid_key",
+        "_keeps",
         "_path",
         "_plan",
+        "_received",
         "belief",
         "bounds",
         "model",
@@ -94,6 +94,10 @@ class Seat:
         self._plan: tuple | None = None
         self._grid_key: tuple | None = None
         self._grid: tuple[float, ...] = ()
+        self._keeps: tuple | None = None
+        self._received: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
+        """(offers of the history read, how many were the other side's, the first and
+        the latest of those worth to the party): the history only grows."""
 
     @property
     def round(self) -> int:
@@ -234,56 +238,80 @@ class Seat:
         talks go on, so delay discounts only the gain over it:
         ``C(r) = u + (1 − b_r)·δ·(max(o, u + (1 − b_{r+1})·δ·(P(r+2) − u)) − u)`` with
         ``u`` the no-deal utility. After the deadline everything is worth ``u``.
+
+        The induction runs over every round left each time the belief moves, so it is the
+        engine's innermost loop: what stays the same from one of its rounds to the next
+        (each ask's gain and chance, each round's risk, the expected offers) is worked
+        out before it, and only the last round picks an ask.
         """
         model = self.model
         key = (round_, model.round, self.belief.version, self._grid_key, len(self.talks.history))
         if self._plan is not None and self._plan[0] == key:
             return self._plan[1]
         levels = self.grid()
-        no_deal, last, delta = self.no_deal, model.rounds, self.patience
+        no_deal, last = self.no_deal, model.rounds
         if round_ > last:
             result = (no_deal, no_deal, no_deal)
             self._plan = (key, result)
             return result
         chances = self.belief.chances(levels)
-        gains = [q * a for q, a in zip(chances, levels, strict=True)]
-        keeps = [1.0 - q for q in chances]
-        choices = list(zip(levels, gains, keeps, strict=True))
-        track, risk = self.track.id, model.breakdown
-        go_on = {r: (1.0 - risk(track, r)) * delta for r in range(round_ - 1, last + 1)}
-        offer = self._expected_offer()
-        later = ask = value = no_deal
-        for r in range(last - (last - round_) % 2, round_ - 1, -2):
+        lines = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
+        go_on = self._go_on()
+        rounds = range(last - (last - round_) % 2, round_ - 1, -2)
+        offers = self._expected_offers(rounds)
+        later = no_deal  # proposing after the deadline
+        for r, offer in zip(rounds, offers, strict=True):
             if r == last:
                 refused = no_deal
             else:
-                again = later if r + 2 <= last else no_deal
-                answer = max(offer(r + 1), no_deal + go_on[r + 1] * (again - no_deal))
+                again = no_deal + go_on[r + 1] * (later - no_deal)
+                answer = again if again > offer else offer  # max(offer, again), tie alike
                 refused = no_deal + go_on[r] * (answer - no_deal)
-            ask, value = levels[0], -1.0
-            for a, gain, keep in choices:
-                v = gain + keep * refused
-                if v >= value - EPS:
-                    ask = a
-                    if v > value:
-                        value = v
-            later = value
+            if r == round_:
+                break
+            # P(r); the tie-breaking below only matters in the round asked about. Every
+            # term is a utility (in [0, 1]), so the -1 the search below starts from never
+            # binds here.
+            later = max([gain + keep * refused for gain, keep in lines])
+        ask, value = levels[0], -1.0
+        for a, (gain, keep) in zip(levels, lines, strict=True):
+            v = gain + keep * refused
+            if v >= value - EPS:
+                ask = a
+                if v > value:
+                    value = v
         result = (ask, value, no_deal + go_on[round_ - 1] * (value - no_deal))
         self._plan = (key, result)
         return result
 
-    def _expected_offer(self) -> Callable[[int], float]:
-        """What the other side's offer in a later round is expected to be worth to the
-        party: its last offer plus its average concession per offer so far (no deal
-        before it has offered), up to the party's best."""
-        party = self.party
-        worths = [o.worth[party] for o in self.talks.history if o.proposer != party]
-        if not worths:
-            no_deal = self.no_deal
-            return lambda r: no_deal
-        trend = max((worths[-1] - worths[0]) / (len(worths) - 1), 0.0) if len(worths) > 1 else 0.0
-        last, best, now = worths[-1], self.best, self.model.round
-        return lambda r: min(last + trend * max(r - now, 0) / 2, best)
+    def _go_on(self) -> tuple[float, ...]:
+        """Round → what waiting through a refusal then keeps of the gain over no deal: the
+        chance the talks survive it times patience (kept while neither changes)."""
+        risks, delta = self.model.breakdowns(self.track.id), self.patience
+        found = self._keeps
+        if found is None or found[0] is not risks or found[1] != delta:
+            found = self._keeps = (risks, delta, tuple((1.0 - b) * delta for b in risks))
+        return found[2]
+
+    def _expected_offers(self, rounds: range) -> list[float]:
+        """What the other side's offer in the round after each of ``rounds`` is expected to
+        be worth to the party: its last offer plus its average concession per offer so
+        far (no deal before it has offered), up to the party's best."""
+        history, party = self.talks.history, self.party
+        seen, count, first, latest = self._received
+        if seen < len(history):
+            for offer in history[seen:]:
+                if offer.proposer != party:
+                    latest = offer.worth[party]
+                    if not count:
+                        first = latest
+                    count += 1
+            self._received = (len(history), count, first, latest)
+        if not count:
+            return [self.no_deal] * len(rounds)
+        trend = max((latest - first) / (count - 1), 0.0) if count > 1 else 0.0
+        best, now = self.best, self.model.round
+        return [min(latest + trend * max(r + 1 - now, 0) / 2, best) for r in rounds]
 
 
 OPENING_CHANCE = 0.02
