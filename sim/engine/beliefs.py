@@ -20,6 +20,8 @@ so a misreading of the other side's priorities cannot mislead the learning.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from math import exp
 
 import numpy as np
@@ -35,6 +37,29 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
+@lru_cache(maxsize=4096)
+def _sigmoids(shares: tuple[float, ...], s: float, tau: float) -> tuple[float, ...]:
+    """``σ((share − s)/τ)`` for each level: how likely the other side would sign a package
+    at ``s`` (on the shares' scale) if the party's attainable level were each share. The
+    games of a batch see the same packages from the same floors, so they share these."""
+    return tuple(_sigmoid((share - s) / tau) for share in shares)
+
+
+@lru_cache(maxsize=1024)
+def _acceptance(
+    shares: tuple[float, ...], tau: float, asks: tuple[float, ...], floor: float, span: float
+) -> np.ndarray:
+    """Level × ask → the chance the other side accepts the ask if the party's attainable
+    level is that one, ``σ((U*_k − a)/τ)`` on the shares' scale. It does not depend on the
+    belief's weights, so a party's moves leave it alone; and since the games of a batch
+    start from the same floors and bests, they share it (hence cached here, read-only)."""
+    s = (np.asarray(asks) - floor) / span
+    z = (np.asarray(shares)[:, None] - s[None, :]) / tau
+    table = 0.5 * (1.0 + np.tanh(0.5 * z))
+    table.flags.writeable = False
+    return table
+
+
 class Belief:
     """A party's belief about its attainable level on one track, during one game.
 
@@ -43,7 +68,17 @@ class Belief:
     with it.
     """
 
-    __slots__ = ("_chances", "floor", "probs", "refusal", "shares", "span", "tau", "version")
+    __slots__ = (
+        "_chances",
+        "_curves",
+        "floor",
+        "probs",
+        "refusal",
+        "shares",
+        "span",
+        "tau",
+        "version",
+    )
 
     def __init__(
         self, shares: tuple[float, ...], probs: list[float], tau: float, refusal: float
@@ -58,6 +93,8 @@ class Belief:
         self.version = 0
         """Counts the updates, so that what was priced under the belief can be kept."""
         self._chances: tuple | None = None
+        self._curves: tuple | None = None
+        """((asks, floor, span), ``_acceptance`` of them): moves change only the weights."""
 
     def place(self, floor: float, best: float) -> None:
         """Where the party's floor and best are now, in its own utility."""
@@ -69,10 +106,11 @@ class Belief:
         prices the same ladder of asks several times a round)."""
         key = (self.version, asks)
         if self._chances is None or self._chances[0] != key:
-            s = (np.asarray(asks) - self.floor) / self.span
-            z = (np.asarray(self.shares)[:, None] - s[None, :]) / self.tau
-            found = tuple((np.asarray(self.probs) @ (0.5 * (1.0 + np.tanh(0.5 * z)))).tolist())
-            self._chances = (key, found)
+            curves = self._curves
+            if curves is None or curves[0] != (asks, self.floor, self.span):
+                table = _acceptance(self.shares, self.tau, asks, self.floor, self.span)
+                curves = self._curves = ((asks, self.floor, self.span), table)
+            self._chances = (key, tuple((np.asarray(self.probs) @ curves[1]).tolist()))
         return self._chances[1]
 
     def accepts(self, ask: float) -> float:
@@ -85,21 +123,25 @@ class Belief:
 
     def saw_offer(self, worth: float) -> None:
         """The other side offered a package worth ``worth`` to the party."""
-        s, tau = (worth - self.floor) / self.span, self.tau
-        self._update([_sigmoid((share - s) / tau) for share in self.shares])
+        self._update(_sigmoids(self.shares, (worth - self.floor) / self.span, self.tau))
 
     def saw_refusal(self, ask: float) -> None:
         """The other side refused a package worth ``ask`` to the party."""
-        s, tau, weight = (ask - self.floor) / self.span, self.tau, self.refusal
-        self._update([1.0 - weight * _sigmoid((share - s) / tau) for share in self.shares])
+        weight = self.refusal
+        found = _sigmoids(self.shares, (ask - self.floor) / self.span, self.tau)
+        self._update([1.0 - weight * x for x in found])
 
     def expected(self) -> float:
         """The mean attainable level under the current belief, in the party's utility."""
         mean = sum(share * p for share, p in zip(self.shares, self.probs, strict=True))
         return self.floor + mean * self.span
 
-    def _update(self, likelihoods: list[float]) -> None:
-        posterior = [p * max(lk, _LEAST) for p, lk in zip(self.probs, likelihoods, strict=True)]
+    def _update(self, likelihoods: Sequence[float]) -> None:
+        # p·max(lk, _LEAST), spelt out: a call to max per level costs more than the product
+        posterior = [
+            p * (_LEAST if lk < _LEAST else lk)
+            for p, lk in zip(self.probs, likelihoods, strict=True)
+        ]
         total = sum(posterior)
         self.probs = [p / total for p in posterior]
         self.version += 1

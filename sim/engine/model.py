@@ -276,10 +276,13 @@ class NegotiationModel(mesa.Model):
 
         A party pricing its asks reads the risk of every round left (``Seat.plan``), several
         times a round: the table is kept while the deadline and the threats pending on
-        the track stay the same, the only things the risk depends on.
+        the track stay the same, the only things the risk depends on (the threats only
+        if they add to it).
         """
-        dues = tuple(p.due for p in self.signals.threats if p.threat.track == track)
-        key = (self.rounds, dues)
+        key: tuple = (self.rounds,)
+        threats = self.signals.threats
+        if threats and self.rules.scenario.bargaining.threat_breakdown:
+            key += tuple(p.due for p in threats if p.threat.track == track)
         found = self._breakdowns.get(track)
         if found is None or found[0] != key:
             table = tuple(self.breakdown(track, r) for r in range(self.rounds + 2))

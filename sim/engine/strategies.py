@@ -59,6 +59,7 @@ class Seat:
     """
 
     __slots__ = (
+        "_base",
         "_grid",
         "_grid_key",
         "_keeps",
@@ -90,7 +91,10 @@ class Seat:
         self.bounds: dict[int, tuple[float, float]] = {}
         """Position → the range the party keeps its offers in, because the other side
         named the issue a red line (learnt during the game)."""
-        self._path: tuple | None = None
+        self._base: tuple | None = None
+        """((limits, weights), the path they give before any red line is heard)."""
+        self._path: ConcessionPath | None = None
+        """The base path within the red lines heard: what ``path`` gives."""
         self._plan: tuple | None = None
         self._grid_key: tuple | None = None
         self._grid: tuple[float, ...] = ()
@@ -119,15 +123,24 @@ class Seat:
         """How the party builds a package at a target utility: logrolling toward its reading
         of the other side, inside its own limits and the red lines it has heard."""
         world = self.model.world
-        limits = world.limits[(self.party, self.track.id)]
-        weights = world.weights[self.party]
-        key = (limits, weights)
-        if self._path is None or self._path[0] != key:
-            path = self.model.rules.path(self.party, self.track.id, weights, limits, self.reading)
-            if self.bounds:
-                path = path.within(self.bounds)
-            self._path = (key, path)
-        return self._path[1]
+        key = (world.limits[(self.party, self.track.id)], world.weights[self.party])
+        if self._base is None or self._base[0] != key:
+            limits, weights = key
+            rules = self.model.rules
+            self._base = (key, rules.path(self.party, self.track.id, weights, limits, self.reading))
+            self._path = None
+        if self._path is None:
+            self._path = self._within(self._base[1])
+        return self._path
+
+    def _within(self, path: ConcessionPath) -> ConcessionPath:
+        """``path`` kept inside the red lines heard so far: the games of a batch hear the
+        same ones (their bounds sit on a grid), so they share the result."""
+        bounds = self.bounds
+        if not bounds:
+            return path
+        key = ("within", path, tuple(sorted(bounds.items())))
+        return self.model.rules.derive(key, lambda: path.within(bounds))
 
     @property
     def believed(self) -> Valuation:
@@ -201,9 +214,9 @@ class Seat:
         own_lo, own_hi = self.model.world.limits[(self.party, self.track.id)].bounds[pos]
         lo, hi = self.bounds.get(pos, (own_lo, own_hi))
         lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
-        if lo <= hi:
+        if lo <= hi and self.bounds.get(pos) != (lo, hi):
             self.bounds[pos] = (lo, hi)
-        self._path = None
+            self._path = None
 
     def grid(self) -> tuple[float, ...]:
         """The asks the party weighs: ``_LEVELS`` levels from its floor to its best."""
@@ -257,13 +270,24 @@ class Seat:
         chances = self.belief.chances(levels)
         lines = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
         go_on = self._go_on()
-        rounds = range(last - (last - round_) % 2, round_ - 1, -2)
-        offers = self._expected_offers(rounds)
+        # The other side's offer in the round after r is expected to be worth its latest
+        # plus ``trend`` per offer, r + 1 - now rounds on (one offer every other round),
+        # up to the party's best; no deal before it has offered.
+        received = self._received_offers()
+        if received is not None:
+            latest, trend = received
+            best, now = self.best, model.round
         later = no_deal  # proposing after the deadline
-        for r, offer in zip(rounds, offers, strict=True):
+        for r in range(last - (last - round_) % 2, round_ - 1, -2):
             if r == last:
                 refused = no_deal
             else:
+                if received is None:
+                    offer = no_deal
+                else:  # min(latest + trend·max(r + 1 - now, 0)/2, best), builtins cost more
+                    offer = latest + trend * (r + 1 - now if r >= now else 0) / 2
+                    if best < offer:
+                        offer = best
                 again = no_deal + go_on[r + 1] * (later - no_deal)
                 answer = again if again > offer else offer  # max(offer, again), tie alike
                 refused = no_deal + go_on[r] * (answer - no_deal)
@@ -293,10 +317,9 @@ class Seat:
             found = self._keeps = (risks, delta, tuple((1.0 - b) * delta for b in risks))
         return found[2]
 
-    def _expected_offers(self, rounds: range) -> list[float]:
-        """What the other side's offer in the round after each of ``rounds`` is expected to
-        be worth to the party: its last offer plus its average concession per offer so
-        far (no deal before it has offered), up to the party's best."""
+    def _received_offers(self) -> tuple[float, float] | None:
+        """What the other side's offers so far were worth to the party: the latest and the
+        average concession per offer (None before it has offered)."""
         history, party = self.talks.history, self.party
         seen, count, first, latest = self._received
         if seen < len(history):
@@ -308,10 +331,8 @@ class Seat:
                     count += 1
             self._received = (len(history), count, first, latest)
         if not count:
-            return [self.no_deal] * len(rounds)
-        trend = max((latest - first) / (count - 1), 0.0) if count > 1 else 0.0
-        best, now = self.best, self.model.round
-        return [min(latest + trend * max(r + 1 - now, 0) / 2, best) for r in rounds]
+            return None
+        return latest, max((latest - first) / (count - 1), 0.0) if count > 1 else 0.0
 
 
 OPENING_CHANCE = 0.02
