@@ -32,7 +32,7 @@ entry point's name is the strategy's name, its object a ``Policy`` subclass.
 from __future__ import annotations
 
 import itertools
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, ClassVar
 
@@ -168,14 +168,10 @@ class Seat:
         side might accept, with a chance of at least ``OPENING_CHANCE``."""
         levels = self.grid()
         chances = self.belief.chances(levels)
-        return next(
-            (
-                a
-                for a, q in zip(reversed(levels), reversed(chances), strict=True)
-                if q >= OPENING_CHANCE
-            ),
-            levels[0],
-        )
+        for a, q in zip(reversed(levels), reversed(chances), strict=True):
+            if q >= OPENING_CHANCE:
+                return a
+        return levels[0]
 
     @property
     def patience(self) -> float:
@@ -201,12 +197,15 @@ class Seat:
         """The other side named the issue at ``pos`` a red line of a package that had
         ``offered`` there: keep later offers at least halfway from there to what it last
         asked (its own asks keep its bottom lines) — a bisection toward its limit."""
-        asked = next(
-            (o.package[pos] for o in reversed(self.talks.history) if o.proposer == self.other),
-            None,
-        )
+        other = self.other
+        for offer in reversed(self.talks.history):
+            if offer.proposer == other:
+                asked = offer.package[pos]
+                break
+        else:
+            return
         space = self.track.spaces[pos]
-        if asked is None or asked == offered or space.discrete:
+        if asked == offered or space.discrete:
             return
         step = (space.hi - space.lo) / _RED_LINE_STEPS
         middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
@@ -224,8 +223,7 @@ class Seat:
         key = (floor, best)
         if key != self._grid_key:
             self.belief.place(floor, best)
-            top = max(best, floor)
-            self._grid = tuple(floor + (top - floor) * m / (_LEVELS - 1) for m in range(_LEVELS))
+            self._grid = _ladder(floor, best)
             self._grid_key = key
         return self._grid
 
@@ -340,6 +338,17 @@ OPENING_CHANCE = 0.02
 
 _LEVELS = 12
 """How many asks, from floor to best, a party weighs when it prices its choices."""
+
+
+@lru_cache(maxsize=4096)
+def _ladder(floor: float, best: float) -> tuple[float, ...]:
+    """``_LEVELS`` asks from ``floor`` to ``best`` (all at the floor if best is below it).
+
+    Cached: the games of a batch meet the same floors and bests, and the belief's
+    acceptance tables are then looked up by the very same tuple."""
+    top = max(best, floor)
+    return tuple(floor + (top - floor) * m / (_LEVELS - 1) for m in range(_LEVELS))
+
 
 _RED_LINE_STEPS = 20
 """A red line's bound is kept on this many steps of its issue's range: the games of a batch
