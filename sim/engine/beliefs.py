@@ -20,9 +20,10 @@ so a misreading of the other side's priorities cannot mislead the learning.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
+from itertools import repeat
 from math import exp
+from operator import mul, truediv
 
 import numpy as np
 
@@ -30,22 +31,34 @@ _LEAST = 1e-6
 """No level's probability falls below this, so no evidence is ever unrecoverable."""
 
 
-def _sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + exp(-z))
-    e = exp(z)
-    return e / (1.0 + e)
+def _sigmoids(shares: tuple[float, ...], s: float, tau: float) -> list[float]:
+    """``σ((share − s)/τ)`` for each level: how likely the other side would sign a package
+    at ``s`` (on the shares' scale) if the party's attainable level were each share."""
+    found = []
+    for share in shares:
+        z = (share - s) / tau
+        if z >= 0:
+            found.append(1.0 / (1.0 + exp(-z)))
+        else:  # the same value, without overflowing exp(-z)
+            e = exp(z)
+            found.append(e / (1.0 + e))
+    return found
 
 
 @lru_cache(maxsize=4096)
-def _sigmoids(shares: tuple[float, ...], s: float, tau: float) -> tuple[float, ...]:
-    """``σ((share − s)/τ)`` for each level: how likely the other side would sign a package
-    at ``s`` (on the shares' scale) if the party's attainable level were each share. The
-    games of a batch see the same packages from the same floors, so they share these."""
-    return tuple(_sigmoid((share - s) / tau) for share in shares)
+def _likelihoods(
+    shares: tuple[float, ...], s: float, tau: float, refusal: float | None
+) -> tuple[float, ...]:
+    """How likely a move about a package at ``s`` is at each level, never below ``_LEAST``:
+    an offer of it (``refusal`` None) or a refusal of it, as evidence of weight ``refusal``.
+    The games of a batch see the same packages from the same floors, so they share these."""
+    found = _sigmoids(shares, s, tau)
+    if refusal is not None:
+        found = [1.0 - refusal * x for x in found]
+    return tuple(_LEAST if x < _LEAST else x for x in found)  # max(x, _LEAST)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=4096)
 def _acceptance(
     shares: tuple[float, ...], tau: float, asks: tuple[float, ...], floor: float, span: float
 ) -> np.ndarray:
@@ -115,33 +128,26 @@ class Belief:
 
     def accepts(self, ask: float) -> float:
         """The chance the other side accepts a package worth ``ask`` to the party."""
-        s, tau = (ask - self.floor) / self.span, self.tau
-        return sum(
-            p * _sigmoid((share - s) / tau)
-            for share, p in zip(self.shares, self.probs, strict=True)
-        )
+        found = _sigmoids(self.shares, (ask - self.floor) / self.span, self.tau)
+        return sum(p * x for p, x in zip(self.probs, found, strict=True))
 
     def saw_offer(self, worth: float) -> None:
         """The other side offered a package worth ``worth`` to the party."""
-        self._update(_sigmoids(self.shares, (worth - self.floor) / self.span, self.tau))
+        s = (worth - self.floor) / self.span
+        self._update(_likelihoods(self.shares, s, self.tau, None))
 
     def saw_refusal(self, ask: float) -> None:
         """The other side refused a package worth ``ask`` to the party."""
-        weight = self.refusal
-        found = _sigmoids(self.shares, (ask - self.floor) / self.span, self.tau)
-        self._update([1.0 - weight * x for x in found])
+        s = (ask - self.floor) / self.span
+        self._update(_likelihoods(self.shares, s, self.tau, self.refusal))
 
     def expected(self) -> float:
         """The mean attainable level under the current belief, in the party's utility."""
         mean = sum(share * p for share, p in zip(self.shares, self.probs, strict=True))
         return self.floor + mean * self.span
 
-    def _update(self, likelihoods: Sequence[float]) -> None:
-        # p·max(lk, _LEAST), spelt out: a call to max per level costs more than the product
-        posterior = [
-            p * (_LEAST if lk < _LEAST else lk)
-            for p, lk in zip(self.probs, likelihoods, strict=True)
-        ]
+    def _update(self, likelihoods: tuple[float, ...]) -> None:
+        posterior = list(map(mul, self.probs, likelihoods))
         total = sum(posterior)
-        self.probs = [p / total for p in posterior]
+        self.probs = list(map(truediv, posterior, repeat(total)))
         self.version += 1

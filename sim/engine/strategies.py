@@ -64,6 +64,7 @@ class Seat:
         "_grid_key",
         "_keeps",
         "_path",
+        "_place",
         "_plan",
         "_received",
         "belief",
@@ -83,6 +84,7 @@ class Seat:
         self.party = party
         self.talks = talks
         self.track: TrackRules = talks.track
+        self._place = (party, talks.track.id)
         self.other = talks.track.other(party)
         self.reading = reading
         """The party's reading of what the other side values, drawn for the game."""
@@ -92,7 +94,7 @@ class Seat:
         """Position → the range the party keeps its offers in, because the other side
         named the issue a red line (learnt during the game)."""
         self._base: tuple | None = None
-        """((limits, weights), the path they give before any red line is heard)."""
+        """(limits, weights, the path they give before any red line is heard)."""
         self._path: ConcessionPath | None = None
         """The base path within the red lines heard: what ``path`` gives."""
         self._plan: tuple | None = None
@@ -123,14 +125,14 @@ class Seat:
         """How the party builds a package at a target utility: logrolling toward its reading
         of the other side, inside its own limits and the red lines it has heard."""
         world = self.model.world
-        key = (world.limits[(self.party, self.track.id)], world.weights[self.party])
-        if self._base is None or self._base[0] != key:
-            limits, weights = key
-            rules = self.model.rules
-            self._base = (key, rules.path(self.party, self.track.id, weights, limits, self.reading))
+        limits, weights = world.limits[self._place], world.weights[self.party]
+        base = self._base
+        if base is None or base[0] is not limits or base[1] is not weights:
+            path = self.model.rules.path(self.party, self.track.id, weights, limits, self.reading)
+            self._base = (limits, weights, path)
             self._path = None
         if self._path is None:
-            self._path = self._within(self._base[1])
+            self._path = self._within(self._base[2])
         return self._path
 
     def _within(self, path: ConcessionPath) -> ConcessionPath:
@@ -210,7 +212,7 @@ class Seat:
         step = (space.hi - space.lo) / _RED_LINE_STEPS
         middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
         middle = space.snap(middle, asked)
-        own_lo, own_hi = self.model.world.limits[(self.party, self.track.id)].bounds[pos]
+        own_lo, own_hi = self.model.world.limits[self._place].bounds[pos]
         lo, hi = self.bounds.get(pos, (own_lo, own_hi))
         lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
         if lo <= hi and self.bounds.get(pos) != (lo, hi):
