@@ -45,17 +45,9 @@ def _sigmoids(shares: tuple[float, ...], s: float, tau: float) -> list[float]:
     return found
 
 
-@lru_cache(maxsize=4096)
-def _likelihoods(
-    shares: tuple[float, ...], s: float, tau: float, refusal: float | None
-) -> tuple[float, ...]:
-    """How likely a move about a package at ``s`` is at each level, never below ``_LEAST``:
-    an offer of it (``refusal`` None) or a refusal of it, as evidence of weight ``refusal``.
-    The games of a batch see the same packages from the same floors, so they share these."""
-    found = _sigmoids(shares, s, tau)
-    if refusal is not None:
-        found = [1.0 - refusal * x for x in found]
-    return tuple(_LEAST if x < _LEAST else x for x in found)  # max(x, _LEAST)
+def _floored(likelihoods: list[float]) -> list[float]:
+    """``max(lk, _LEAST)`` of each likelihood, spelt out (a call to max costs more)."""
+    return [_LEAST if lk < _LEAST else lk for lk in likelihoods]
 
 
 @lru_cache(maxsize=4096)
@@ -133,20 +125,21 @@ class Belief:
 
     def saw_offer(self, worth: float) -> None:
         """The other side offered a package worth ``worth`` to the party."""
-        s = (worth - self.floor) / self.span
-        self._update(_likelihoods(self.shares, s, self.tau, None))
+        found = _sigmoids(self.shares, (worth - self.floor) / self.span, self.tau)
+        self._update(_floored(found))
 
     def saw_refusal(self, ask: float) -> None:
         """The other side refused a package worth ``ask`` to the party."""
-        s = (ask - self.floor) / self.span
-        self._update(_likelihoods(self.shares, s, self.tau, self.refusal))
+        weight = self.refusal
+        found = _sigmoids(self.shares, (ask - self.floor) / self.span, self.tau)
+        self._update(_floored([1.0 - weight * x for x in found]))
 
     def expected(self) -> float:
         """The mean attainable level under the current belief, in the party's utility."""
         mean = sum(share * p for share, p in zip(self.shares, self.probs, strict=True))
         return self.floor + mean * self.span
 
-    def _update(self, likelihoods: tuple[float, ...]) -> None:
+    def _update(self, likelihoods: list[float]) -> None:
         posterior = list(map(mul, self.probs, likelihoods))
         total = sum(posterior)
         self.probs = list(map(truediv, posterior, repeat(total)))

@@ -276,7 +276,7 @@ class Seat:
         received = self._received_offers()
         if received is not None:
             latest, trend = received
-            best, now = self.best, model.round
+            best, now = self._grid_key[1], model.round  # the best ``grid`` just read
         later = no_deal  # proposing after the deadline
         for r in range(last - (last - round_) % 2, round_ - 1, -2):
             if r == last:
@@ -297,14 +297,16 @@ class Seat:
             # term is a utility (in [0, 1]), so the -1 the search below starts from never
             # binds here.
             later = max([gain + keep * refused for gain, keep in lines])
-        ask, value = levels[0], -1.0
-        for a, (gain, keep) in zip(levels, lines, strict=True):
-            v = gain + keep * refused
-            if v >= value - EPS:
-                ask = a
-                if v > value:
-                    value = v
-        result = (ask, value, no_deal + go_on[round_ - 1] * (value - no_deal))
+        # The best value, and the highest ask within EPS of it (a near tie goes to asking
+        # more): what scanning the asks upward, keeping each within EPS of the best value
+        # so far, ends on, since past the first best that value is the best itself.
+        values = [gain + keep * refused for gain, keep in lines]
+        value = max(values)
+        least = value - EPS
+        pick = len(values) - 1
+        while values[pick] < least:
+            pick -= 1
+        result = (levels[pick], value, no_deal + go_on[round_ - 1] * (value - no_deal))
         self._plan = (key, result)
         return result
 
