@@ -101,6 +101,7 @@ class Seat:
         self._grid_key: tuple | None = None
         self._grid: tuple[float, ...] = ()
         self._keeps: tuple | None = None
+        """(the track's risks, patience, what waiting keeps each round under them)."""
         self._received: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
         """(offers of the history read, how many were the other side's, the first and
         the latest of those worth to the party): the history only grows."""
@@ -293,10 +294,7 @@ class Seat:
                 refused = no_deal + go_on[r] * (answer - no_deal)
             if r == round_:
                 break
-            # P(r); the tie-breaking below only matters in the round asked about. Every
-            # term is a utility (in [0, 1]), so the -1 the search below starts from never
-            # binds here.
-            later = max([gain + keep * refused for gain, keep in lines])
+            later = max([gain + keep * refused for gain, keep in lines])  # P(r)
         # The best value, and the highest ask within EPS of it (a near tie goes to asking
         # more): what scanning the asks upward, keeping each within EPS of the best value
         # so far, ends on, since past the first best that value is the best itself.
