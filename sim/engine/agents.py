@@ -112,19 +112,32 @@ def _prior(seat: Seat, beliefs: Beliefs) -> Belief:
     spread by its ``width``, and drawn at random for the game.
     """
     model = seat.model
-    settings = model.rules.scenario.bargaining
-    floor, path, reading = seat.floor, seat.path, seat.reading
+    rules = model.rules
+    settings = rules.scenario.bargaining
+    floor, path = seat.floor, seat.path
+    other_no_deal = seat.reading(model.world.no_deal(seat.track))
+    # The path was built for the seat's reading (``Rules.path`` is keyed by it), so it
+    # stands for the reading in the key; the games of a batch share the shape.
+    key = ("prior", path, floor, other_no_deal, beliefs.optimism, beliefs.width)
+    shape = rules.derive(key, lambda: _prior_shape(seat, floor, other_no_deal, beliefs))
+    gamma = model.random.gammavariate
+    draws = [gamma(_CONCENTRATION, 1.0) * weight for weight in shape]
+    total = sum(draws) or 1.0
+    probs = [d / total for d in draws]
+    belief = Belief(_SHARES, probs, settings.sharpness, settings.refusal_weight)
+    belief.place(floor, path.top)
+    return belief
+
+
+def _prior_shape(seat: Seat, floor: float, other_no_deal: float, beliefs: Beliefs) -> tuple:
+    """The weight of each of ``_SHARES`` in a prior before the game's random draw."""
+    path, reading = seat.path, seat.reading
     span = max(path.top - floor, 1e-9)
-    other_no_deal = reading(model.world.no_deal(seat.track))
     steps = [floor + span * k / 20 for k in range(21)]
     reach = max((a for a in steps if reading(path.package(a)) >= other_no_deal), default=floor)
     centre = 0.5 * (reach - floor) / span + beliefs.optimism
-    shares = tuple(k / (_LADDER - 1) for k in range(_LADDER))
-    draws = [
-        model.random.gammavariate(_CONCENTRATION, 1.0) * exp(-(((s - centre) / beliefs.width) ** 2))
-        for s in shares
-    ]
-    total = sum(draws) or 1.0
-    belief = Belief(shares, [d / total for d in draws], settings.sharpness, settings.refusal_weight)
-    belief.place(floor, path.top)
-    return belief
+    return tuple(exp(-(((s - centre) / beliefs.width) ** 2)) for s in _SHARES)
+
+
+_SHARES = tuple(k / (_LADDER - 1) for k in range(_LADDER))
+"""The attainable levels of every prior, as shares of the way from floor to best."""

@@ -20,7 +20,10 @@ so a misreading of the other side's priorities cannot mislead the learning.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from itertools import repeat
 from math import exp
+from operator import mul, truediv
 
 import numpy as np
 
@@ -28,11 +31,38 @@ _LEAST = 1e-6
 """No level's probability falls below this, so no evidence is ever unrecoverable."""
 
 
-def _sigmoid(z: float) -> float:
-    if z >= 0:
-        return 1.0 / (1.0 + exp(-z))
-    e = exp(z)
-    return e / (1.0 + e)
+def _sigmoids(shares: tuple[float, ...], s: float, tau: float) -> list[float]:
+    """``σ((share − s)/τ)`` for each level: how likely the other side would sign a package
+    at ``s`` (on the shares' scale) if the party's attainable level were each share."""
+    found = []
+    for share in shares:
+        z = (share - s) / tau
+        if z >= 0:
+            found.append(1.0 / (1.0 + exp(-z)))
+        else:  # the same value, without overflowing exp(-z)
+            e = exp(z)
+            found.append(e / (1.0 + e))
+    return found
+
+
+def _floored(likelihoods: list[float]) -> list[float]:
+    """``max(lk, _LEAST)`` of each likelihood, spelt out (a call to max costs more)."""
+    return [_LEAST if lk < _LEAST else lk for lk in likelihoods]
+
+
+@lru_cache(maxsize=4096)
+def _acceptance(
+    shares: tuple[float, ...], tau: float, asks: tuple[float, ...], floor: float, span: float
+) -> np.ndarray:
+    """Level × ask → the chance the other side accepts the ask if the party's attainable
+    level is that one, ``σ((U*_k − a)/τ)`` on the shares' scale. It does not depend on the
+    belief's weights, so a party's moves leave it alone; and since the games of a batch
+    start from the same floors and bests, they share it (hence cached here, read-only)."""
+    s = (np.asarray(asks) - floor) / span
+    z = (np.asarray(shares)[:, None] - s[None, :]) / tau
+    table = 0.5 * (1.0 + np.tanh(0.5 * z))
+    table.flags.writeable = False
+    return table
 
 
 class Belief:
@@ -43,7 +73,17 @@ class Belief:
     with it.
     """
 
-    __slots__ = ("_chances", "floor", "probs", "refusal", "shares", "span", "tau", "version")
+    __slots__ = (
+        "_chances",
+        "_curves",
+        "floor",
+        "probs",
+        "refusal",
+        "shares",
+        "span",
+        "tau",
+        "version",
+    )
 
     def __init__(
         self, shares: tuple[float, ...], probs: list[float], tau: float, refusal: float
@@ -58,6 +98,8 @@ class Belief:
         self.version = 0
         """Counts the updates, so that what was priced under the belief can be kept."""
         self._chances: tuple | None = None
+        self._curves: tuple | None = None
+        """((asks, floor, span), ``_acceptance`` of them): moves change only the weights."""
 
     def place(self, floor: float, best: float) -> None:
         """Where the party's floor and best are now, in its own utility."""
@@ -69,29 +111,28 @@ class Belief:
         prices the same ladder of asks several times a round)."""
         key = (self.version, asks)
         if self._chances is None or self._chances[0] != key:
-            s = (np.asarray(asks) - self.floor) / self.span
-            z = (np.asarray(self.shares)[:, None] - s[None, :]) / self.tau
-            found = tuple((np.asarray(self.probs) @ (0.5 * (1.0 + np.tanh(0.5 * z)))).tolist())
-            self._chances = (key, found)
+            curves = self._curves
+            if curves is None or curves[0] != (asks, self.floor, self.span):
+                table = _acceptance(self.shares, self.tau, asks, self.floor, self.span)
+                curves = self._curves = ((asks, self.floor, self.span), table)
+            self._chances = (key, tuple((np.asarray(self.probs) @ curves[1]).tolist()))
         return self._chances[1]
 
     def accepts(self, ask: float) -> float:
         """The chance the other side accepts a package worth ``ask`` to the party."""
-        s, tau = (ask - self.floor) / self.span, self.tau
-        return sum(
-            p * _sigmoid((share - s) / tau)
-            for share, p in zip(self.shares, self.probs, strict=True)
-        )
+        found = _sigmoids(self.shares, (ask - self.floor) / self.span, self.tau)
+        return sum(p * x for p, x in zip(self.probs, found, strict=True))
 
     def saw_offer(self, worth: float) -> None:
         """The other side offered a package worth ``worth`` to the party."""
-        s, tau = (worth - self.floor) / self.span, self.tau
-        self._update([_sigmoid((share - s) / tau) for share in self.shares])
+        found = _sigmoids(self.shares, (worth - self.floor) / self.span, self.tau)
+        self._update(_floored(found))
 
     def saw_refusal(self, ask: float) -> None:
         """The other side refused a package worth ``ask`` to the party."""
-        s, tau, weight = (ask - self.floor) / self.span, self.tau, self.refusal
-        self._update([1.0 - weight * _sigmoid((share - s) / tau) for share in self.shares])
+        weight = self.refusal
+        found = _sigmoids(self.shares, (ask - self.floor) / self.span, self.tau)
+        self._update(_floored([1.0 - weight * x for x in found]))
 
     def expected(self) -> float:
         """The mean attainable level under the current belief, in the party's utility."""
@@ -99,9 +140,9 @@ class Belief:
         return self.floor + mean * self.span
 
     def _update(self, likelihoods: list[float]) -> None:
-        posterior = [p * max(lk, _LEAST) for p, lk in zip(self.probs, likelihoods, strict=True)]
+        posterior = list(map(mul, self.probs, likelihoods))
         total = sum(posterior)
-        self.probs = [p / total for p in posterior]
+        self.probs = list(map(truediv, posterior, repeat(total)))
         self.version += 1
 
     def expect(self, worth: float, weight: float) -> None:

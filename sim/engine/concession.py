@@ -17,15 +17,18 @@ for every target: an offer costs one pass over the track's issues.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from sim.engine.utility import EPS, IssueSpace, Limits, Valuation, ValueFunction, best_allowed
 
 
-@dataclass(frozen=True, slots=True)
-class Concession:
-    """Moving one issue from the party's best value ``start`` toward ``end``."""
+class Concession(NamedTuple):
+    """Moving one issue from the party's best value ``start`` toward ``end``.
+
+    A named tuple: paths are cut into these by the thousand, and kept inside red lines
+    during games, and it is the cheapest immutable record to build.
+    """
 
     pos: int
     start: float
@@ -84,7 +87,9 @@ class ConcessionPath:
                 continue
             lo, hi = bounds[c.pos]
             start, end = min(max(c.start, lo), hi), min(max(c.end, lo), hi)
-            if start != end:
+            if start == c.start and end == c.end:
+                steps.append(c)  # untouched: kept whole, as the scaling below would
+            elif start != end:
                 kept = (end - start) / (c.end - c.start)
                 steps.append(Concession(c.pos, start, end, c.loss * kept, c.gain * kept))
         path._set(tuple(ideal), tuple(steps))

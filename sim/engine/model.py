@@ -77,6 +77,7 @@ class NegotiationModel(mesa.Model):
         self.collecting = collect
         self.channel = Channel(self) if scenario.consultation is not None else None
         self.signals = SignalBoard(self)
+        self._breakdowns: dict[str, tuple[tuple, tuple[float, ...]]] = {}
         self.datacollector = RoundCollector(
             model_reporters=self.rules.reporters(self.channel is not None),
             tables={
@@ -269,6 +270,24 @@ class NegotiationModel(mesa.Model):
                 if pending.due == round_ and pending.threat.track == track:
                     risk += settings.threat_breakdown
         return min(risk, 1.0)
+
+    def breakdowns(self, track: str) -> tuple[float, ...]:
+        """``breakdown(track, r)`` for every round ``r`` from 0 to one past the deadline.
+
+        A party pricing its asks reads the risk of every round left (``Seat.plan``), several
+        times a round: the table is kept while the deadline and the threats pending on
+        the track stay the same, the only things the risk depends on (the threats only
+        if they add to it).
+        """
+        key: tuple = (self.rounds,)
+        threats = self.signals.threats
+        if threats and self.rules.scenario.bargaining.threat_breakdown:
+            key += tuple(p.due for p in threats if p.threat.track == track)
+        found = self._breakdowns.get(track)
+        if found is None or found[0] != key:
+            table = tuple(self.breakdown(track, r) for r in range(self.rounds + 2))
+            found = self._breakdowns[track] = (key, table)
+        return found[1]
 
     def _ratify(self, talks: Talks, offer: Offer) -> bool:
         """An accepted package becomes the deal if both publics ratify it; else talks reopen."""

@@ -32,15 +32,13 @@ entry point's name is the strategy's name, its object a ``Policy`` subclass.
 from __future__ import annotations
 
 import itertools
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, ClassVar
 
 from sim.engine.utility import EPS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from sim.engine.beliefs import Belief
     from sim.engine.concession import ConcessionPath
     from sim.engine.model import NegotiationModel
@@ -61,10 +59,14 @@ class Seat:
     """
 
     __slots__ = (
+        "_base",
         "_grid",
         "_grid_key",
+        "_keeps",
         "_path",
+        "_place",
         "_plan",
+        "_received",
         "belief",
         "bounds",
         "model",
@@ -82,6 +84,7 @@ class Seat:
         self.party = party
         self.talks = talks
         self.track: TrackRules = talks.track
+        self._place = (party, talks.track.id)
         self.other = talks.track.other(party)
         self.reading = reading
         """The party's reading of what the other side values, drawn for the game."""
@@ -90,10 +93,18 @@ class Seat:
         self.bounds: dict[int, tuple[float, float]] = {}
         """Position → the range the party keeps its offers in, because the other side
         named the issue a red line (learnt during the game)."""
-        self._path: tuple | None = None
+        self._base: tuple | None = None
+        """(limits, weights, the path they give before any red line is heard)."""
+        self._path: ConcessionPath | None = None
+        """The base path within the red lines heard: what ``path`` gives."""
         self._plan: tuple | None = None
         self._grid_key: tuple | None = None
         self._grid: tuple[float, ...] = ()
+        self._keeps: tuple | None = None
+        """(the track's risks, patience, what waiting keeps each round under them)."""
+        self._received: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
+        """(offers of the history read, how many were the other side's, the first and
+        the latest of those worth to the party): the history only grows."""
 
     @property
     def round(self) -> int:
@@ -115,15 +126,24 @@ class Seat:
         """How the party builds a package at a target utility: logrolling toward its reading
         of the other side, inside its own limits and the red lines it has heard."""
         world = self.model.world
-        limits = world.limits[(self.party, self.track.id)]
-        weights = world.weights[self.party]
-        key = (limits, weights)
-        if self._path is None or self._path[0] != key:
+        limits, weights = world.limits[self._place], world.weights[self.party]
+        base = self._base
+        if base is None or base[0] is not limits or base[1] is not weights:
             path = self.model.rules.path(self.party, self.track.id, weights, limits, self.reading)
-            if self.bounds:
-                path = path.within(self.bounds)
-            self._path = (key, path)
-        return self._path[1]
+            self._base = (limits, weights, path)
+            self._path = None
+        if self._path is None:
+            self._path = self._within(self._base[2])
+        return self._path
+
+    def _within(self, path: ConcessionPath) -> ConcessionPath:
+        """``path`` kept inside the red lines heard so far: the games of a batch hear the
+        same ones (their bounds sit on a grid), so they share the result."""
+        bounds = self.bounds
+        if not bounds:
+            return path
+        key = ("within", path, tuple(sorted(bounds.items())))
+        return self.model.rules.derive(key, lambda: path.within(bounds))
 
     @property
     def believed(self) -> Valuation:
@@ -151,14 +171,10 @@ class Seat:
         side might accept, with a chance of at least ``OPENING_CHANCE``."""
         levels = self.grid()
         chances = self.belief.chances(levels)
-        return next(
-            (
-                a
-                for a, q in zip(reversed(levels), reversed(chances), strict=True)
-                if q >= OPENING_CHANCE
-            ),
-            levels[0],
-        )
+        for a, q in zip(reversed(levels), reversed(chances), strict=True):
+            if q >= OPENING_CHANCE:
+                return a
+        return levels[0]
 
     @property
     def patience(self) -> float:
@@ -184,22 +200,25 @@ class Seat:
         """The other side named the issue at ``pos`` a red line of a package that had
         ``offered`` there: keep later offers at least halfway from there to what it last
         asked (its own asks keep its bottom lines) — a bisection toward its limit."""
-        asked = next(
-            (o.package[pos] for o in reversed(self.talks.history) if o.proposer == self.other),
-            None,
-        )
+        other = self.other
+        for offer in reversed(self.talks.history):
+            if offer.proposer == other:
+                asked = offer.package[pos]
+                break
+        else:
+            return
         space = self.track.spaces[pos]
-        if asked is None or asked == offered or space.discrete:
+        if asked == offered or space.discrete:
             return
         step = (space.hi - space.lo) / _RED_LINE_STEPS
         middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
         middle = space.snap(middle, asked)
-        own_lo, own_hi = self.model.world.limits[(self.party, self.track.id)].bounds[pos]
+        own_lo, own_hi = self.model.world.limits[self._place].bounds[pos]
         lo, hi = self.bounds.get(pos, (own_lo, own_hi))
         lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
-        if lo <= hi:
+        if lo <= hi and self.bounds.get(pos) != (lo, hi):
             self.bounds[pos] = (lo, hi)
-        self._path = None
+            self._path = None
 
     def grid(self) -> tuple[float, ...]:
         """The asks the party weighs: ``_LEVELS`` levels from its floor to its best."""
@@ -207,8 +226,7 @@ class Seat:
         key = (floor, best)
         if key != self._grid_key:
             self.belief.place(floor, best)
-            top = max(best, floor)
-            self._grid = tuple(floor + (top - floor) * m / (_LEVELS - 1) for m in range(_LEVELS))
+            self._grid = _ladder(floor, best)
             self._grid_key = key
         return self._grid
 
@@ -234,56 +252,87 @@ class Seat:
         talks go on, so delay discounts only the gain over it:
         ``C(r) = u + (1 − b_r)·δ·(max(o, u + (1 − b_{r+1})·δ·(P(r+2) − u)) − u)`` with
         ``u`` the no-deal utility. After the deadline everything is worth ``u``.
+
+        The induction runs over every round left each time the belief moves, so it is the
+        engine's innermost loop: what stays the same from one of its rounds to the next
+        (each ask's gain and chance, each round's risk, the expected offers) is worked
+        out before it, and only the last round picks an ask.
         """
         model = self.model
         key = (round_, model.round, self.belief.version, self._grid_key, len(self.talks.history))
         if self._plan is not None and self._plan[0] == key:
             return self._plan[1]
         levels = self.grid()
-        no_deal, last, delta = self.no_deal, model.rounds, self.patience
+        no_deal, last = self.no_deal, model.rounds
         if round_ > last:
             result = (no_deal, no_deal, no_deal)
             self._plan = (key, result)
             return result
         chances = self.belief.chances(levels)
-        gains = [q * a for q, a in zip(chances, levels, strict=True)]
-        keeps = [1.0 - q for q in chances]
-        choices = list(zip(levels, gains, keeps, strict=True))
-        track, risk = self.track.id, model.breakdown
-        go_on = {r: (1.0 - risk(track, r)) * delta for r in range(round_ - 1, last + 1)}
-        offer = self._expected_offer()
-        later = ask = value = no_deal
+        lines = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
+        go_on = self._go_on()
+        # The other side's offer in the round after r is expected to be worth its latest
+        # plus ``trend`` per offer, r + 1 - now rounds on (one offer every other round),
+        # up to the party's best; no deal before it has offered.
+        received = self._received_offers()
+        if received is not None:
+            latest, trend = received
+            best, now = self._grid_key[1], model.round  # the best ``grid`` just read
+        later = no_deal  # proposing after the deadline
         for r in range(last - (last - round_) % 2, round_ - 1, -2):
             if r == last:
                 refused = no_deal
             else:
-                again = later if r + 2 <= last else no_deal
-                answer = max(offer(r + 1), no_deal + go_on[r + 1] * (again - no_deal))
+                if received is None:
+                    offer = no_deal
+                else:  # min(latest + trend·max(r + 1 - now, 0)/2, best), builtins cost more
+                    offer = latest + trend * (r + 1 - now if r >= now else 0) / 2
+                    if best < offer:
+                        offer = best
+                again = no_deal + go_on[r + 1] * (later - no_deal)
+                answer = again if again > offer else offer  # max(offer, again), tie alike
                 refused = no_deal + go_on[r] * (answer - no_deal)
-            ask, value = levels[0], -1.0
-            for a, gain, keep in choices:
-                v = gain + keep * refused
-                if v >= value - EPS:
-                    ask = a
-                    if v > value:
-                        value = v
-            later = value
-        result = (ask, value, no_deal + go_on[round_ - 1] * (value - no_deal))
+            if r == round_:
+                break
+            later = max([gain + keep * refused for gain, keep in lines])  # P(r)
+        # The best value, and the highest ask within EPS of it (a near tie goes to asking
+        # more): what scanning the asks upward, keeping each within EPS of the best value
+        # so far, ends on, since past the first best that value is the best itself.
+        values = [gain + keep * refused for gain, keep in lines]
+        value = max(values)
+        least = value - EPS
+        pick = len(values) - 1
+        while values[pick] < least:
+            pick -= 1
+        result = (levels[pick], value, no_deal + go_on[round_ - 1] * (value - no_deal))
         self._plan = (key, result)
         return result
 
-    def _expected_offer(self) -> Callable[[int], float]:
-        """What the other side's offer in a later round is expected to be worth to the
-        party: its last offer plus its average concession per offer so far (no deal
-        before it has offered), up to the party's best."""
-        party = self.party
-        worths = [o.worth[party] for o in self.talks.history if o.proposer != party]
-        if not worths:
-            no_deal = self.no_deal
-            return lambda r: no_deal
-        trend = max((worths[-1] - worths[0]) / (len(worths) - 1), 0.0) if len(worths) > 1 else 0.0
-        last, best, now = worths[-1], self.best, self.model.round
-        return lambda r: min(last + trend * max(r - now, 0) / 2, best)
+    def _go_on(self) -> tuple[float, ...]:
+        """Round → what waiting through a refusal then keeps of the gain over no deal: the
+        chance the talks survive it times patience (kept while neither changes)."""
+        risks, delta = self.model.breakdowns(self.track.id), self.patience
+        found = self._keeps
+        if found is None or found[0] is not risks or found[1] != delta:
+            found = self._keeps = (risks, delta, tuple((1.0 - b) * delta for b in risks))
+        return found[2]
+
+    def _received_offers(self) -> tuple[float, float] | None:
+        """What the other side's offers so far were worth to the party: the latest and the
+        average concession per offer (None before it has offered)."""
+        history, party = self.talks.history, self.party
+        seen, count, first, latest = self._received
+        if seen < len(history):
+            for offer in history[seen:]:
+                if offer.proposer != party:
+                    latest = offer.worth[party]
+                    if not count:
+                        first = latest
+                    count += 1
+            self._received = (len(history), count, first, latest)
+        if not count:
+            return None
+        return latest, max((latest - first) / (count - 1), 0.0) if count > 1 else 0.0
 
 
 OPENING_CHANCE = 0.02
@@ -291,6 +340,17 @@ OPENING_CHANCE = 0.02
 
 _LEVELS = 12
 """How many asks, from floor to best, a party weighs when it prices its choices."""
+
+
+@lru_cache(maxsize=4096)
+def _ladder(floor: float, best: float) -> tuple[float, ...]:
+    """``_LEVELS`` asks from ``floor`` to ``best`` (all at the floor if best is below it).
+
+    Cached: the games of a batch meet the same floors and bests, and the belief's
+    acceptance tables are then looked up by the very same tuple."""
+    top = max(best, floor)
+    return tuple(floor + (top - floor) * m / (_LEVELS - 1) for m in range(_LEVELS))
+
 
 _RED_LINE_STEPS = 20
 """A red line's bound is kept on this many steps of its issue's range: the games of a batch

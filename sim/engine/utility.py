@@ -217,6 +217,16 @@ class Valuation:
     curved: tuple[tuple[int, float, ValueFunction], ...]
     memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
     """Package → utility: the same packages recur in every game played on a scenario."""
+    _hash: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Valuations key the rules' caches of concession paths, looked up every game:
+        # the hash of the fields is worked out once (it is the one a dataclass would give).
+        fields = (self.terms, self.share, self.base, self.coefs, self.curved)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def of(
@@ -276,6 +286,15 @@ class Limits:
     refused: tuple[frozenset[float], ...]
     memo: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
     """Package → whether it keeps the limits: answers recur in every game on a scenario."""
+    _hash: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Limits key the rules' caches (shared limits, concession paths, joint floors),
+        # looked up every game: the hash is worked out once (the one a dataclass would give).
+        object.__setattr__(self, "_hash", hash((self.bounds, self.refused)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def of(cls, lines: dict, spaces: tuple[IssueSpace, ...]) -> Limits:
@@ -311,6 +330,8 @@ class Limits:
 
     def crossed(self, package: tuple[float, ...]) -> tuple[int, ...]:
         """The positions at which a package crosses these limits: its red lines."""
+        if self.allow(package):  # remembered, and the usual answer
+            return ()
         return tuple(
             pos
             for pos, ((lo, hi), out, x) in enumerate(
