@@ -134,6 +134,13 @@ class Belief:
         found = _sigmoids(self.shares, (ask - self.floor) / self.span, self.tau)
         self._update(_floored([1.0 - weight * x for x in found]))
 
+    def expect(self, worth: float, weight: float) -> None:
+        """Evidence, of ``weight`` (0..1), that a deal worth about ``worth`` to the party can
+        be had, such as a precedent set on another track: levels near it gain,
+        ``L_k = (σ(d/τ)·σ(−d/τ))^weight`` with ``d`` the distance in shares."""
+        found = _sigmoids(self.shares, (worth - self.floor) / self.span, self.tau)
+        self._update(_floored([(x * (1.0 - x)) ** weight for x in found]))
+
     def expected(self) -> float:
         """The mean attainable level under the current belief, in the party's utility."""
         mean = sum(share * p for share, p in zip(self.shares, self.probs, strict=True))
@@ -144,15 +151,3 @@ class Belief:
         total = sum(posterior)
         self.probs = list(map(truediv, posterior, repeat(total)))
         self.version += 1
-
-    def expect(self, worth: float, weight: float) -> None:
-        """Evidence, of ``weight`` (0..1), that a deal worth about ``worth`` to the party can
-        be had, such as a precedent set on another track: levels near it gain,
-        ``L_k = (σ(d/τ)·σ(−d/τ))^weight`` with ``d`` the distance in shares."""
-        s, tau = (worth - self.floor) / self.span, self.tau
-        self._update(
-            [
-                (_sigmoid((share - s) / tau) * _sigmoid((s - share) / tau)) ** weight
-                for share in self.shares
-            ]
-        )
