@@ -53,6 +53,7 @@ def _track_markdown(game: Game, track_id: str, info: dict) -> list[str]:
     status = {
         "agreed": f"deal in round {info['deal_round']}",
         "walked": "talks broken off",
+        "broke-down": "talks broke down after a refusal",
         "no-deal": "no deal by the deadline",
         "open": "still open",
     }[info["status"]]

@@ -271,6 +271,8 @@ def status_text(game: Game, talks: Talks) -> str:
         )
         who = game.name(walker) if walker else "a party"
         return f"{who} walked out in round {talks.closed_round}"
+    if talks.status == "broke-down":
+        return f"talks broke down after a refusal in round {talks.closed_round}"
     if talks.status == "no-deal":
         return "no deal by the deadline"
     request = game.request

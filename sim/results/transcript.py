@@ -73,6 +73,8 @@ def transcript(model: NegotiationModel) -> Iterator[str]:
         for track, talks in model.talks.items():
             if talks.closed_round == round_ and talks.status == "walked":
                 yield f"  {tracks[track].name}: talks end, someone walked away"
+            if talks.closed_round == round_ and talks.status == "broke-down":
+                yield f"  {tracks[track].name}: talks break down after the refusal"
     if model.finished:
         for track, talks in model.talks.items():
             if talks.status == "no-deal":

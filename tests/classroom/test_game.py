@@ -131,3 +131,22 @@ def test_the_play_command_checks_its_arguments(monkeypatch):
     Game.start(GameSetup(CLASSROOM, 4, ("japan",)), SCENARIO)
     result = runner.invoke(cli, ["play", "--resume"])
     assert result.exit_code == 0 and started[-1].resume_path == list_saves()[0]
+
+
+def test_talks_that_broke_down_read_in_words_at_the_table_and_in_the_debrief(saves):
+    """A refusal may end the talks (the risk of breakdown): every screen a class reads says
+    so in words (this once ended the game with a KeyError on the debrief)."""
+    from sim.classroom.debriefing import outcome_markdown
+    from sim.results.transcript import transcript
+
+    scenario = load_scenario(CLASSROOM, ["bargaining.breakdown=1"])
+    game = Game.start(
+        GameSetup(CLASSROOM, 4, ("japan",), overrides=("bargaining.breakdown=1",)), scenario
+    )
+    counter_until_done(game)
+    broke = [t for t in game.model.talks.values() if t.status == "broke-down"]
+    assert broke
+    for talks in broke:
+        assert "broke down" in views.status_text(game, talks)
+    assert "talks broke down after a refusal" in outcome_markdown(game)
+    assert any("break down" in line for line in transcript(game.model))
