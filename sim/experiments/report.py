@@ -86,7 +86,9 @@ def _outcomes_chart(table: pa.Table, meta: dict) -> Figure:
     for row, (track, parties) in zip(axes, tracks.items(), strict=True):
         status = table[f"{track}.status"]
         shares = [pc.sum(pc.equal(status, s)).as_py() / len(table) for s in STATUSES]
-        bars = row[0].bar(STATUSES, shares, color=["tab:green", "tab:red", "tab:orange", "tab:gray"])
+        bars = row[0].bar(
+            STATUSES, shares, color=["tab:green", "tab:red", "tab:orange", "tab:gray"]
+        )
         row[0].bar_label(bars, labels=[f"{s:.0%}" for s in shares])
         row[0].set(title=f"{track}: how talks ended", ylabel="share of runs", ylim=(0, 1.1))
         deal_rounds = table[f"{track}.deal_round"].drop_null().to_numpy()
