@@ -361,8 +361,9 @@ class Policy:
     """Base of every AI policy: an aspiration when proposing, a rule for accepting.
 
     Subclasses set ``defaults`` (parameter name → default value) and override
-    ``aspiration``; ``accepts`` compares the offer with the aspiration the party would
-    propose at next, the "AC_next" rule of Baarslag et al. (2014).
+    ``aspiration``; ``accepts`` takes an offer that beats the expected value of going on
+    (``Seat.going_on``) — Baarslag et al.'s (2014) "AC_next" with the next proposal priced
+    by the party's belief instead of assumed accepted.
     """
 
     defaults: ClassVar[dict[str, float]] = {}

@@ -8,8 +8,9 @@ issues, their status quo and what holds if talks fail, and which way each other 
 wants each issue to move. It never shows another party's weights, bottom lines,
 reservation utilities or role: those are that party's private numbers.
 
-Which way a party wants an issue to go is public, as in the engine's own beliefs
-(``Rules._belief``): trade positions are stated in public, how much each one matters is not.
+Which way a party wants an issue to go is public, as in the engine's own readings of the
+other side (``Rules._readings``): trade positions are stated in public, how much each one
+matters is only read from them, roughly.
 
 The facilitator gets a sheet of their own: the scenario's events (when or how likely, the
 news, the effects), the signals the AI parties have scheduled, and how to fire events or
