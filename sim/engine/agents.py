@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Literal
 import mesa
 
 from sim.engine.beliefs import Belief
-from sim.engine.strategies import Policy, Seat
+from sim.engine.seat import Seat
+from sim.engine.strategies import Policy
 from sim.engine.utility import EPS
 
 if TYPE_CHECKING:

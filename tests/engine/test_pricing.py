@@ -12,7 +12,7 @@ import pytest
 
 from sim.engine.model import NegotiationModel
 from sim.engine.rules import Rules
-from sim.engine.strategies import Seat
+from sim.engine.seat import Seat
 from sim.engine.utility import EPS
 from sim.scenario.loading import load_scenario
 

@@ -1,0 +1,333 @@
+"""A party's chair on one track: what its policy may look at, and how it prices its choices.
+
+The seat reads the live game (the party's valuation, floor, limits, patience), holds what
+the party believes it can attain (``sim.engine.beliefs``), its reading of the other side
+and the red lines the other side has named, and prices asks by expected value under that
+belief, the risk of breakdown and patience, by backward induction from the deadline
+(docs/mechanics.md, "Bargaining"). Policies (``sim.engine.strategies``) decide from it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from sim.engine.utility import EPS
+
+if TYPE_CHECKING:
+    from sim.engine.beliefs import Belief
+    from sim.engine.concession import ConcessionPath
+    from sim.engine.model import NegotiationModel
+    from sim.engine.rules import TrackRules
+    from sim.engine.talks import Talks
+    from sim.engine.utility import Valuation
+
+
+class Seat:
+    """One party's chair on one track during a game: everything its policy may look at.
+
+    It reads the live game rather than copying it, so a policy always sees the world as
+    events left it; one seat per party and track lives for the whole game. Besides the
+    party's own numbers it holds what the party believes it can attain
+    (``sim.engine.beliefs``), its reading of the other side's priorities (which shapes
+    its packages), the red lines the other side has named, and it prices the choices in
+    front of the party by expected value (``plan``).
+    """
+
+    __slots__ = (
+        "_base",
+        "_grid",
+        "_grid_key",
+        "_keeps",
+        "_path",
+        "_place",
+        "_plan",
+        "_received",
+        "belief",
+        "bounds",
+        "model",
+        "other",
+        "party",
+        "reading",
+        "talks",
+        "track",
+    )
+
+    def __init__(
+        self, model: NegotiationModel, party: str, talks: Talks, reading: Valuation
+    ) -> None:
+        self.model = model
+        self.party = party
+        self.talks = talks
+        self.track: TrackRules = talks.track
+        self._place = (party, talks.track.id)
+        self.other = talks.track.other(party)
+        self.reading = reading
+        """The party's reading of what the other side values, drawn for the game."""
+        self.belief: Belief | None = None
+        """What the party believes it can attain; moves update it (set by its agent)."""
+        self.bounds: dict[int, tuple[float, float]] = {}
+        """Position → the range the party keeps its offers in, because the other side
+        named the issue a red line (learnt during the game)."""
+        self._base: tuple | None = None
+        """(limits, weights, the path they give before any red line is heard)."""
+        self._path: ConcessionPath | None = None
+        """The base path within the red lines heard: what ``path`` gives."""
+        self._plan: tuple | None = None
+        self._grid_key: tuple | None = None
+        self._grid: tuple[float, ...] = ()
+        self._keeps: tuple | None = None
+        """(the track's risks, patience, what waiting keeps each round under them)."""
+        self._received: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
+        """(offers of the history read, how many were the other side's, the first and
+        the latest of those worth to the party): the history only grows."""
+
+    @property
+    def round(self) -> int:
+        """The current round, from 1."""
+        return self.model.round
+
+    @property
+    def rounds(self) -> int:
+        """The deadline."""
+        return self.model.rounds
+
+    @property
+    def valuation(self) -> Valuation:
+        """The party's utility over the track's packages."""
+        return self.model.world.valuation(self.party, self.track.id)
+
+    @property
+    def path(self) -> ConcessionPath:
+        """How the party builds a package at a target utility: logrolling toward its reading
+        of the other side, inside its own limits and the red lines it has heard."""
+        world = self.model.world
+        limits, weights = world.limits[self._place], world.weights[self.party]
+        base = self._base
+        if base is None or base[0] is not limits or base[1] is not weights:
+            path = self.model.rules.path(self.party, self.track.id, weights, limits, self.reading)
+            self._base = (limits, weights, path)
+            self._path = None
+        if self._path is None:
+            self._path = self._within(self._base[2])
+        return self._path
+
+    def _within(self, path: ConcessionPath) -> ConcessionPath:
+        """``path`` kept inside the red lines heard so far: the games of a batch hear the
+        same ones (their bounds sit on a grid), so they share the result."""
+        bounds = self.bounds
+        if not bounds:
+            return path
+        key = ("within", path, tuple(sorted(bounds.items())))
+        return self.model.rules.derive(key, lambda: path.within(bounds))
+
+    @property
+    def believed(self) -> Valuation:
+        """What the party believes the other side's utility is on this track."""
+        return self.reading
+
+    @property
+    def floor(self) -> float:
+        """The least it should settle for: its reservation or its no-deal utility."""
+        return self.model.world.floor(self.party, self.track)
+
+    @property
+    def no_deal(self) -> float:
+        """What the party gets if the track ends without a deal."""
+        return self.model.world.no_deal_utility(self.party, self.track)
+
+    @property
+    def best(self) -> float:
+        """The party's best utility within its bottom lines."""
+        return self.path.top
+
+    @property
+    def top(self) -> float:
+        """The most the party believes it can get, its opening: the highest ask the other
+        side might accept, with a chance of at least ``OPENING_CHANCE``."""
+        levels = self.grid()
+        chances = self.belief.chances(levels)
+        for a, q in zip(reversed(levels), reversed(chances), strict=True):
+            if q >= OPENING_CHANCE:
+                return a
+        return levels[0]
+
+    @property
+    def patience(self) -> float:
+        """The party's discount factor δ."""
+        return self.model.world.patience[self.party]
+
+    @property
+    def other_patience(self) -> float:
+        """The other side's discount factor."""
+        return self.model.world.patience[self.other]
+
+    @property
+    def received(self) -> tuple[tuple[float, ...], ...]:
+        """The other side's proposals on this track so far, oldest first."""
+        return self.talks.received(self.party)
+
+    def time(self, round_: int) -> float:
+        """Round as a fraction of the way to the deadline: 0 in round 1, 1 in the last."""
+        rounds = self.model.rounds
+        return 1.0 if rounds <= 1 else min((round_ - 1) / (rounds - 1), 1.0)
+
+    def heard_red_line(self, pos: int, offered: float) -> None:
+        """The other side named the issue at ``pos`` a red line of a package that had
+        ``offered`` there: keep later offers at least halfway from there to what it last
+        asked (its own asks keep its bottom lines) — a bisection toward its limit."""
+        other = self.other
+        for offer in reversed(self.talks.history):
+            if offer.proposer == other:
+                asked = offer.package[pos]
+                break
+        else:
+            return
+        space = self.track.spaces[pos]
+        if asked == offered or space.discrete:
+            return
+        step = (space.hi - space.lo) / _RED_LINE_STEPS
+        middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
+        middle = space.snap(middle, asked)
+        own_lo, own_hi = self.model.world.limits[self._place].bounds[pos]
+        lo, hi = self.bounds.get(pos, (own_lo, own_hi))
+        lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
+        if lo <= hi and self.bounds.get(pos) != (lo, hi):
+            self.bounds[pos] = (lo, hi)
+            self._path = None
+
+    def grid(self) -> tuple[float, ...]:
+        """The asks the party weighs: ``_LEVELS`` levels from its floor to its best."""
+        floor, best = self.floor, self.best
+        key = (floor, best)
+        if key != self._grid_key:
+            self.belief.place(floor, best)
+            self._grid = _ladder(floor, best)
+            self._grid_key = key
+        return self._grid
+
+    def ask(self, round_: int) -> float:
+        """The ask with the highest expected value when proposing in ``round_`` (``plan``)."""
+        return self.plan(round_)[0]
+
+    def going_on(self, round_: int) -> float:
+        """What refusing the offer on the table in ``round_`` is worth: the expected value
+        of proposing next round, after the risk that talks break down first, discounted
+        by patience; no deal after the last round (``plan``)."""
+        return self.plan(round_ + 1)[2]
+
+    def plan(self, round_: int) -> tuple[float, float, float]:
+        """(best ask, its expected value, that value seen from the round before) for a
+        proposal in ``round_``, by backward induction from the deadline.
+
+        With the current belief held fixed, proposing in round ``r`` is worth
+        ``P(r) = max_a q(a)·a + (1 − q(a))·C(r)``, where ``q`` is the believed chance the
+        other side accepts and ``C(r)`` what a refusal leaves: talks break down with risk
+        ``b_r``; otherwise, a round on, the other side's expected offer ``o`` or, if that
+        is worth less, proposing again a round later. The no-deal world holds while the
+        talks go on, so delay discounts only the gain over it:
+        ``C(r) = u + (1 − b_r)·δ·(max(o, u + (1 − b_{r+1})·δ·(P(r+2) − u)) − u)`` with
+        ``u`` the no-deal utility. After the deadline everything is worth ``u``.
+
+        The induction runs over every round left each time the belief moves, so it is the
+        engine's innermost loop: what stays the same from one of its rounds to the next
+        (each ask's gain and chance, each round's risk, the expected offers) is worked
+        out before it, and only the last round picks an ask.
+        """
+        model = self.model
+        key = (round_, model.round, self.belief.version, self._grid_key, len(self.talks.history))
+        if self._plan is not None and self._plan[0] == key:
+            return self._plan[1]
+        levels = self.grid()
+        no_deal, last = self.no_deal, model.rounds
+        if round_ > last:
+            result = (no_deal, no_deal, no_deal)
+            self._plan = (key, result)
+            return result
+        chances = self.belief.chances(levels)
+        lines = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
+        go_on = self._go_on()
+        # The other side's offer in the round after r is expected to be worth its latest
+        # plus ``trend`` per offer, r + 1 - now rounds on (one offer every other round),
+        # up to the party's best; no deal before it has offered.
+        received = self._received_offers()
+        if received is not None:
+            latest, trend = received
+            best, now = self._grid_key[1], model.round  # the best ``grid`` just read
+        later = no_deal  # proposing after the deadline
+        for r in range(last - (last - round_) % 2, round_ - 1, -2):
+            if r == last:
+                refused = no_deal
+            else:
+                if received is None:
+                    offer = no_deal
+                else:  # min(latest + trend·max(r + 1 - now, 0)/2, best), builtins cost more
+                    offer = latest + trend * (r + 1 - now if r >= now else 0) / 2
+                    if best < offer:
+                        offer = best
+                again = no_deal + go_on[r + 1] * (later - no_deal)
+                answer = again if again > offer else offer  # max(offer, again), tie alike
+                refused = no_deal + go_on[r] * (answer - no_deal)
+            if r == round_:
+                break
+            later = max([gain + keep * refused for gain, keep in lines])  # P(r)
+        # The best value, and the highest ask within EPS of it (a near tie goes to asking
+        # more): what scanning the asks upward, keeping each within EPS of the best value
+        # so far, ends on, since past the first best that value is the best itself.
+        values = [gain + keep * refused for gain, keep in lines]
+        value = max(values)
+        least = value - EPS
+        pick = len(values) - 1
+        while values[pick] < least:
+            pick -= 1
+        result = (levels[pick], value, no_deal + go_on[round_ - 1] * (value - no_deal))
+        self._plan = (key, result)
+        return result
+
+    def _go_on(self) -> tuple[float, ...]:
+        """Round → what waiting through a refusal then keeps of the gain over no deal: the
+        chance the talks survive it times patience (kept while neither changes)."""
+        risks, delta = self.model.breakdowns(self.track.id), self.patience
+        found = self._keeps
+        if found is None or found[0] is not risks or found[1] != delta:
+            found = self._keeps = (risks, delta, tuple((1.0 - b) * delta for b in risks))
+        return found[2]
+
+    def _received_offers(self) -> tuple[float, float] | None:
+        """What the other side's offers so far were worth to the party: the latest and the
+        average concession per offer (None before it has offered)."""
+        history, party = self.talks.history, self.party
+        seen, count, first, latest = self._received
+        if seen < len(history):
+            for offer in history[seen:]:
+                if offer.proposer != party:
+                    latest = offer.worth[party]
+                    if not count:
+                        first = latest
+                    count += 1
+            self._received = (len(history), count, first, latest)
+        if not count:
+            return None
+        return latest, max((latest - first) / (count - 1), 0.0) if count > 1 else 0.0
+
+
+OPENING_CHANCE = 0.02
+"""The least chance of acceptance a party's opening ask is believed to have."""
+
+_LEVELS = 12
+"""How many asks, from floor to best, a party weighs when it prices its choices."""
+
+
+@lru_cache(maxsize=4096)
+def _ladder(floor: float, best: float) -> tuple[float, ...]:
+    """``_LEVELS`` asks from ``floor`` to ``best`` (all at the floor if best is below it).
+
+    Cached: the games of a batch meet the same floors and bests, and the belief's
+    acceptance tables are then looked up by the very same tuple."""
+    top = max(best, floor)
+    return tuple(floor + (top - floor) * m / (_LEVELS - 1) for m in range(_LEVELS))
+
+
+_RED_LINE_STEPS = 20
+"""A red line's bound is kept on this many steps of its issue's range: the games of a batch
+then meet the same bounds again and share the packages built inside them."""
