@@ -87,14 +87,33 @@ class CountryAgent(mesa.Agent):
     def respond(
         self, talks: Talks, package: tuple[float, ...], worth: float
     ) -> Literal["accept", "reject"]:
-        """Accept the package on the table if the policy likes it and it keeps the bottom lines."""
+        """Accept the package on the table if the policy likes it and it keeps the bottom
+        lines, or if breaking a parity pact for it pays (``breaks_ranks``)."""
         track = talks.track.id
-        keeps = worth >= self.model.world.reservation[self.party][
-            track
-        ] - EPS and self.model.world.limits[(self.party, track)].allow(package)
+        world = self.model.world
+        keeps = worth >= world.reservation[self.party][track] - EPS and world.limits[
+            (self.party, track)
+        ].allow(package)
         if keeps and self.policies[track].accepts(self.seats[track], worth):
             return "accept"
-        return "reject"
+        return "accept" if self.breaks_ranks(track, package, worth) else "reject"
+
+    def breaks_ranks(self, track: str, package: tuple[float, ...], worth: float) -> bool:
+        """Whether the party, bound by a parity pact, should take a package the pact rules
+        out: it keeps the party's own bottom lines and reservation, and beats going on by
+        more than breaking the pact costs (``consultation.defection_cost``)."""
+        channel = self.model.channel
+        unbound = channel.unbound(self.party, track) if channel is not None else None
+        if unbound is None:
+            return False
+        reservation, limits = unbound
+        net = worth - channel.config.defection_cost
+        seat = self.seats[track]
+        return (
+            limits.allow(package)
+            and net >= max(reservation, seat.no_deal) - EPS
+            and net >= seat.going_on(seat.round) - EPS
+        )
 
 
 _LADDER = 11

@@ -74,8 +74,10 @@ class ConcessionPath:
     def within(self, bounds: dict[int, tuple[float, float]]) -> ConcessionPath:
         """This path kept inside narrower ranges on some issues (position → lo, hi), such as
         red lines the other side has named: each piece is clipped to its issue's range, so
-        the order stays and nothing has to be built again (a piece is straight, so its
-        loss and gain scale with the part kept)."""
+        the order stays and nothing has to be built again. A piece is straight but for a
+        bend that fell between two grid points, so its gain scales with the part kept; its
+        loss is read off the value function where that is more, so that a package stays
+        worth at least its target."""
         path = object.__new__(ConcessionPath)
         path.valuation, path.spaces = self.valuation, self.spaces
         ideal, steps = list(self.ideal), []
@@ -91,7 +93,9 @@ class ConcessionPath:
                 steps.append(c)  # untouched: kept whole, as the scaling below would
             elif start != end:
                 kept = (end - start) / (c.end - c.start)
-                steps.append(Concession(c.pos, start, end, c.loss * kept, c.gain * kept))
+                w, value = self.valuation.terms[c.pos]
+                loss = max(c.loss * kept, w * (value(start) - value(end)))
+                steps.append(Concession(c.pos, start, end, loss, c.gain * kept))
         path._set(tuple(ideal), tuple(steps))
         return path
 

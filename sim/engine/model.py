@@ -294,11 +294,17 @@ class NegotiationModel(mesa.Model):
         if self.channel is not None:
             for party in talks.track.parties:
                 self.channel.defects(party, offer)
-        if ratify(self, offer):
+        rejected = ratify(self, offer)
+        if not rejected:
             talks.close("agreed", self.round, offer)
             return True
         talks.on_table = None
         talks.failed_votes += 1
+        # The other side's public would not take these terms: to an AI party whose own
+        # public passed them, that is a refusal of the package, and it learns from it.
+        for party in talks.track.parties:
+            if party not in rejected and party not in self.humans:
+                self.countries[party].saw_refusal(talks.track.id, offer.package, ())
         return False
 
     def _offer(self, talks: Talks, proposer: str, package: tuple[float, ...]) -> Offer:

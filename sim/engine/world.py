@@ -23,6 +23,7 @@ NUMBERS: dict[str, int] = {
     "patience": 1,
     "reservation": 2,
     "bonus": 2,
+    "paid": 2,
     "approval": 1,
     "credibility": 1,
     "trust": 0,
@@ -84,6 +85,8 @@ class World:
         }
         self.bonus = {p.id: {t.id: 0.0 for t in rules.tracks} for p in scenario.parties}
         """Party → track → what outside options add to its no-deal utility."""
+        self.paid = {p.id: {t.id: 0.0 for t in rules.tracks} for p in scenario.parties}
+        """Party → track → the utility it gave up there for breaking a commitment."""
         self.approval = {p.id: p.ratification.approval for p in scenario.parties}
         self.credibility = {p.id: p.signals.credibility for p in scenario.parties}
         channel = scenario.consultation
@@ -177,6 +180,11 @@ class World:
         """A broken pact costs the allies trust and sentiment (never below 0)."""
         self.trust = max(self.trust - trust, 0.0)
         self.sentiment = max(self.sentiment - sentiment, 0.0)
+
+    def pay(self, party: str, track: str, cost: float) -> None:
+        """A party broke a commitment on a track (a parity pact): its deal there is worth
+        ``cost`` less to it."""
+        self.paid[party][track] += cost
 
     def raise_reservation(self, party: str, track: TrackRules, rise: float) -> None:
         """A commitment (tied hands, a pact's agreed floor) lifts a party's reservation

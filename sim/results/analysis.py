@@ -325,7 +325,7 @@ def party_result(world: World, all_talks: dict[str, Talks], party: str) -> Party
         agreed = talks.status == "agreed"
         got = kept = no_deal
         if agreed:
-            gain = valuation(talks.deal.package) - no_deal
+            gain = valuation(talks.deal.package) - world.paid[party][track.id] - no_deal
             got += world.patience[party] ** (talks.deal.round - 1) * gain
             kept += gain
         utility += valuation.share * got

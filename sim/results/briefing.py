@@ -162,9 +162,11 @@ def _at_home(scenario: Scenario, me: Party) -> list[str]:
         trails = f", minus {vote.parity_weight:g} × how far it trails your partner's deal"
     lines.append(
         f"Your government's approval stands at {vote.approval:.2f}. A deal is ratified "
-        f"only if approval plus {vote.utility_weight:g} × what the deal gains you over no "
-        f"deal{trails} reaches {vote.threshold:.2f}. A failed vote costs "
-        f"{vote.failure_cost:.2f} approval and reopens the talks."
+        f"only if approval plus {vote.utility_weight:g} × what the deal gains you over the "
+        f"least you would take (your reservation, or no deal if that is worth more)"
+        f"{trails}, give or take a swing of about {vote.noise:g}, reaches "
+        f"{vote.threshold:.2f}. A failed vote costs {vote.failure_cost:.2f} approval and "
+        "reopens the talks."
     )
     return [*lines, ""]
 
@@ -218,7 +220,16 @@ def _channel(scenario: Scenario, me: Party) -> list[str]:
         f"{config.trust:.2f}, public sentiment at {config.sentiment:.2f}. Both of you must "
         f"say yes, and trust must be high enough, for: {', '.join(options)}.",
     ]
-    return [*lines, ""]
+    pact = config.parity_pact
+    if pact is not None and pact.enabled:
+        lines.append(
+            f"Under a parity pact neither of you takes worse terms than the other got, nor a "
+            f"deal worth less than {pact.floor_rise:g} above your floor; breaking it costs you "
+            f"{config.defection_cost:g} of the deal's worth to you, and trust "
+            f"{config.defection_trust:g}."
+        )
+    lines.append("")
+    return lines
 
 
 def _security(scenario: Scenario, me: Party, issues: dict[str, Issue]) -> list[str]:

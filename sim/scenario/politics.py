@@ -70,6 +70,10 @@ class Consultation(Strict):
     """Trust lost when an ally breaks the parity pact."""
     defection_sentiment: float = 0.1
     """Public sentiment lost when an ally breaks the parity pact."""
+    defection_cost: Share = 0.0
+    """Utility an ally gives up on the track where it breaks the parity pact: what
+    breaking ranks costs it at home and with its partner. It is what makes the pact's
+    floor credible: an AI ally breaks the pact only for a deal that beats going on by more."""
 
 
 class ConsultPolicy(Strict):

@@ -336,3 +336,59 @@ def test_a_parity_pact_raises_the_agreed_floor_until_it_lapses():
     model.channel.consult()
     assert "parity_pact" not in model.channel.agreed
     assert world.reservation["a"]["us-a"] == 0.0 and world.reservation["b"]["us-b"] == 0.0
+
+
+def test_a_failed_vote_tells_the_other_side_its_terms_were_more_than_the_public_takes():
+    scenario = trio(a={"ratification": {"approval": 0.5, "threshold": 1.0}})
+    model = NegotiationModel(scenario, seed=0)
+    model.step()
+    talks, seat = model.talks["us-a"], model.countries["us"].seats["us-a"]
+    before = seat.belief.expected()
+    offer = model._offer(talks, "us", (20.0, 5.0))
+    assert not model._ratify(talks, offer)
+    assert seat.belief.expected() < before - 0.01  # the US now expects less of a
+
+
+def pact_bound(defection_cost: float, floor_rise: float = 0.2):
+    """A game in its last round with a parity pact in force, and a package for ``a`` that
+    the pact rules out (below the agreed floor) but a's own bottom lines allow."""
+    scenario = trio(
+        consultation={
+            "channel": "a-b",
+            "trust": 0.7,
+            "sentiment": 0.5,
+            "share_bottom_lines": {"trust": 0.4},
+            "parity_pact": {"trust": 0.6, "floor_rise": floor_rise},
+            "trust_gain": 0.0,
+            "defection_cost": defection_cost,
+        }
+    )
+    model = NegotiationModel(scenario, seed=0)
+    model.step()
+    assert "parity_pact" in model.channel.agreed
+    model.round = model.rounds  # going on is worth no deal: the last round
+    talks = model.talks["us-a"]
+    package = (15.0, 0.0)
+    offer = model._offer(talks, "us", package)
+    no_deal = model.world.no_deal_utility("a", talks.track)
+    assert no_deal < offer.worth["a"] < model.world.reservation["a"]["us-a"]
+    return model, talks, offer, no_deal
+
+
+def test_a_pact_bound_ally_breaks_ranks_only_when_the_deal_beats_going_on_by_the_cost():
+    from sim.results.analysis import party_result
+
+    model, talks, offer, no_deal = pact_bound(defection_cost=0.02)
+    margin = offer.worth["a"] - no_deal
+    assert model.countries["a"].respond(talks, offer.package, offer.worth["a"]) == "accept"
+    assert model._ratify(talks, offer)
+    assert "parity_pact" not in model.channel.agreed
+    assert model.world.trust == pytest.approx(0.7 - 0.25)
+    assert model.world.paid["a"]["us-a"] == pytest.approx(0.02)
+    result = party_result(model.world, model.talks, "a")
+    share = model.world.valuation("a", "us-a").share
+    gain = model.world.patience["a"] ** (model.rounds - 1) * (margin - 0.02)
+    assert result.utility == pytest.approx(share * (no_deal + gain))  # the cost is paid
+
+    dear, talks, offer, _ = pact_bound(defection_cost=margin + 0.01)
+    assert dear.countries["a"].respond(talks, offer.package, offer.worth["a"]) == "reject"

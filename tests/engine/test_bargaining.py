@@ -235,3 +235,23 @@ def test_a_path_kept_inside_red_lines_stays_inside_them_and_reaches_its_target(t
     package = kept.package(min(target, kept.top))
     assert lo - 1e-9 <= package[0] <= hi + 1e-9
     assert own(package) >= min(target, kept.top) - 1e-9
+
+
+def test_in_the_baseline_some_votes_fail_and_some_pacts_break():
+    """Ratification and the parity pact live: over 300 baseline games a few deals fail at
+    home and are reopened, and a few allies break the pact for a deal."""
+    rules = Rules(load_scenario("baseline-2025"))
+    failed = broken = 0
+    games = 300
+    for seed in range(games):
+        model = NegotiationModel(rules, seed=seed)
+        model.run()
+        failed += any(t.failed_votes for t in model.talks.values())
+        table = model.datacollector.tables["politics"]
+        broken += any(
+            s == "parity_pact" and o.startswith("broken")
+            for s, o in zip(table["subject"], table["outcome"], strict=True)
+        )
+        model.close()
+    assert 0 < failed < 0.3 * games
+    assert 0 < broken < 0.3 * games

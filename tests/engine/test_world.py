@@ -89,6 +89,11 @@ def _set_reservation(world, draw):
     world.set_reservation(party, track.id, draw(st.floats(0, 1)))
 
 
+def _pay(world, draw):
+    party, track = draw(st.sampled_from(SEATS))
+    world.pay(party, track.id, draw(amounts))
+
+
 def _tighten(world, draw):
     party, track = draw(st.sampled_from(SEATS))
     limits = world.limits[(party, track.id)]
@@ -112,6 +117,7 @@ CHANGES = {
     "raise_reservation": _raise_reservation,
     "set_reservation": _set_reservation,
     "tighten": _tighten,
+    "pay": _pay,
 }
 """Every way to change a world, each drawing its arguments."""
 

@@ -127,7 +127,7 @@ def test_rules_and_scenario_give_the_same_sheet_and_unknown_parties_fail():
 def test_politics_at_home_signals_and_the_channel_are_each_partys_own():
     japan, us = role_sheet(BASELINE, "japan"), role_sheet(BASELINE, "us")
     home = section(japan, "At home")
-    assert "approval stands at 0.35" in home and "reaches 0.30" in home
+    assert "approval stands at 0.35" in home and "reaches 0.35" in home
     assert "no ratification vote" in section(us, "At home")
     assert "Tie your hands" in section(japan, "Your signals")
     assert "Tariff threat against Japan" in section(us, "Your signals")

@@ -48,8 +48,8 @@ class Channel:
             for a in self.allies
         }
         """Each ally's answer per option: a human's standing answer, an AI's policy."""
-        self.before_pact: dict[tuple[str, str], float] = {}
-        """(ally, track) → its reservation utility before the pact raised it."""
+        self.before_pact: dict[tuple[str, str], tuple[float, Limits]] = {}
+        """(ally, track) → its reservation utility and limits before the pact bound them."""
         self.floor_held = False
         """Whether the joint floor is in force (it stays once bottom lines are known)."""
         self.options = [
@@ -136,21 +136,35 @@ class Channel:
         for track in self.model.rules.tracks:
             for ally in self.allies:
                 if ally in track.parties:
-                    self.before_pact[(ally, track.id)] = world.reservation[ally][track.id]
+                    place = (ally, track.id)
+                    self.before_pact[place] = (
+                        world.reservation[ally][track.id],
+                        world.limits[place],
+                    )
                     world.raise_reservation(ally, track, rise)
 
     def _end_pact(self, how: str) -> None:
-        """The pact lapses or is broken: the agreed floors go, the allies' own ones return."""
+        """The pact lapses or is broken: the agreed floors go, the allies' own ones return
+        (the joint floor of shared bottom lines stays: what is known stays known)."""
         self.agreed.discard("parity_pact")
         world = self.model.world
-        for (ally, track), before in self.before_pact.items():
-            world.set_reservation(ally, track, before)
+        for (ally, track), (reservation, limits) in self.before_pact.items():
+            world.set_reservation(ally, track, reservation)
+            world.tighten(ally, track, limits)
         self.before_pact.clear()
         self.model.record("consultation", "parity_pact", how)
 
+    def unbound(self, party: str, track: str) -> tuple[float, Limits] | None:
+        """An ally's reservation and limits on a track as they were before the parity pact
+        bound them; None when no pact binds it there."""
+        if "parity_pact" not in self.agreed:
+            return None
+        return self.before_pact.get((party, track))
+
     def defects(self, party: str, offer: Offer) -> bool:
-        """Whether accepting ``offer`` breaks the parity pact (its joint floor on paired
-        issues or its agreed floor utility); if so, trust and sentiment pay for it."""
+        """Whether accepting ``offer`` breaks the parity pact (its floor on paired issues or
+        its agreed floor utility); if so, trust and sentiment pay for it, and the ally gives
+        up ``defection_cost`` of utility on the track."""
         if "parity_pact" not in self.agreed or party not in self.allies:
             return False
         world = self.model.world
@@ -159,6 +173,7 @@ class Channel:
         if floors.allow(offer.package) and offer.worth[party] >= agreed - EPS:
             return False
         world.lose_trust(self.config.defection_trust, self.config.defection_sentiment)
+        world.pay(party, offer.track, self.config.defection_cost)
         self._end_pact(f"broken by {party}")
         return True
 

@@ -2,10 +2,12 @@
 
 Putnam's two-level game (1988): a negotiator's deal must be ratified at home, so what a
 government can accept depends on how its public will judge it. A party's vote is its
-current approval, plus the deal's utility over no deal, minus how far the deal trails
-what its partner ally got on paired issues (parity), plus an optional random swing; the
-deal passes when the vote reaches the party's threshold. A failed vote costs approval
-and reopens the track. All numbers are the scenario's ``ratification`` settings.
+current approval, plus what the deal gains over the least the government said it would
+settle for (its floor: its reservation, raised by tied hands or a pact, or no deal),
+minus how far the deal trails what its partner ally got on paired issues (parity), plus
+a random swing; the deal passes when the vote reaches the party's threshold. A failed
+vote costs approval and reopens the track, and tells the other side that its terms were
+more than this public would take. All numbers are the scenario's ``ratification`` settings.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ def vote(model: NegotiationModel, party: str, offer: Offer) -> float:
     """The approval a deal would have at home: ratified if it reaches the threshold."""
     settings = model.rules.parties[party].ratification
     track = model.rules.track[offer.track]
-    gain = offer.worth[party] - model.world.no_deal_utility(party, track)
+    gain = offer.worth[party] - model.world.floor(party, track)
     result = model.world.approval[party] + settings.utility_weight * gain
     if settings.parity_weight:
         result -= settings.parity_weight * parity_gap(model, party, offer.track, offer.package)
@@ -32,19 +34,21 @@ def vote(model: NegotiationModel, party: str, offer: Offer) -> float:
     return result
 
 
-def ratify(model: NegotiationModel, offer: Offer) -> bool:
-    """Phase 5: put an accepted package to both sides' publics; True if both approve.
+def ratify(model: NegotiationModel, offer: Offer) -> tuple[str, ...]:
+    """Phase 5: put an accepted package to both sides' publics; the parties whose public
+    rejected it (none: the deal is ratified).
 
     A passed vote sets each side's approval to its vote; a failed one costs the failing
     side ``failure_cost`` of approval.
     """
     parties = model.rules.track[offer.track].parties
     votes = {p: vote(model, p, offer) for p in parties}
-    passed = True
+    rejected = []
     for party, result in votes.items():
         settings = model.rules.parties[party].ratification
         ok = result >= settings.threshold
-        passed = passed and ok
+        if not ok:
+            rejected.append(party)
         verdict = "ratified" if ok else "rejected"
         model.record(
             "ratification",
@@ -53,9 +57,8 @@ def ratify(model: NegotiationModel, offer: Offer) -> bool:
             party,
         )
     for party, result in votes.items():
-        settings = model.rules.parties[party].ratification
-        if passed:
+        if not rejected:
             model.world.set_approval(party, result)
-        elif result < settings.threshold:
-            model.world.lose_approval(party, settings.failure_cost)
-    return passed
+        elif party in rejected:
+            model.world.lose_approval(party, model.rules.parties[party].ratification.failure_cost)
+    return tuple(rejected)
