@@ -28,12 +28,10 @@ from sim.engine.model import NegotiationModel
 from sim.engine.moves import DecisionRequest, Move
 from sim.engine.rules import Rules, TrackRules
 from sim.engine.seat import red_line_bounds
-from sim.engine.strategies import spec_problem
 from sim.engine.talks import Talks
 from sim.engine.utility import EPS, Limits, Valuation, ValueFunction
 from sim.results.analysis import party_result
 from sim.results.stats import mean_interval
-from sim.scenario.loading import load_scenario
 
 
 class TeamsError(ValueError):
@@ -302,10 +300,9 @@ def play(rules: Rules, team: Team, party: str, seed: int) -> NegotiationModel:
 
 
 def run_teams(
-    source: str,
+    rules: Rules,
     party: str,
     runs: int,
-    overrides: Sequence[str] = (),
     seed: int = 0,
     teams: Sequence[str] = (),
     progress: Callable[[int], None] | None = None,
@@ -313,20 +310,17 @@ def run_teams(
     """Play ``runs`` games per team on seeds ``seed .. seed+runs-1``, ``party`` scripted.
 
     Args:
-        source: A scenario file or a bundled scenario's name.
+        rules: The scenario, compiled for play.
         party: The party the teams play.
         runs: Games per team (the same seeds for every team).
-        overrides: ``KEY=VALUE`` overrides, as given to ``--set``.
         seed: The first seed.
         teams: The teams' names, in the order to report them; every team if empty.
         progress: Called with 1 after each game.
 
     Raises:
-        ScenarioError: the scenario or its overrides are not valid.
         TeamsError: the party or a team name is not known, or the party sits at no track.
     """
     names = team_names(teams)
-    rules = Rules(load_scenario(source, overrides, spec_problem))
     tracks = seated_tracks(rules, party)
     results = []
     for name in names:
