@@ -15,12 +15,14 @@ from sim.cli.batch import batch, report
 from sim.cli.run import run
 from sim.cli.scenarios import scenarios, validate
 from sim.cli.study import study
+from sim.cli.teams import teams
 
 COMMANDS = {
     "run": run,
     "validate": validate,
     "scenarios": scenarios,
     "study": study,
+    "teams": teams,
     "batch": batch,
     "report": report,
     "schema": schema,

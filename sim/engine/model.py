@@ -251,9 +251,11 @@ class NegotiationModel(mesa.Model):
         if answer == "walk":
             talks.close("walked", self.round)
             return None
+        lines = self.world.limits[(responder, track.id)].crossed(package)
         if proposer not in self.humans:
-            lines = self.world.limits[(responder, track.id)].crossed(package)
             self.countries[proposer].saw_refusal(track.id, package, lines)
+        elif lines:
+            talks.red_lines.append((offer, lines))
         risk = self.breakdown(track.id, self.round)
         if risk and self.random.random() < risk:
             talks.close("broke-down", self.round)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
     from sim.engine.rules import TrackRules
     from sim.engine.talks import Talks
-    from sim.engine.utility import Valuation
+    from sim.engine.utility import IssueSpace, Valuation
 
 
 class Seat:
@@ -183,17 +183,10 @@ class Seat:
                 break
         else:
             return
-        space = self.track.spaces[pos]
-        if asked == offered or space.discrete:
-            return
-        step = (space.hi - space.lo) / _RED_LINE_STEPS
-        middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
-        middle = space.snap(middle, asked)
-        own_lo, own_hi = self.model.world.limits[self._place].bounds[pos]
-        lo, hi = self.bounds.get(pos, (own_lo, own_hi))
-        lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
-        if lo <= hi and self.bounds.get(pos) != (lo, hi):
-            self.bounds[pos] = (lo, hi)
+        kept = self.bounds.get(pos, self.model.world.limits[self._place].bounds[pos])
+        bounds = red_line_bounds(self.track.spaces[pos], offered, asked, kept)
+        if bounds is not None and self.bounds.get(pos) != bounds:
+            self.bounds[pos] = bounds
             self._path = None
 
     def grid(self) -> tuple[float, ...]:
@@ -326,6 +319,28 @@ def _ladder(floor: float, best: float) -> tuple[float, ...]:
     acceptance tables are then looked up by the very same tuple."""
     top = max(best, floor)
     return tuple(floor + (top - floor) * m / (_LEVELS - 1) for m in range(_LEVELS))
+
+
+def red_line_bounds(
+    space: IssueSpace, offered: float, asked: float, kept: tuple[float, float]
+) -> tuple[float, float] | None:
+    """The range a proposer keeps an issue in once the other side named it a red line.
+
+    The proposer had offered ``offered`` there, the other side last asked ``asked``, and
+    the proposer kept its offers in ``kept`` (its own limits, or a range from earlier red
+    lines): later offers stay at least halfway from ``offered`` toward ``asked``, on a grid
+    of ``_RED_LINE_STEPS`` steps of the issue's range — a bisection toward the unknown
+    limit. None if that teaches nothing: an option (a categorical or boolean issue) is
+    conceded whole, the two sides were level, or the halfway point is outside ``kept``.
+    """
+    if asked == offered or space.discrete:
+        return None
+    step = (space.hi - space.lo) / _RED_LINE_STEPS
+    middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
+    middle = space.snap(middle, asked)
+    lo, hi = kept
+    lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
+    return (lo, hi) if lo <= hi else None
 
 
 _RED_LINE_STEPS = 20

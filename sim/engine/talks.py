@@ -39,6 +39,11 @@ class Talks:
     """How many accepted packages failed to be ratified at home (the track then reopened)."""
     counters: dict[str, tuple[float, ...]] = field(default_factory=dict)
     """Counter-offers announced with a rejection, to be proposed next round."""
+    red_lines: list[tuple[Offer, tuple[int, ...]]] = field(default_factory=list)
+    """Proposals by a human party that the other side refused for crossing its bottom
+    lines, each with the positions of the issues it named (its red lines, never the
+    limits), oldest first: what the team hears at the table. An AI proposer hears them
+    too, in its seat (``Seat.heard_red_line``)."""
 
     @property
     def open(self) -> bool:
