@@ -189,6 +189,15 @@ class Seat:
             self.bounds[pos] = bounds
             self._path = None
 
+    def knows_limit(self, pos: int, lo: float, hi: float) -> None:
+        """The other side's limit on the issue at ``pos`` is public (a parity pact binds it
+        to its partner's terms): keep later offers inside [lo, hi] where that is news."""
+        kept = self.bounds.get(pos, self.model.world.limits[self._place].bounds[pos])
+        bounds = (max(kept[0], lo), min(kept[1], hi))
+        if bounds[0] <= bounds[1] and bounds != kept:
+            self.bounds[pos] = bounds
+            self._path = None
+
     def grid(self) -> tuple[float, ...]:
         """The asks the party weighs: ``_LEVELS`` levels from its floor to its best."""
         floor, best = self.floor, self.best

@@ -24,7 +24,7 @@ from sim.engine.utility import EPS, Limits
 
 if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
-    from sim.engine.rules import Rules
+    from sim.engine.rules import Rules, TrackRules
     from sim.engine.talks import Offer
     from sim.scenario.politics import ConsultKind
 
@@ -207,6 +207,7 @@ def apply_precedent(model: NegotiationModel, offer: Offer) -> None:
         if pact:
             ally = next(p for p in track.parties if p not in closed.parties)
             _hold(model, ally, track.id, pos, target, values[source])
+            _publish(model, track, ally, pos)
     for track_id, closed_terms in terms.items():
         track = model.rules.track[track_id]
         counterpart = next(p for p in track.parties if p in closed.parties)
@@ -276,6 +277,15 @@ def _hold(model, party: str, track: str, pos: int, issue: str, term: float) -> N
     limits = model.world.limits[(party, track)]
     model.world.tighten(party, track, _with_bounds(model.rules, limits, pos, lo, hi))
     model.record("precedent", issue, f"{party} now holds {lo:g}..{hi:g}")
+
+
+def _publish(model: NegotiationModel, track: TrackRules, ally: str, pos: int) -> None:
+    """The pact is public, and so is the floor it gives the ally on a paired issue: an AI
+    counterpart keeps its offers inside it instead of learning it from refusals."""
+    counterpart = model.countries[track.other(ally)]
+    if not counterpart.human:
+        lo, hi = model.world.limits[(ally, track.id)].bounds[pos]
+        counterpart.seats[track.id].knows_limit(pos, lo, hi)
 
 
 def _with_bounds(rules: Rules, limits: Limits, pos: int, lo: float, hi: float) -> Limits:
