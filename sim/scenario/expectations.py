@@ -60,17 +60,15 @@ class Claim(Strict):
     @model_validator(mode="after")
     def _names_what_it_measures(self) -> Claim:
         needed = MEASURES[self.measure]
-        require(
-            getattr(self, needed) is not None,
-            needed,
-            f"a {self.measure} claim names its {needed}",
-        )
         for key in ("track", "party", "issue"):
             require(
                 key == needed or getattr(self, key) is None,
                 key,
-                f"a {self.measure} claim names a {needed}, not a {key}",
+                f"a {self.measure} claim names its {needed}, not a {key}",
             )
+        require(
+            getattr(self, needed) is not None, needed, f"a {self.measure} claim names its {needed}"
+        )
         return self
 
     @property
