@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -82,7 +83,7 @@ def check(
 
 def _figure(x: float, measure: str, signed: bool = False) -> str:
     """A figure as the table shows it: agreement in percent, the rest as numbers; — if none."""
-    if x != x:  # nan: nothing was measured
+    if math.isnan(x):  # nothing was measured
         return "—"
     sign = "+" if signed else ""
     if measure == "agreement":
