@@ -131,3 +131,16 @@ def test_the_scenarios_command_lists_the_library():
     result = runner.invoke(app, ["scenarios"])
     assert result.exit_code == 0
     assert all(name in result.output for name in NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_claim_of_a_bundled_scenario_says_why(name):
+    lines = bundled_scenarios()[name].read_text(encoding="utf-8").splitlines()
+    if "expectations:" not in lines:
+        return
+    why = False
+    for line in lines[lines.index("expectations:") :]:
+        if line.lstrip().startswith("# judgment:"):
+            why = True
+        elif line.lstrip().startswith("- {measure:"):
+            assert why or "# judgment:" in line, f"{name}: a claim without a judgment: {line}"

@@ -12,6 +12,7 @@ import typer
 
 from sim.cli.authoring import brief, new, schema
 from sim.cli.batch import batch, report
+from sim.cli.check import check
 from sim.cli.run import run
 from sim.cli.scenarios import scenarios, validate
 from sim.cli.study import study
@@ -23,6 +24,7 @@ COMMANDS = {
     "scenarios": scenarios,
     "study": study,
     "teams": teams,
+    "check": check,
     "batch": batch,
     "report": report,
     "schema": schema,

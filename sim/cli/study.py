@@ -38,7 +38,7 @@ def study(
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
     parties = [p.id for p in base.parties]
-    tracks = list(results[0].agreed)
+    tracks = list(results[0].games.agreed)
     table = Table(
         title=f"{base.title} — {runs} paired games per arm, seeds {seed}..{seed + runs - 1}",
         title_justify="left",
@@ -52,12 +52,12 @@ def study(
     for result in results:
         row = [result.arm.name]
         for party in parties:
-            mean, half = mean_interval(result.utility[party])
+            mean, half = mean_interval(result.games.utility[party])
             row.append(f"{mean:.3f} ± {half:.3f}")
         for track in tracks:
-            agreed = result.agreed[track]
+            agreed = result.games.agreed[track]
             row.append(f"{sum(agreed) / len(agreed):.0%}")
-            rounds = result.rounds.get(track)
+            rounds = [r for r in result.games.round[track] if r is not None]
             row.append(f"{sum(rounds) / len(rounds):.1f}" if rounds else "—")
         table.add_row(*row)
     out.print(table)
@@ -70,7 +70,9 @@ def study(
     for result in results[1:]:
         cells = []
         for party in parties:
-            mean, half = paired_difference(result.utility[party], results[0].utility[party])
+            mean, half = paired_difference(
+                result.games.utility[party], results[0].games.utility[party]
+            )
             cells.append(f"{mean:+.4f} ± {half:.4f}")
         diff.add_row(result.arm.name, *cells)
     out.print(diff)

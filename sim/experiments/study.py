@@ -12,12 +12,10 @@ intervals from ``sim.results.stats``). It reports whatever the mechanics produce
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sim.engine.model import NegotiationModel
-from sim.engine.rules import Rules
 from sim.engine.strategies import spec_problem
-from sim.results.analysis import party_result
+from sim.experiments.paired import Games, play_games
 from sim.scenario.loading import load_scenario
 from sim.scenario.models import Scenario
 
@@ -30,17 +28,12 @@ class Arm:
     overrides: tuple[str, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class ArmResult:
-    """The games of one arm, reduced to what the study reports."""
+    """The games of one arm, in seed order."""
 
     arm: Arm
-    utility: dict[str, list[float]] = field(default_factory=dict)
-    """Party → its discounted utility in each game (seed order)."""
-    agreed: dict[str, list[bool]] = field(default_factory=dict)
-    """Track → whether each game ended with a deal on it."""
-    rounds: dict[str, list[int]] = field(default_factory=dict)
-    """Track → the round of each deal made."""
+    games: Games
 
 
 def arms_for(scenario: Scenario) -> list[Arm]:
@@ -72,22 +65,15 @@ def run_study(
         ScenarioError: the scenario or an arm's overrides are not valid.
     """
     base = load_scenario(source, overrides, spec_problem)
-    results = []
-    for arm in arms_for(base):
-        rules = Rules(load_scenario(source, (*overrides, *arm.overrides), spec_problem))
-        result = ArmResult(arm)
-        for n in range(runs):
-            model = NegotiationModel(rules, seed=seed + n, collect=False)
-            model.run()
-            for party in rules.party_ids:
-                outcome = party_result(model.world, model.talks, party)
-                result.utility.setdefault(party, []).append(outcome.utility)
-            for track, talks in model.talks.items():
-                result.agreed.setdefault(track, []).append(talks.status == "agreed")
-                if talks.status == "agreed":
-                    result.rounds.setdefault(track, []).append(talks.closed_round)
-            model.close()
-            if progress:
-                progress(1)
-        results.append(result)
-    return results
+    return [
+        ArmResult(
+            arm,
+            play_games(
+                load_scenario(source, (*overrides, *arm.overrides), spec_problem),
+                runs,
+                seed,
+                progress,
+            ),
+        )
+        for arm in arms_for(base)
+    ]

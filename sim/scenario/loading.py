@@ -27,6 +27,7 @@ import scenarios
 from sim.scenario.authoring import HEADER, Inheritance, inherit, set_path, standalone_problems
 from sim.scenario.base import StrategyCheck
 from sim.scenario.models import Scenario
+from sim.scenario.references import claims_missing_in
 from sim.scenario.switches import strategy_names, switches
 from sim.scenario.yaml_safe import (
     Locator,
@@ -48,6 +49,7 @@ __all__ = [
     "bundled_scenarios",
     "format_problems",
     "load_scenario",
+    "load_with_reference",
     "read_scenario",
     "read_yaml",
     "resolve",
@@ -126,13 +128,81 @@ def load_scenario(
     Raises:
         ScenarioError: listing every problem found, sorted by position.
     """
+    return _load(source, overrides, strategies)[0]
+
+
+def load_with_reference(
+    source: str | Path, overrides: Sequence[str] = (), strategies: StrategyCheck | None = None
+) -> tuple[Scenario, Scenario | None]:
+    """A scenario and the one its expectations are measured against (None without any).
+
+    ``against: NAME`` is loaded as it is (the ``overrides`` are the scenario's, not its
+    reference's); ``against: {set: [...]}`` is the scenario with ``overrides`` and then those.
+
+    Raises:
+        ScenarioError: the scenario or its reference is not valid (a problem an override of
+            ``against.set`` causes points at that list), or the reference lacks a track,
+            party or issue that a claim names.
+    """
+    scenario, locator = _load(source, overrides, strategies)
+    expectations = scenario.expectations
+    if expectations is None:
+        return scenario, None
+    loc = ("expectations", "against")
+    if isinstance(expectations.against, str):
+        where = locator.where(loc)
+        path = _parent(expectations.against, Path(where.file), where, ".".join(loc))
+        reference = load_scenario(path, (), strategies)
+    else:
+        try:
+            reference = load_scenario(source, (*overrides, *expectations.against.set), strategies)
+        except ScenarioError as error:
+            where = locator.where((*loc, "set"))
+            raise ScenarioError(
+                [
+                    p._replace(
+                        file=where.file,
+                        line=where.line,
+                        column=where.column,
+                        message=f"in the reference: {p.message}",
+                    )
+                    if p.file == OVERRIDE
+                    else p
+                    for p in error.problems
+                ]
+            ) from None
+    missing = [
+        Problem(*locator.where(at), ".".join(map(str, at)), f"in the reference: {message}")
+        for at, message in claims_missing_in(reference, expectations)
+    ]
+    if missing:
+        raise ScenarioError(missing)
+    return scenario, reference
+
+
+def _load(
+    source: str | Path, overrides: Sequence[str], strategies: StrategyCheck | None
+) -> tuple[Scenario, Locator]:
+    """The validated scenario and where each of its values was written.
+
+    Raises:
+        ScenarioError: listing every problem found, sorted by position.
+    """
     data, locator = read_scenario(source)
     data = _apply(data, overrides, locator)
     try:
-        return Scenario.model_validate(data, context={"strategies": strategies})
+        scenario = Scenario.model_validate(data, context={"strategies": strategies})
     except ValidationError as error:
         problems = _explain(error, data, locator)
         raise ScenarioError(_extended_by(problems, locator.origin.file)) from None
+    against = scenario.expectations and scenario.expectations.against
+    if isinstance(against, str):  # a reference that names no file is found by validate
+        where = locator.where(("expectations", "against"))
+        try:
+            _parent(against, Path(where.file), where, "expectations.against")
+        except ScenarioError as error:
+            raise ScenarioError(_extended_by(error.problems, locator.origin.file)) from None
+    return scenario, locator
 
 
 def _extended_by(problems: list[Problem], file: str) -> list[Problem]:
@@ -167,8 +237,8 @@ def _read_chain(path: Path, chain: tuple[Path, ...]) -> tuple[dict, Locator]:
     return inherit(parent_data, parent_locator, data, locator)
 
 
-def _parent(name: str, child: Path, where: Origin) -> Path:
-    """The file ``extends: name`` names: beside the child, or a bundled scenario."""
+def _parent(name: str, child: Path, where: Origin, key: str = "extends") -> Path:
+    """The file ``extends: name`` (or another ``key``) names: beside the child, or bundled."""
     path = child.parent / name
     if path.is_file():
         return path
@@ -178,7 +248,7 @@ def _parent(name: str, child: Path, where: Origin) -> Path:
     close = difflib.get_close_matches(name, bundled, n=1)
     hint = f" — did you mean {close[0]!r}?" if close else f" (bundled: {', '.join(bundled)})"
     message = f"{name!r} is neither a file next to this one nor a bundled scenario{hint}"
-    raise ScenarioError([Problem(*where, "extends", message)])
+    raise ScenarioError([Problem(*where, key, message)])
 
 
 def _apply(data: Any, overrides: Sequence[str], locator: Locator) -> Any:
@@ -347,7 +417,7 @@ def _fields_at(loc: Sequence[Any]) -> list[str]:
         field = model.model_fields.get(part) if isinstance(part, str) else None
         if field is not None and (model := _model_in(field.annotation)) is None:
             return []
-    return list(model.model_fields)
+    return [field.alias or name for name, field in model.model_fields.items()]
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:

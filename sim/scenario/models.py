@@ -21,6 +21,7 @@ from pydantic_core import ValidationError
 from sim.scenario.bargaining import Bargaining, Beliefs
 from sim.scenario.base import Id, IssueValue, Share, Strict, require
 from sim.scenario.effects import Effect
+from sim.scenario.expectations import Expectations
 from sim.scenario.politics import (
     Consultation,
     ConsultPolicy,
@@ -288,6 +289,9 @@ class Scenario(Strict):
     """The security environment."""
     bargaining: Bargaining = Field(default_factory=Bargaining)
     """The risk that talks break down while the parties wait, and how they learn."""
+    expectations: Expectations | None = None
+    """What the scenario claims about its outcomes against a reference scenario, as
+    ``trilateral check`` tests them."""
 
     @model_validator(mode="after")
     def _cross_check(self, info: ValidationInfo) -> Scenario:

@@ -17,6 +17,7 @@ from sim.scenario.effects import TARGET_HINT, TargetError
 if TYPE_CHECKING:
     from sim.scenario.base import StrategyCheck
     from sim.scenario.effects import Effect
+    from sim.scenario.expectations import Expectations
     from sim.scenario.models import BottomLine, Issue, Party, Preference, Scenario
 
 
@@ -43,6 +44,7 @@ def reference_problems(
     for n, event in enumerate(scenario.events):
         _check_effects(scenario, event.effects, ("events", n, "effects"), fail)
     _check_politics(scenario, fail)
+    _check_claims(scenario, scenario.expectations, fail)
     return errors
 
 
@@ -296,3 +298,34 @@ def _check_threats(scenario: Scenario, here: tuple, party: Party, fail) -> None:
                 f"value {threat.value:g} lies outside the issue's range "
                 f"{issue.min:g}..{issue.max:g}",
             )
+
+
+def claims_missing_in(reference: Scenario, expectations: Expectations) -> list[tuple[tuple, str]]:
+    """Each claim naming a track, party or issue that ``reference`` lacks: (loc, message)."""
+    found: list[tuple[tuple, str]] = []
+    _check_claims(reference, expectations, lambda loc, message: found.append((loc, message)))
+    return found
+
+
+def _check_claims(scenario: Scenario, expectations: Expectations | None, fail) -> None:
+    """Each claim names a bargaining track, a party or a numeric issue of ``scenario``."""
+    if expectations is None:
+        return
+    tracks = {t.id for t in scenario.tracks if t.kind == "bargaining"}
+    parties = {p.id for p in scenario.parties}
+    issues = {i.id: i for i in scenario.issues}
+    for k, claim in enumerate(expectations.claims):
+        loc = ("expectations", "claims", k)
+        if claim.track is not None and claim.track not in tracks:
+            fail((*loc, "track"), f"unknown bargaining track {claim.track!r}{_known(tracks)}")
+        if claim.party is not None and claim.party not in parties:
+            fail((*loc, "party"), f"unknown party {claim.party!r}{_known(parties)}")
+        if claim.issue is not None:
+            issue = issues.get(claim.issue)
+            if issue is None:
+                fail((*loc, "issue"), f"unknown issue {claim.issue!r}{_known(set(issues))}")
+            elif issue.kind != "numeric":
+                fail(
+                    (*loc, "issue"),
+                    f"issue {claim.issue!r} is not numeric: a deal claim compares numbers",
+                )

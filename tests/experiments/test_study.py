@@ -21,10 +21,10 @@ def test_arms_follow_what_the_scenario_can_switch():
 def test_paired_arms_share_seeds_and_differ_only_by_their_switch():
     results = run_study("baseline-2025", runs=6, seed=10)
     plain, no_consult = results[0], results[1]
-    assert len(plain.utility["us"]) == 6
+    assert len(plain.games.utility["us"]) == 6
     again = run_study("baseline-2025", runs=6, seed=10)
-    assert again[0].utility == plain.utility
-    assert no_consult.utility != plain.utility  # consultation changes the US's deals
+    assert again[0].games.utility == plain.games.utility
+    assert no_consult.games.utility != plain.games.utility  # consultation changes the US's deals
 
 
 def test_study_command_prints_its_tables():
