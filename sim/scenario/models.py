@@ -261,6 +261,16 @@ class Event(Strict):
         return self
 
 
+class Scoring(Strict):
+    """What a broken bottom line costs a party's score, as its role sheet tells it."""
+
+    breach: float = Field(default=10.0, ge=0, le=100)
+    """Score points (of the 0..100 score) deducted for each bottom line a deal breaks: each
+    issue beyond one of the party's bottom lines, and a deal worth less than its reservation
+    utility. The default is a judgment: a tenth of the way from no deal to the best deal,
+    enough that a breach is never a free way to close."""
+
+
 class Scenario(Strict):
     """A whole game: parties, tracks, issues, events and the deadline."""
 
@@ -288,6 +298,8 @@ class Scenario(Strict):
     """The security environment."""
     bargaining: Bargaining = Field(default_factory=Bargaining)
     """The risk that talks break down while the parties wait, and how they learn."""
+    scoring: Scoring = Field(default_factory=Scoring)
+    """What the score deducts for a broken bottom line."""
 
     @model_validator(mode="after")
     def _cross_check(self, info: ValidationInfo) -> Scenario:
