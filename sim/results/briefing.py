@@ -116,18 +116,16 @@ def _priorities(me: Party, issues: dict[str, Issue]) -> list[str]:
 
 def _bottom_lines(me: Party, issues: dict[str, Issue], cost: float) -> list[str]:
     lines = ["## Your bottom lines", ""]
-    reservation = "a deal worth less than your reservation utility"
-    if cost:
-        price = (
-            f"Each bottom line you break costs {cost:g} points of your score, and so does "
-            f"{reservation}."
-        )
-    else:
-        price = f"Breaking one, or signing {reservation}, costs your score nothing here."
+    below = "a deal worth less than your reservation utility"
     if not me.bottom_lines:
-        return [*lines, f"You have no hard limits on any issue. {price}", ""]
+        text = (
+            f"You have no hard limits on any issue, but {below} costs {cost:g} points of your "
+            "score."
+        )
+        return [*lines, text, ""]
     lines += [
-        f"Hard limits: never propose or accept a package beyond them. {price}",
+        "Hard limits: never propose or accept a package beyond them. Each bottom line you "
+        f"break costs {cost:g} points of your score, and so does {below}.",
         "",
         "| issue | bottom line |",
         "|---|---|",
