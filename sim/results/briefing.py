@@ -180,10 +180,10 @@ def _points(rules: Rules, world: World, me: Party, cost: float) -> list[str]:
             valuation, track.spaces, rules.limits[(me.id, track.id)], status_quo, no_deal
         )
         for sheet in sheets:
+            # ``15%→12.4`` without spaces: a narrow screen never parts a value from its points.
             values = ", ".join(
-                f"{sheet.space.show(row.value)}"
+                f"{sheet.space.show(row.value)}→{row.points:.1f}"
                 + (f" ({', '.join(row.notes)})" if row.notes else "")
-                + f" → {row.points:.1f}"
                 for row in sheet.rows
             )
             lines.append(f"- **{sheet.space.name}**, up to {sheet.most:.1f} points: {values}")

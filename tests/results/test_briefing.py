@@ -119,8 +119,8 @@ def test_the_points_section_prices_each_issue_and_states_the_score_and_a_breachs
     assert "0 is no deal, 100 the best deal the other side's bottom lines allow you" in points
     assert "**US–Japan talks**, 100% of your score. No deal is worth 18.2 points" in points
     assert (
-        "- **Reciprocal tariff on Japan**, up to 36.4 points: 0% (your best) → 36.4, 8% → 30.5, "
-        "16% → 24.7, 24% (today) → 18.9, 25% (your limit, if no deal) → 18.2"
+        "- **Reciprocal tariff on Japan**, up to 36.4 points: 0%→36.4 (your best), 8%→30.5, "
+        "16%→24.7, 24%→18.9 (today), 25%→18.2 (your limit, if no deal)"
     ) in points
     assert "Each bottom line you break costs 10 points of your score" in section(
         sheet, "Your bottom lines"
@@ -170,8 +170,8 @@ def test_options_and_refusals_are_written_in_words():
     assert "| VENUE | tokyo / seoul / dc | dc | dc |" in sheet
     assert "- VENUE: dc > seoul > tokyo" in sheet
     points = section(sheet, "Your points")
-    assert "- **VENUE**, up to 25.0 points: tokyo (your best) → 25.0, seoul → 12.5, " in points
-    assert "dc (ruled out, today, if no deal) → 0.0" in points
+    assert "- **VENUE**, up to 25.0 points: tokyo→25.0 (your best), seoul→12.5, " in points
+    assert "dc→0.0 (ruled out, today, if no deal)" in points
     assert "You have no hard limits" in role_sheet(scenario, "b")
 
 
