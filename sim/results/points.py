@@ -76,36 +76,29 @@ def score_sheet(
             continue
         lo, hi = limits.bounds[pos]
         refused = limits.refused[pos]
+        best = best_allowed(value, space, lo, hi, refused)
+        marked = [(best, "your best")]
+        if space.discrete:
+            marked += [(x, "ruled out" if x in refused else "") for x in space.grid()]
+        else:
+            for end in (lo, hi):
+                marked += [(x, "") for x in _between(space, best, end)]
+                marked.append((end, "your limit" if end not in (space.lo, space.hi) else ""))
+        marked += [(status_quo[pos], "today"), (no_deal[pos], "if no deal")]
         notes: dict[float, list[str]] = {}
-
-        def note(x: float, text: str | None = None, notes=notes) -> None:
+        for x, text in marked:
             found = notes.setdefault(x, [])
             if text and text not in found:
                 found.append(text)
-
-        if space.discrete:
-            for x in space.grid():
-                note(x, "ruled out" if x in refused else None)
-            best = max(notes, key=value)
-        else:
-            best = best_allowed(value, space, lo, hi)
-            note(best)
-            for end in (lo, hi):
-                _between(space, best, end, note)
-                note(end, "your limit" if end not in (space.lo, space.hi) else None)
-        notes[best].insert(0, "your best")
-        note(status_quo[pos], "today")
-        note(no_deal[pos], "if no deal")
         rows = (SheetRow(x, 100.0 * weight * value(x), tuple(notes[x])) for x in notes)
         ranked = sorted(rows, key=lambda row: (-round(row.points, 9), row.value))
         sheets.append(IssueSheet(space, 100.0 * weight, tuple(ranked)))
     return tuple(sorted(sheets, key=lambda sheet: -sheet.most))
 
 
-def _between(space: IssueSpace, best: float, end: float, note) -> None:
-    """Note ``BETWEEN`` evenly spaced values from ``best`` toward ``end`` (on the grid)."""
+def _between(space: IssueSpace, best: float, end: float) -> list[float]:
+    """``BETWEEN`` evenly spaced values from ``best`` toward ``end``, on the issue's grid."""
     if abs(end - best) <= EPS:
-        return
-    for k in range(1, BETWEEN + 1):
-        x = best + (end - best) * k / (BETWEEN + 1)
-        note(round(space.snap(x, best), 10))
+        return []
+    steps = range(1, BETWEEN + 1)
+    return [round(space.snap(best + (end - best) * k / (BETWEEN + 1), best), 10) for k in steps]
