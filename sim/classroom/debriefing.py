@@ -1,6 +1,9 @@
-"""The debrief as Markdown: each deal against no deal, the bottom lines and the Nash solution.
+"""The debrief as Markdown: scores, each party's points, each deal against no deal, the
+bottom lines and the Nash solution.
 
 After the game every number is revealed, so the debrief shows all parties side by side.
+Each party's points per issue (sim/results/points.py) read like the score sheet its role
+sheet gave it, so a team can check its score by adding up.
 The same text is the debrief screen's outcome page and the head of the exported
 transcript, so what the class discussed is what it takes home.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 from sim.classroom.game import Game
 from sim.classroom.views import DASH, bottom_line_text
 from sim.results.analysis import analyse
+from sim.results.points import issue_points
 from sim.results.transcript import transcript
 
 
@@ -29,22 +33,76 @@ def outcome_markdown(game: Game, analysis: dict | None = None) -> str:
         "Score = 100 × (utility − no deal) / (best possible − no deal): 0 is no better "
         "than walking away, 100 is the best deal the other side's bottom lines allowed. "
         "Utility is discounted by patience (a late deal is worth less); the terms alone "
-        "score as shown under *terms*.",
+        "score as shown under *terms*. Each broken bottom line costs "
+        f"{game.scenario.scoring.breach:g} points of both.",
         "",
         "| party | utility | no deal | best possible | score | terms | bottom lines |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
     for party in rules.party_ids:
         result = analysis["parties"][party]
-        kept = "kept" if result["bottom_lines_kept"] else "broken: " + "; ".join(result["breaches"])
+        kept = "kept"
+        if not result["bottom_lines_kept"]:
+            broken = "; ".join(breach["text"] for breach in result["breaches"])
+            kept = f"broken (−{_deduction(result):g}): {broken}"
         lines.append(
             f"| {game.name(party)} | {result['utility']:.2f} | {result['batna']:.2f} | "
             f"{result['best']:.2f} | {result['score']:.0f} | {result['undiscounted']:.0f} | "
             f"{kept} |"
         )
+    lines += ["", *_points_markdown(game, analysis)]
     for track in rules.tracks:
         lines += ["", *_track_markdown(game, track.id, analysis["tracks"][track.id])]
     return "\n".join(lines) + "\n"
+
+
+def _deduction(result: dict) -> float:
+    """The score points a party's broken bottom lines cost it."""
+    return sum(breach["cost"] for breach in result["breaches"])
+
+
+def _points_markdown(game: Game, analysis: dict) -> list[str]:
+    """Each party's points on every track it struck a deal on, issue by issue, then its score."""
+    model, world = game.model, game.model.world
+    lines = [
+        "## Points",
+        "",
+        "A party's points on a track are its utility × 100, issue by issue, as on its score "
+        "sheet; *no deal* is what each issue would have given it without the deal.",
+    ]
+    for party in game.rules.party_ids:
+        lines += ["", f"### {game.name(party)}", ""]
+        for track in game.rules.tracks:
+            talks = model.talks[track.id]
+            valuation = world.valuation(party, track.id)
+            if talks.status != "agreed" or valuation.share <= 0:
+                continue
+            package, no_deal = talks.deal.package, world.no_deal(track)
+            got, fallback = issue_points(valuation, package), issue_points(valuation, no_deal)
+            lines += [
+                f"**{track.name}**, deal in round {talks.deal.round}, "
+                f"{100 * valuation.share:.0f}% of the score",
+                "",
+                "| issue | agreed | points | no deal |",
+                "|---|---|---:|---:|",
+            ]
+            for space, x, points, base in zip(track.spaces, package, got, fallback, strict=True):
+                lines.append(f"| {space.name} | {space.show(x)} | {points:.1f} | {base:.1f} |")
+            bonus = 100 * world.bonus[party][track.id]
+            if bonus:
+                lines.append(f"| outside options | {DASH} | {DASH} | {bonus:.1f} |")
+            lines += [f"| **total** | | **{sum(got):.1f}** | **{sum(fallback) + bonus:.1f}** |", ""]
+        result = analysis["parties"][party]
+        score = f"Score **{result['score']:.0f}**, terms {result['undiscounted']:.0f}"
+        if result["bottom_lines_kept"]:
+            lines.append(f"{score}.")
+        else:
+            count = len(result["breaches"])
+            lines.append(
+                f"{score}: both after {_deduction(result):g} points off for "
+                f"{count} broken bottom line{'s' if count > 1 else ''}."
+            )
+    return lines
 
 
 def _track_markdown(game: Game, track_id: str, info: dict) -> list[str]:

@@ -73,6 +73,6 @@ def _print_outcome(outcome: dict, model: NegotiationModel) -> None:
             f"{info['utility']:.3f}",
             f"{info['batna']:.3f}",
             f"{info['score']:.1f}",
-            "kept" if info["bottom_lines_kept"] else "; ".join(info["breaches"]),
+            "kept" if info["bottom_lines_kept"] else "; ".join(b["text"] for b in info["breaches"]),
         )
     out.print(parties)

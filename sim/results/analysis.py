@@ -213,6 +213,16 @@ class TrackAnalysis:
 
 
 @dataclass(frozen=True, slots=True)
+class Breach:
+    """A bottom line a deal broke, and what it cost the party's score."""
+
+    text: str
+    """The breach in words, naming the track and the issue (or the reservation utility)."""
+    cost: float
+    """Score points deducted for it: the scenario's ``scoring.breach``."""
+
+
+@dataclass(frozen=True, slots=True)
 class PartyResult:
     """What a party got out of the game, over every track it has weight on."""
 
@@ -225,12 +235,15 @@ class PartyResult:
     """The most the party could have got: on each of its tracks the best deal within the
     other side's bottom lines (its issue limits and its floor), at the end of the game."""
     score: float
-    """``100·(U − U_batna)/(U_best − U_batna)``: 0 is no deal, 100 the best deal there was
-    (discounted, so a late deal scores less); 0 if the party had nothing to gain."""
+    """``100·(U − U_batna)/(U_best − U_batna)`` less the cost of each breach: 0 is no deal,
+    100 the best deal there was (discounted, so a late deal scores less); 0 if the party
+    had nothing to gain."""
     undiscounted: float
-    """The same score of the terms alone, as if every deal had been struck in round 1."""
+    """The same score of the terms alone, as if every deal had been struck in round 1
+    (breaches cost the same)."""
     bottom_lines_kept: bool
-    breaches: list[str]
+    breaches: list[Breach]
+    """Every bottom line the deals broke; their costs are taken off both scores."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,7 +328,7 @@ def party_result(world: World, all_talks: dict[str, Talks], party: str) -> Party
         party: The party to judge.
     """
     utility = plain = batna = best = 0.0
-    breaches: list[str] = []
+    broken: list[str] = []
     for talks in all_talks.values():
         track = talks.track
         valuation = world.valuation(party, track.id)
@@ -336,20 +349,32 @@ def party_result(world: World, all_talks: dict[str, Talks], party: str) -> Party
         else:
             best += valuation.share * _ideal(valuation, track.spaces)
         if agreed and party in track.parties:
-            breaches += world.rules.limits[(party, track.id)].breaches(
+            broken += world.rules.limits[(party, track.id)].breaches(
                 talks.deal.package, track.spaces
             )
             # Judged as the party saw the deal when it signed (valuations can move later).
             worth, floor = talks.deal.worth[party], world.reservation[party][track.id]
             if worth < floor - EPS:
-                breaches.append(
+                broken.append(
                     f"{track.name}: the deal is worth {worth:.3f}, below the reservation "
                     f"utility {floor:.3f}"
                 )
+    cost = world.rules.scenario.scoring.breach
+    breaches = [Breach(text, cost) for text in broken]
+    deduction = sum(breach.cost for breach in breaches)
     span = best - batna
     score = 100.0 * (utility - batna) / span if span > 1e-12 else 0.0
     undiscounted = 100.0 * (plain - batna) / span if span > 1e-12 else 0.0
-    return PartyResult(party, utility, batna, best, score, undiscounted, not breaches, breaches)
+    return PartyResult(
+        party,
+        utility,
+        batna,
+        best,
+        score - deduction,
+        undiscounted - deduction,
+        not breaches,
+        breaches,
+    )
 
 
 def _best_deal(world: World, track: TrackRules, party: str) -> float:

@@ -3,7 +3,8 @@
 In a classroom each team reads its own sheet before the talks open (README.md, "Playing in class",
 *Briefing*). The sheet tells the team what only it knows — its situation, how much it
 cares about each issue (the weights, normalised and sorted), its bottom lines, its
-reservation utility on each track and its patience — and what everyone knows: the
+reservation utility on each track, its points per issue (a classroom score sheet, what
+a broken bottom line costs) and its patience — and what everyone knows: the
 issues, their status quo and what holds if talks fail, and which way each other party
 wants each issue to move. It never shows another party's weights, bottom lines,
 reservation utilities or role: those are that party's private numbers.
@@ -25,6 +26,7 @@ from __future__ import annotations
 from sim.engine.rules import Rules
 from sim.engine.utility import IssueSpace
 from sim.engine.world import World
+from sim.results.points import score_sheet
 from sim.scenario.effects import GRAMMAR, Effect, Target, TargetKind
 from sim.scenario.models import Event, Issue, Party, Preference, Scenario
 
@@ -53,7 +55,8 @@ def role_sheet(scenario: Scenario | Rules, party: str) -> str:
         lines += ["## Your situation", "", " ".join(me.role.split()), ""]
     lines += _tracks(rules, world, me)
     lines += _priorities(me, issues)
-    lines += _bottom_lines(me, issues)
+    lines += _bottom_lines(me, issues, scenario.scoring.breach)
+    lines += _points(rules, world, me, scenario.scoring.breach)
     lines += _patience(me)
     lines += _at_home(scenario, me)
     lines += _signals(scenario, me, issues)
@@ -111,12 +114,18 @@ def _priorities(me: Party, issues: dict[str, Issue]) -> list[str]:
     return [*lines, ""]
 
 
-def _bottom_lines(me: Party, issues: dict[str, Issue]) -> list[str]:
+def _bottom_lines(me: Party, issues: dict[str, Issue], cost: float) -> list[str]:
     lines = ["## Your bottom lines", ""]
+    below = "a deal worth less than your reservation utility"
     if not me.bottom_lines:
-        return [*lines, "You have no hard limits on any issue.", ""]
+        text = (
+            f"You have no hard limits on any issue, but {below} costs {cost:g} points of your "
+            "score."
+        )
+        return [*lines, text, ""]
     lines += [
-        "Hard limits: never propose or accept a package beyond them.",
+        "Hard limits: never propose or accept a package beyond them. Each bottom line you "
+        f"break costs {cost:g} points of your score, and so does {below}.",
         "",
         "| issue | bottom line |",
         "|---|---|",
@@ -133,6 +142,53 @@ def _bottom_lines(me: Party, issues: dict[str, Issue]) -> list[str]:
             limits.append("never " + " or ".join(_option(issue, v) for v in line.reject))
         lines.append(f"| {issue.name} | {', '.join(limits)} |")
     return [*lines, ""]
+
+
+def _points(rules: Rules, world: World, me: Party, cost: float) -> list[str]:
+    tracks = [t for t in rules.tracks if world.valuation(me.id, t.id).share > 0]
+    if not tracks:
+        return []
+    lines = [
+        "## Your points",
+        "",
+        "Your score sheet: what each issue is worth to you in points at a few values. A "
+        "package's points on a track are the sum over its issues (your utility × 100), so "
+        "you can price a concession by adding and subtracting.",
+        "",
+        "How points become your score: 0 is no deal, 100 the best deal the other side's "
+        "bottom lines allow you, and in between the points your deals gain you over no deal, "
+        "each track counted by its share of your priorities. A deal's gain shrinks with each "
+        f"round of delay (your patience, below), and each bottom line you break takes "
+        f"{cost:g} points off your score.",
+        "",
+    ]
+    for track in tracks:
+        valuation = world.valuation(me.id, track.id)
+        status_quo = tuple(world.status_quo[i] for i in track.issue_ids)
+        no_deal = world.no_deal(track)
+        if me.id in track.parties:
+            floor = 100 * world.reservation[me.id][track.id]
+            worth = f"; your government signs nothing below {floor:.1f}."
+        else:
+            worth = "; you do not sit at this table."
+        lines += [
+            f"**{track.name}**, {100 * valuation.share:.0f}% of your score. No deal is worth "
+            f"{100 * world.no_deal_utility(me.id, track):.1f} points{worth}",
+            "",
+        ]
+        sheets = score_sheet(
+            valuation, track.spaces, rules.limits[(me.id, track.id)], status_quo, no_deal
+        )
+        for sheet in sheets:
+            # ``15%→12.4`` without spaces: a narrow screen never parts a value from its points.
+            values = ", ".join(
+                f"{sheet.space.show(row.value)}→{row.points:.1f}"
+                + (f" ({', '.join(row.notes)})" if row.notes else "")
+                for row in sheet.rows
+            )
+            lines.append(f"- **{sheet.space.name}**, up to {sheet.most:.1f} points: {values}")
+        lines.append("")
+    return lines
 
 
 def _patience(me: Party) -> list[str]:

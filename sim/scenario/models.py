@@ -262,6 +262,16 @@ class Event(Strict):
         return self
 
 
+class Scoring(Strict):
+    """What a broken bottom line costs a party's score, as its role sheet tells it."""
+
+    breach: float = Field(default=10.0, ge=0, le=100)
+    """Score points (of the 0..100 score) deducted for each bottom line a deal breaks: each
+    issue beyond one of the party's bottom lines, and a deal worth less than its reservation
+    utility. The default is a judgment: a tenth of the way from no deal to the best deal,
+    enough that a breach is never a free way to close."""
+
+
 class Scenario(Strict):
     """A whole game: parties, tracks, issues, events and the deadline."""
 
@@ -292,6 +302,8 @@ class Scenario(Strict):
     expectations: Expectations | None = None
     """What the scenario claims about its outcomes against a reference scenario, as
     ``trilateral check`` tests them."""
+    scoring: Scoring = Field(default_factory=Scoring)
+    """What the score deducts for a broken bottom line."""
 
     @model_validator(mode="after")
     def _cross_check(self, info: ValidationInfo) -> Scenario:

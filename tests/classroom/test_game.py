@@ -150,3 +150,55 @@ def test_talks_that_broke_down_read_in_words_at_the_table_and_in_the_debrief(sav
         assert "broke down" in views.status_text(game, talks)
     assert "talks broke down after a refusal" in outcome_markdown(game)
     assert any("break down" in line for line in transcript(game.model))
+
+
+def concede_everything(game: Game) -> None:
+    """Japan asks for the United States' best terms and accepts whatever it is offered."""
+    while not game.finished:
+        request = game.request
+        if request.kind == "propose":
+            package = {"jp_tariff": 50, "jp_autos": 25, "jp_investment": 1000}
+            game.submit(Move("japan", request.track, "propose", package, request.round))
+        else:
+            game.submit(Move("japan", request.track, "accept", None, request.round))
+
+
+@pytest.mark.parametrize("cost", [10.0, 25.0])
+def test_a_broken_bottom_line_costs_the_score_what_the_briefing_says(cost):
+    """The same human moves with breaches free and with breaches priced: the score falls by
+    exactly the stated cost per breach, and the debrief shows the points and the deduction."""
+    from sim.classroom.debriefing import outcome_markdown
+    from sim.results.analysis import analyse
+    from sim.results.briefing import role_sheet
+
+    def played(overrides: tuple[str, ...]) -> Game:
+        # Japan's public would reject such deals; here they must pass to be scored.
+        overrides = ("parties.japan.ratification.threshold=0", *overrides)
+        scenario = load_scenario(CLASSROOM, list(overrides))
+        game = Game.start(GameSetup(CLASSROOM, 4, ("japan",), overrides=overrides), scenario)
+        concede_everything(game)
+        return game
+
+    free = played(("scoring.breach=0",))
+    priced = played(() if cost == 10 else (f"scoring.breach={cost:g}",))
+    assert [m.to_dict() for m in priced.model.log] == [m.to_dict() for m in free.model.log]
+    sheet = role_sheet(priced.scenario, "japan")
+    assert f"Each bottom line you break costs {cost:g} points of your score" in sheet
+    before = analyse(free.model).parties[1]
+    after = analyse(priced.model).parties[1]
+    assert after.party == "japan" and not after.bottom_lines_kept
+    breaches = len(after.breaches)
+    assert breaches >= 2  # the tariff and the pledge beyond Japan's limits
+    assert [b.text for b in after.breaches] == [b.text for b in before.breaches]
+    assert after.score == pytest.approx(before.score - cost * breaches)
+    assert after.undiscounted == pytest.approx(before.undiscounted - cost * breaches)
+    us_before, us_after = analyse(free.model).parties[0], analyse(priced.model).parties[0]
+    assert us_after.score == us_before.score  # the AI kept its own bottom lines
+
+    debrief = outcome_markdown(priced)
+    points = debrief.split("## Points")[1].split("\n## ")[0]
+    japan = points.split("### Japan")[1].split("###")[0]
+    assert "| issue | agreed | points | no deal |" in japan
+    assert "| Reciprocal tariff on Japan | 50% | 0.0 | 18.2 |" in japan
+    assert f"both after {cost * breaches:g} points off for {breaches} broken bottom lines" in japan
+    assert "| Japan | 0.18 | 0.18 |" in debrief and f"broken (−{cost * breaches:g}): " in debrief

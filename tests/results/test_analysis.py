@@ -298,8 +298,12 @@ def test_a_deal_is_discounted_and_checked_against_bottom_lines():
     talks.close("agreed", 3, Offer(3, "a-b", "beta", package, worth))
     alpha, beta = analyse(model).parties
     assert not alpha.bottom_lines_kept and len(alpha.breaches) == 2
-    assert "Tariff 25 is above the bottom line 20" in alpha.breaches[0]
-    assert "reservation" in alpha.breaches[1]
+    assert "Tariff 25 is above the bottom line 20" in alpha.breaches[0].text
+    assert "reservation" in alpha.breaches[1].text
+    # each breach costs the scenario's default 10 points, off both figures
+    assert [b.cost for b in alpha.breaches] == [10.0, 10.0]
+    raw = 100 * (alpha.utility - alpha.batna) / (alpha.best - alpha.batna)
+    assert alpha.score == pytest.approx(raw - 20)
     assert beta.bottom_lines_kept
     # the no-deal world holds until round 3; the deal's gain over it is discounted by δ²
     assert beta.utility == pytest.approx(beta.batna + 0.8**2 * (worth["beta"] - beta.batna))

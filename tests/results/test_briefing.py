@@ -10,7 +10,7 @@ from sim.engine.rules import Rules
 from sim.engine.world import World
 from sim.results.briefing import role_sheet
 from sim.scenario.loading import load_scenario
-from tests.factories import bilateral
+from tests.factories import CLASSROOM, bilateral
 
 BASELINE = load_scenario("baseline-2025")
 
@@ -78,6 +78,60 @@ def test_a_sheet_never_shows_another_partys_private_numbers(party):
         assert "at least 100 $bn" not in sheet
 
 
+# Another party's private numbers: its weights, bottom lines, reservation, patience, role.
+PRIVATE = {
+    "us": [
+        "parties.us.preferences.jp_tariff.weight=30",
+        "parties.us.preferences.kr_hns.weight=1",
+        "parties.us.bottom_lines.jp_tariff.min=15",
+        "parties.us.bottom_lines.kr_investment.min=300",
+        "parties.us.reservation.us-japan=0.45",
+        "parties.us.reservation.us-korea=0.1",
+        "parties.us.patience=0.8",
+    ],
+    "japan": [
+        "parties.japan.preferences.jp_autos.weight=2",
+        "parties.japan.bottom_lines.jp_autos.max=22.5",
+        "parties.japan.reservation.us-japan=0.1",
+    ],
+    "korea": [
+        "parties.korea.preferences.kr_tariff.weight=40",
+        "parties.korea.bottom_lines.kr_tariff.max=24",
+        "parties.korea.reservation.us-korea=0.5",
+    ],
+}
+
+
+@pytest.mark.parametrize("party", ["us", "japan", "korea"])
+def test_a_sheet_and_its_points_do_not_move_with_another_partys_numbers(party):
+    """What a team reads, its points section included, is the same whatever the others'
+    private numbers are: so none of them can be read from it."""
+    others = [change for other, changes in PRIVATE.items() if other != party for change in changes]
+    changed = role_sheet(load_scenario("baseline-2025", others), party)
+    assert changed == role_sheet(BASELINE, party)
+    mine = role_sheet(load_scenario("baseline-2025", PRIVATE[party]), party)
+    assert section(mine, "Your points") != section(changed, "Your points")  # the test can see
+
+
+def test_the_points_section_prices_each_issue_and_states_the_score_and_a_breachs_cost():
+    sheet = role_sheet(load_scenario(CLASSROOM), "japan")
+    points = section(sheet, "Your points")
+    assert "0 is no deal, 100 the best deal the other side's bottom lines allow you" in points
+    assert "**US–Japan talks**, 100% of your score. No deal is worth 18.2 points" in points
+    assert (
+        "- **Reciprocal tariff on Japan**, up to 36.4 points: 0%→36.4 (your best), 8%→30.5, "
+        "16%→24.7, 24%→18.9 (today), 25%→18.2 (your limit, if no deal)"
+    ) in points
+    assert "Each bottom line you break costs 10 points of your score" in section(
+        sheet, "Your bottom lines"
+    )
+    dear = role_sheet(load_scenario(CLASSROOM, ["scoring.breach=25"]), "japan")
+    assert "Each bottom line you break costs 25 points of your score" in dear
+    assert "takes 25 points off your score" in dear
+    us = role_sheet(load_scenario(CLASSROOM), "us")
+    assert "**US–Korea talks**, 50% of your score" in section(us, "Your points")
+
+
 def test_others_directions_are_public():
     others = section(role_sheet(BASELINE, "korea"), "What you know of the others")
     assert "- Reciprocal tariff on Japan: higher" in others.split("**Japan** wants")[0]
@@ -115,6 +169,9 @@ def test_options_and_refusals_are_written_in_words():
     assert "| VENUE | never dc |" in sheet and "| JOINT | never no |" in sheet
     assert "| VENUE | tokyo / seoul / dc | dc | dc |" in sheet
     assert "- VENUE: dc > seoul > tokyo" in sheet
+    points = section(sheet, "Your points")
+    assert "- **VENUE**, up to 25.0 points: tokyo→25.0 (your best), seoul→12.5, " in points
+    assert "dc→0.0 (ruled out, today, if no deal)" in points
     assert "You have no hard limits" in role_sheet(scenario, "b")
 
 
