@@ -100,20 +100,14 @@ class CountryAgent(mesa.Agent):
 
     def breaks_ranks(self, track: str, package: tuple[float, ...], worth: float) -> bool:
         """Whether the party, bound by a parity pact, should take a package the pact rules
-        out: it keeps the party's own bottom lines and reservation, and beats going on by
-        more than breaking the pact costs (``consultation.defection_cost``)."""
+        out: it keeps the party's own limits from before the pact, and beats its floor and
+        going on by more than breaking the pact costs (``consultation.defection_cost``)."""
         channel = self.model.channel
-        unbound = channel.unbound(self.party, track) if channel is not None else None
-        if unbound is None:
+        limits = channel.unbound(self.party, track) if channel is not None else None
+        if limits is None or not limits.allow(package):
             return False
-        reservation, limits = unbound
-        net = worth - channel.config.defection_cost
-        seat = self.seats[track]
-        return (
-            limits.allow(package)
-            and net >= max(reservation, seat.no_deal) - EPS
-            and net >= seat.going_on(seat.round) - EPS
-        )
+        net, seat = worth - channel.config.defection_cost, self.seats[track]
+        return net >= max(seat.floor, seat.going_on(seat.round)) - EPS
 
 
 _LADDER = 11

@@ -48,6 +48,7 @@ class Seat:
         "model",
         "other",
         "party",
+        "public",
         "reading",
         "talks",
         "track",
@@ -69,6 +70,9 @@ class Seat:
         self.bounds: dict[int, tuple[float, float]] = {}
         """Position → the range the party keeps its offers in, because the other side
         named the issue a red line (learnt during the game)."""
+        self.public: dict[int, tuple[float, float]] = {}
+        """Position → the other side's limit there, while a public commitment (a parity
+        pact) binds it."""
         self._base: tuple | None = None
         """(limits, weights, the path they give before any red line is heard)."""
         self._path: ConcessionPath | None = None
@@ -113,9 +117,16 @@ class Seat:
         return self._path
 
     def _within(self, path: ConcessionPath) -> ConcessionPath:
-        """``path`` kept inside the red lines heard so far: the games of a batch hear the
-        same ones (their bounds sit on a grid), so they share the result."""
+        """``path`` kept inside the red lines heard so far and the limits made public: the
+        games of a batch hear the same ones (their bounds sit on a grid), so they share the
+        result."""
         bounds = self.bounds
+        if self.public:
+            bounds = dict(bounds)
+            for pos, (lo, hi) in self.public.items():
+                kept = bounds.get(pos, (lo, hi))
+                if max(kept[0], lo) <= min(kept[1], hi):
+                    bounds[pos] = (max(kept[0], lo), min(kept[1], hi))
         if not bounds:
             return path
         key = ("within", path, tuple(sorted(bounds.items())))
@@ -191,11 +202,15 @@ class Seat:
 
     def knows_limit(self, pos: int, lo: float, hi: float) -> None:
         """The other side's limit on the issue at ``pos`` is public (a parity pact binds it
-        to its partner's terms): keep later offers inside [lo, hi] where that is news."""
-        kept = self.bounds.get(pos, self.model.world.limits[self._place].bounds[pos])
-        bounds = (max(kept[0], lo), min(kept[1], hi))
-        if bounds[0] <= bounds[1] and bounds != kept:
-            self.bounds[pos] = bounds
+        to its partner's terms): keep later offers inside [lo, hi] while it binds."""
+        if self.public.get(pos) != (lo, hi):
+            self.public[pos] = (lo, hi)
+            self._path = None
+
+    def forget_public_limits(self) -> None:
+        """The commitment that made the other side's limits public has ended."""
+        if self.public:
+            self.public.clear()
             self._path = None
 
     def grid(self) -> tuple[float, ...]:

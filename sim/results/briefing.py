@@ -279,10 +279,9 @@ def _channel(scenario: Scenario, me: Party) -> list[str]:
     pact = config.parity_pact
     if pact is not None and pact.enabled:
         lines.append(
-            f"Under a parity pact neither of you takes worse terms than the other got, nor a "
-            f"deal worth less than {pact.floor_rise:g} above your floor; breaking it costs you "
-            f"{config.defection_cost:g} of the deal's worth to you, and trust "
-            f"{config.defection_trust:g}."
+            "A parity pact is public: neither of you takes worse terms than the other got on "
+            f"paired issues. Breaking it costs you {config.defection_cost:g} of the deal's "
+            f"worth to you, and trust {config.defection_trust:g}."
         )
     lines.append("")
     return lines

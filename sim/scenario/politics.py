@@ -28,11 +28,8 @@ class ConsultOption(Strict):
 
 
 class ParityPact(ConsultOption):
-    """A pact that neither ally takes a deal worse than the agreed floor."""
-
-    floor_rise: Share = 0.0
-    """While the pact holds, each ally's reservation utility on its US track is raised to
-    this much above its floor at the time of agreement (the agreed floor)."""
+    """A public pact that neither ally takes worse terms than its partner got on paired
+    issues; breaking it costs the ``defection_*`` of the channel."""
 
 
 class JointPurchase(ConsultOption):

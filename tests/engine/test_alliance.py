@@ -314,28 +314,55 @@ def test_humans_signal_and_consult_through_the_move_api():
     assert kinds.count("signal") == 1 and kinds.count("consult") == 1
 
 
-def test_a_parity_pact_raises_the_agreed_floor_until_it_lapses():
+def pact_game(**consultation):
+    """A trio game in round 1 with a parity pact in force; b has closed at a tariff of 5."""
+    from sim.engine.phases.alliance import apply_precedent
+
     scenario = trio(
         consultation={
             "channel": "a-b",
             "trust": 0.7,
             "sentiment": 0.5,
             "share_bottom_lines": {"trust": 0.4},
-            "parity_pact": {"trust": 0.6, "floor_rise": 0.05},
+            "parity_pact": {"trust": 0.6},
             "trust_gain": 0.0,
+            **consultation,
         }
     )
     model = NegotiationModel(scenario, seed=0)
-    world = model.world
-    floors = {a: world.floor(a, model.rules.track[f"us-{a}"]) for a in ("a", "b")}
-    model.channel.consult()
+    model.step()
     assert "parity_pact" in model.channel.agreed
-    for ally in ("a", "b"):
-        assert world.reservation[ally][f"us-{ally}"] == pytest.approx(floors[ally] + 0.05)
+    closed = model._offer(model.talks["us-b"], "us", (5.0, 0.0))
+    model.talks["us-b"].close("agreed", model.round, closed)
+    apply_precedent(model, closed)
+    return model
+
+
+def test_under_a_pact_the_partners_terms_bind_and_the_us_knows_it_until_the_pact_lapses():
+    model = pact_game()
+    world = model.world
+    assert world.limits[("a", "us-a")].bounds[0] == (0, 5)  # a takes no worse than b got
+    us = model.countries["us"].seats["us-a"]
+    assert max(us.path.ideal[0], *(c.end for c in us.path.steps if c.pos == 0)) <= 5
     world.trust = 0.5
     model.channel.consult()
     assert "parity_pact" not in model.channel.agreed
-    assert world.reservation["a"]["us-a"] == 0.0 and world.reservation["b"]["us-b"] == 0.0
+    # a's own limit again, within the joint floor of shared bottom lines (b's 20)
+    assert world.limits[("a", "us-a")].bounds[0] == (0, 20)
+    assert max(us.path.ideal[0], *(c.end for c in us.path.steps if c.pos == 0)) > 5
+
+
+def pact_bound(defection_cost: float):
+    """The last round of a game with a parity pact in force, and a package for ``a`` the
+    pact rules out (a tariff above b's 5) but a's own bottom lines allow."""
+    model = pact_game(defection_cost=defection_cost)
+    model.round = model.rounds  # going on is worth no deal: the last round
+    talks = model.talks["us-a"]
+    offer = model._offer(talks, "us", (15.0, 0.0))
+    no_deal = model.world.no_deal_utility("a", talks.track)
+    assert not model.world.limits[("a", "us-a")].allow(offer.package)
+    assert offer.worth["a"] > no_deal
+    return model, talks, offer, no_deal
 
 
 def test_a_failed_vote_tells_the_other_side_its_terms_were_more_than_the_public_takes():
@@ -347,32 +374,6 @@ def test_a_failed_vote_tells_the_other_side_its_terms_were_more_than_the_public_
     offer = model._offer(talks, "us", (20.0, 5.0))
     assert not model._ratify(talks, offer)
     assert seat.belief.expected() < before - 0.01  # the US now expects less of a
-
-
-def pact_bound(defection_cost: float, floor_rise: float = 0.2):
-    """A game in its last round with a parity pact in force, and a package for ``a`` that
-    the pact rules out (below the agreed floor) but a's own bottom lines allow."""
-    scenario = trio(
-        consultation={
-            "channel": "a-b",
-            "trust": 0.7,
-            "sentiment": 0.5,
-            "share_bottom_lines": {"trust": 0.4},
-            "parity_pact": {"trust": 0.6, "floor_rise": floor_rise},
-            "trust_gain": 0.0,
-            "defection_cost": defection_cost,
-        }
-    )
-    model = NegotiationModel(scenario, seed=0)
-    model.step()
-    assert "parity_pact" in model.channel.agreed
-    model.round = model.rounds  # going on is worth no deal: the last round
-    talks = model.talks["us-a"]
-    package = (15.0, 0.0)
-    offer = model._offer(talks, "us", package)
-    no_deal = model.world.no_deal_utility("a", talks.track)
-    assert no_deal < offer.worth["a"] < model.world.reservation["a"]["us-a"]
-    return model, talks, offer, no_deal
 
 
 def test_a_pact_bound_ally_breaks_ranks_only_when_the_deal_beats_going_on_by_the_cost():

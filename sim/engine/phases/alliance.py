@@ -48,8 +48,8 @@ class Channel:
             for a in self.allies
         }
         """Each ally's answer per option: a human's standing answer, an AI's policy."""
-        self.before_pact: dict[tuple[str, str], tuple[float, Limits]] = {}
-        """(ally, track) → its reservation utility and limits before the pact bound them."""
+        self.before_pact: dict[tuple[str, str], Limits] = {}
+        """(ally, track) → its limits before the pact bound them."""
         self.floor_held = False
         """Whether the joint floor is in force (it stays once bottom lines are known)."""
         self.options = [
@@ -93,7 +93,7 @@ class Channel:
             self._hold_joint_floor()
             self.floor_held = True
         if option == "parity_pact":
-            self._agree_floor()
+            self._bind()
         elif option == "joint_purchase":
             for effect in self.config.joint_purchase.effects:
                 self.model.world.apply(effect)
@@ -130,47 +130,41 @@ class Channel:
                 limits[seat] = _with_bounds(rules, limits[seat], rules.position(issue), lo, hi)
         return limits
 
-    def _agree_floor(self) -> None:
-        """Raise each ally's reservation on its US tracks to the agreed floor."""
-        world, rise = self.model.world, self.config.parity_pact.floor_rise
+    def _bind(self) -> None:
+        """Keep each ally's limits on its US tracks from before the pact, to restore them."""
+        limits = self.model.world.limits
         for track in self.model.rules.tracks:
             for ally in self.allies:
                 if ally in track.parties:
-                    place = (ally, track.id)
-                    self.before_pact[place] = (
-                        world.reservation[ally][track.id],
-                        world.limits[place],
-                    )
-                    world.raise_reservation(ally, track, rise)
+                    self.before_pact[(ally, track.id)] = limits[(ally, track.id)]
 
     def _end_pact(self, how: str) -> None:
-        """The pact lapses or is broken: the agreed floors go, the allies' own ones return
-        (the joint floor of shared bottom lines stays: what is known stays known)."""
+        """The pact lapses or is broken: the partner's terms stop binding, the allies' own
+        limits return (the joint floor of shared bottom lines stays: what is known stays known)."""
         self.agreed.discard("parity_pact")
-        world = self.model.world
-        for (ally, track), (reservation, limits) in self.before_pact.items():
-            world.set_reservation(ally, track, reservation)
-            world.tighten(ally, track, limits)
+        for (ally, track), limits in self.before_pact.items():
+            self.model.world.tighten(ally, track, limits)
+            counterpart = self.model.countries[self.model.rules.track[track].other(ally)]
+            if not counterpart.human:
+                counterpart.seats[track].forget_public_limits()
         self.before_pact.clear()
         self.model.record("consultation", "parity_pact", how)
 
-    def unbound(self, party: str, track: str) -> tuple[float, Limits] | None:
-        """An ally's reservation and limits on a track as they were before the parity pact
-        bound them; None when no pact binds it there."""
+    def unbound(self, party: str, track: str) -> Limits | None:
+        """An ally's limits on a track as they were before the parity pact bound them; None
+        when no pact binds it there."""
         if "parity_pact" not in self.agreed:
             return None
         return self.before_pact.get((party, track))
 
     def defects(self, party: str, offer: Offer) -> bool:
-        """Whether accepting ``offer`` breaks the parity pact (its floor on paired issues or
-        its agreed floor utility); if so, trust and sentiment pay for it, and the ally gives
-        up ``defection_cost`` of utility on the track."""
+        """Whether accepting ``offer`` breaks the parity pact (terms worse than the partner
+        got, or past the joint floor, on paired issues); if so, trust and sentiment pay for
+        it, and the ally gives up ``defection_cost`` of utility on the track."""
         if "parity_pact" not in self.agreed or party not in self.allies:
             return False
         world = self.model.world
-        floors = world.limits[(party, offer.track)]
-        agreed = world.reservation[party][offer.track]
-        if floors.allow(offer.package) and offer.worth[party] >= agreed - EPS:
+        if world.limits[(party, offer.track)].allow(offer.package):
             return False
         world.lose_trust(self.config.defection_trust, self.config.defection_sentiment)
         world.pay(party, offer.track, self.config.defection_cost)
