@@ -266,23 +266,27 @@ class Seat:
         vouch = levels[0] >= -_REACH and levels[-1] <= _REACH
         # The other side's offer in the round after r is expected to be worth its latest
         # plus ``trend`` per offer, r + 1 - now rounds on (one offer every other round),
-        # up to the party's best; no deal before it has offered.
+        # up to the party's best; no deal before it has offered. Going back from the
+        # deadline that offer can only fall: ``offer`` holds the last one worked out, and
+        # while proposing again beats it, it beats this round's too, so only a round where
+        # it does not needs this round's offer.
         offer = no_deal
         if received is not None:
             latest, trend = received
             best, now = self._grid_key[1], model.round  # the best ``grid`` just read
-            offer = latest if latest < best else best
+            offer = best if moving or best < latest else latest
         later = no_deal  # proposing after the deadline
         lo, hi, gain, keep = 1.0, 0.0, 0.0, 0.0  # no line vouched for yet
         for r in range(last - (last - round_) % 2, round_ - 1, -2):
             if r == last:
                 refused = no_deal
             else:
-                if moving:  # min(latest + trend·max(r + 1 - now, 0)/2, best), builtins cost more
+                again = no_deal + go_on[r + 1] * (later - no_deal)
+                if moving and again <= offer:
+                    # min(latest + trend·max(r + 1 - now, 0)/2, best); builtins cost more
                     offer = latest + trend * (r + 1 - now if r >= now else 0) / 2
                     if best < offer:
                         offer = best
-                again = no_deal + go_on[r + 1] * (later - no_deal)
                 answer = again if again > offer else offer  # max(offer, again), tie alike
                 refused = no_deal + go_on[r] * (answer - no_deal)
             if r == round_:
