@@ -312,11 +312,15 @@ class Seat:
 
     def _go_on(self) -> tuple[float, ...]:
         """Round → what waiting through a refusal then keeps of the gain over no deal: the
-        chance the talks survive it times patience (kept while neither changes)."""
+        chance the talks survive it times patience (kept while neither changes, and shared
+        by the games that meet the same risks and patience)."""
         risks, delta = self.model.breakdowns(self.track.id), self.patience
         found = self._keeps
         if found is None or found[0] is not risks or found[1] != delta:
-            found = self._keeps = (risks, delta, tuple((1.0 - b) * delta for b in risks))
+            keeps = self.model.rules.derive(
+                ("keeps", risks, delta), lambda: tuple((1.0 - b) * delta for b in risks)
+            )
+            found = self._keeps = (risks, delta, keeps)
         return found[2]
 
     def _received_offers(self) -> tuple[float, float] | None:
