@@ -294,7 +294,7 @@ class Seat:
             if lo <= refused <= hi:  # P(r): the line vouched for is still the best
                 later = gain + keep * refused
             elif vouch and r - round_ > _VOUCHED_AHEAD:
-                later, lo, hi, (gain, keep) = _leading(lines, refused)
+                later, lo, hi, gain, keep = _leading(lines, refused)
             else:
                 later = max([gain + keep * refused for gain, keep in lines])
         # The best value, and the highest ask within EPS of it (a near tie goes to asking
@@ -348,10 +348,12 @@ _LEVELS = 12
 """How many asks, from floor to best, a party weighs when it prices its choices."""
 
 
-def _leading(lines: list[tuple[float, float]], x: float) -> tuple[float, float, float, tuple]:
-    """(the maximum of ``gain + keep·x`` over ``lines``, and the range of ``x`` over which
-    the line that gives it is surely the maximum — empty if none can be vouched for —
-    and that line).
+def _leading(
+    lines: list[tuple[float, float]], x: float
+) -> tuple[float, float, float, float, float]:
+    """(the maximum of ``gain + keep·x`` over ``lines``; the range of ``x`` over which the
+    line that gives it is surely the maximum, empty if none can be vouched for; that
+    line's gain and keep).
 
     The asks are lines in the value ``x`` of a refusal, and the induction wants their
     maximum at one ``x`` per round; from one round to the next the best line rarely
@@ -362,25 +364,23 @@ def _leading(lines: list[tuple[float, float]], x: float) -> tuple[float, float, 
     """
     values = [gain + keep * x for gain, keep in lines]
     value = max(values)
-    best = lines[values.index(value)]
-    gain, keep = best
+    gain, keep = lines[values.index(value)]
     if not -_REACH <= x <= _REACH:
-        return value, 1.0, 0.0, best
-    lo, hi = -_REACH, _REACH
-    for line in lines:
-        g, k = line
-        # (gain - g) + (keep - k)·x ≥ _MARGIN, solved for x
+        return value, 1.0, 0.0, gain, keep
+    lo, hi, base = -_REACH, _REACH, _MARGIN - gain
+    for g, k in lines:
+        # the lead (gain - g) + (keep - k)·x ≥ _MARGIN, solved for x
         if k < keep:
-            t = (_MARGIN - gain + g) / (keep - k)
+            t = (base + g) / (keep - k)
             if t > lo:
                 lo = t
         elif k > keep:
-            t = (_MARGIN - gain + g) / (keep - k)
+            t = (base + g) / (keep - k)
             if t < hi:
                 hi = t
-        elif gain - g < _MARGIN and line is not best:  # a tie no range can vouch for
-            return value, 1.0, 0.0, best
-    return value, lo, hi, best
+        elif g != gain and g > -base:  # a near tie no range can vouch for (a twin is harmless)
+            return value, 1.0, 0.0, gain, keep
+    return value, lo, hi, gain, keep
 
 
 _MARGIN = 1e-9
