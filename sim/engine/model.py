@@ -287,9 +287,24 @@ class NegotiationModel(mesa.Model):
             key += tuple(p.due for p in threats if p.threat.track == track)
         found = self._breakdowns.get(track)
         if found is None or found[0] != key:
-            table = tuple(self.breakdown(track, r) for r in range(self.rounds + 2))
+            # The games of a batch meet the same deadlines and threats: they share tables.
+            table = self.rules.derive(("breakdowns", track, key), lambda: self._risks(key))
             found = self._breakdowns[track] = (key, table)
         return found[1]
+
+    def _risks(self, key: tuple) -> tuple[float, ...]:
+        """``breakdowns`` for a deadline and the rounds the track's pending threats fall
+        due in (``key``), summed as ``breakdown`` sums them."""
+        settings = self.rules.scenario.bargaining
+        rounds, dues = key[0], key[1:]
+        table = []
+        for r in range(rounds + 2):
+            risk = settings.breakdown
+            for due in dues:
+                if due == r:
+                    risk += settings.threat_breakdown
+            table.append(min(risk, 1.0))
+        return tuple(table)
 
     def _ratify(self, talks: Talks, offer: Offer) -> bool:
         """An accepted package becomes the deal if both publics ratify it; else talks reopen."""

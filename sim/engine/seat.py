@@ -249,45 +249,71 @@ class Seat:
         The induction runs over every round left each time the belief moves, so it is the
         engine's innermost loop: what stays the same from one of its rounds to the next
         (each ask's gain and chance, each round's risk, the expected offers) is worked
-        out before it, and only the last round picks an ask.
+        out before it, and the best ask's value is read off one line while ``_leading``
+        can vouch that no other ask beats it; only the last round weighs every ask.
         """
         model = self.model
-        key = (round_, model.round, self.belief.version, self._grid_key, len(self.talks.history))
-        if self._plan is not None and self._plan[0] == key:
-            return self._plan[1]
-        levels = self.grid()
-        no_deal, last = self.no_deal, model.rounds
+        history = len(self.talks.history)
+        key = (round_, model.round, self.belief.version, self._grid_key, history)
+        kept = self._plan
+        if kept is not None and kept[0] == key:
+            return kept[2]
+        levels, no_deal, go_on = self.grid(), self.no_deal, self._go_on()
+        received = self._received_offers()
+        # Without a trend the expected offers do not move with the round the plan is made
+        # in, so neither does the plan: the one a party made to answer still holds when it
+        # proposes the next round if nothing else it rests on has moved in between.
+        moving = received is not None and received[1] != 0.0
+        still = (
+            None
+            if moving
+            else (round_, self.belief.version, self._grid_key, no_deal, go_on, history)
+        )
+        if still is not None and kept is not None and kept[1] == still:
+            self._plan = (key, still, kept[2])
+            return kept[2]
+        last = model.rounds
         if round_ > last:
             result = (no_deal, no_deal, no_deal)
-            self._plan = (key, result)
+            self._plan = (key, still, result)
             return result
         chances = self.belief.chances(levels)
         lines = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
-        go_on = self._go_on()
+        # Rounding stays below _MARGIN for values within _REACH (utilities are 0..1).
+        vouch = levels[0] >= -_REACH and levels[-1] <= _REACH
         # The other side's offer in the round after r is expected to be worth its latest
         # plus ``trend`` per offer, r + 1 - now rounds on (one offer every other round),
-        # up to the party's best; no deal before it has offered.
-        received = self._received_offers()
+        # up to the party's best; no deal before it has offered. Going back from the
+        # deadline that offer can only fall: ``offer`` holds the last one worked out, and
+        # while proposing again beats it, it beats this round's too, so only a round where
+        # it does not needs this round's offer.
+        offer = no_deal
         if received is not None:
             latest, trend = received
             best, now = self._grid_key[1], model.round  # the best ``grid`` just read
+            offer = best if moving or best < latest else latest
         later = no_deal  # proposing after the deadline
+        lo, hi, gain, keep = 1.0, 0.0, 0.0, 0.0  # no line vouched for yet
         for r in range(last - (last - round_) % 2, round_ - 1, -2):
             if r == last:
                 refused = no_deal
             else:
-                if received is None:
-                    offer = no_deal
-                else:  # min(latest + trend·max(r + 1 - now, 0)/2, best), builtins cost more
+                again = no_deal + go_on[r + 1] * (later - no_deal)
+                if moving and again <= offer:
+                    # min(latest + trend·max(r + 1 - now, 0)/2, best); builtins cost more
                     offer = latest + trend * (r + 1 - now if r >= now else 0) / 2
                     if best < offer:
                         offer = best
-                again = no_deal + go_on[r + 1] * (later - no_deal)
                 answer = again if again > offer else offer  # max(offer, again), tie alike
                 refused = no_deal + go_on[r] * (answer - no_deal)
             if r == round_:
                 break
-            later = max([gain + keep * refused for gain, keep in lines])  # P(r)
+            if lo <= refused <= hi:  # P(r): the line vouched for is still the best
+                later = gain + keep * refused
+            elif vouch and r - round_ > _VOUCHED_AHEAD:
+                later, lo, hi, gain, keep = _leading(lines, refused)
+            else:
+                later = max([gain + keep * refused for gain, keep in lines])
         # The best value, and the highest ask within EPS of it (a near tie goes to asking
         # more): what scanning the asks upward, keeping each within EPS of the best value
         # so far, ends on, since past the first best that value is the best itself.
@@ -298,16 +324,20 @@ class Seat:
         while values[pick] < least:
             pick -= 1
         result = (levels[pick], value, no_deal + go_on[round_ - 1] * (value - no_deal))
-        self._plan = (key, result)
+        self._plan = (key, still, result)
         return result
 
     def _go_on(self) -> tuple[float, ...]:
         """Round → what waiting through a refusal then keeps of the gain over no deal: the
-        chance the talks survive it times patience (kept while neither changes)."""
+        chance the talks survive it times patience (kept while neither changes, and shared
+        by the games that meet the same risks and patience)."""
         risks, delta = self.model.breakdowns(self.track.id), self.patience
         found = self._keeps
         if found is None or found[0] is not risks or found[1] != delta:
-            found = self._keeps = (risks, delta, tuple((1.0 - b) * delta for b in risks))
+            keeps = self.model.rules.derive(
+                ("keeps", risks, delta), lambda: tuple((1.0 - b) * delta for b in risks)
+            )
+            found = self._keeps = (risks, delta, keeps)
         return found[2]
 
     def _received_offers(self) -> tuple[float, float] | None:
@@ -333,6 +363,52 @@ OPENING_CHANCE = 0.02
 
 _LEVELS = 12
 """How many asks, from floor to best, a party weighs when it prices its choices."""
+
+
+def _leading(
+    lines: list[tuple[float, float]], x: float
+) -> tuple[float, float, float, float, float]:
+    """(the maximum of ``gain + keep·x`` over ``lines``; the range of ``x`` over which the
+    line that gives it is surely the maximum, empty if none can be vouched for; that
+    line's gain and keep).
+
+    The asks are lines in the value ``x`` of a refusal, and the induction wants their
+    maximum at one ``x`` per round; from one round to the next the best line rarely
+    changes. Where it leads every other line by at least ``_MARGIN`` no rounding (below
+    1e-12 while values stay within ``_REACH``) can make another come out higher, so the
+    maximum over all of them is its value, bit for bit: the range is where that lead
+    holds, each other line gaining on it at the difference of their slopes.
+    """
+    values = [gain + keep * x for gain, keep in lines]
+    value = max(values)
+    gain, keep = lines[values.index(value)]
+    if not -_REACH <= x <= _REACH:
+        return value, 1.0, 0.0, gain, keep
+    lo, hi, base = -_REACH, _REACH, _MARGIN - gain
+    for g, k in lines:
+        # the lead (gain - g) + (keep - k)·x ≥ _MARGIN, solved for x
+        if k < keep:
+            t = (base + g) / (keep - k)
+            if t > lo:
+                lo = t
+        elif k > keep:
+            t = (base + g) / (keep - k)
+            if t < hi:
+                hi = t
+        elif g != gain and g > -base:  # a near tie no range can vouch for (a twin is harmless)
+            return value, 1.0, 0.0, gain, keep
+    return value, lo, hi, gain, keep
+
+
+_MARGIN = 1e-9
+"""The lead over every other ask that rounding cannot overturn (see ``_Leader``)."""
+
+_REACH = 1e3
+"""The magnitude of utilities up to which ``_MARGIN`` is that safe (utilities are 0..1)."""
+
+_VOUCHED_AHEAD = 8
+"""Working out where a line stays the best pays only with more rounds than this left to
+the plan's round: with fewer, weighing every ask costs less."""
 
 
 @lru_cache(maxsize=4096)

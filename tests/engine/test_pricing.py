@@ -7,6 +7,8 @@ at every decision of whole games it must give exactly what the plain induction g
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -98,3 +100,28 @@ def test_the_priced_asks_are_the_plain_backward_induction(seed):
     model.run()
     assert len(checked) > 10
     assert any(raised), "no threat raised the risk: the threats' part went unchecked"
+
+
+BILATERAL = Path(__file__).resolve().parents[2] / "benchmarks" / "bilateral-3x11.yaml"
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_long_talks_price_as_the_plain_induction(seed):
+    """100 rounds, where the induction reads the best ask off one line across many rounds
+    and a plan made without a trend in the other side's offers is kept for a round."""
+    model = NegotiationModel(Rules(load_scenario(str(BILATERAL))), seed=seed)
+
+    def checking(agent, decide):
+        def decision(talks, *args):
+            seat = agent.seats[talks.track.id]
+            round_ = seat.round + (decide.__name__ == "respond")
+            assert seat.plan(round_) == plain_plan(seat, round_)
+            return decide(talks, *args)
+
+        return decision
+
+    for agent in model.countries.values():
+        agent.propose = checking(agent, agent.propose)
+        agent.respond = checking(agent, agent.respond)
+    model.run()
+    assert model.round > 50, "the talks ended early: the long induction went unchecked"
