@@ -67,14 +67,34 @@ def test_consultation_can_be_switched_off_and_ais_can_decline():
     assert "parity_pact" not in unwilling.channel.agreed
 
 
-def test_shared_bottom_lines_give_both_allies_the_joint_floor():
-    model = NegotiationModel(trio(), seed=0)
+@pytest.mark.parametrize(("trust", "limit"), [(0.4, 26), (0.5, 25), (0.8, 22), (1.0, 20)])
+def test_shared_bottom_lines_move_each_ally_toward_the_joint_floor_as_far_as_it_trusts(
+    trust, limit
+):
+    """a's tariff limit (30) moves the share ``trust`` of the way to b's stricter 20."""
+    model = NegotiationModel(
+        trio(
+            consultation={
+                "channel": "a-b",
+                "trust": trust,
+                "sentiment": 0.5,
+                "share_bottom_lines": {"trust": 0.4},
+                "parity_pact": {"trust": 0.6, "enabled": False},
+            }
+        ),
+        seed=0,
+    )
     assert model.world.limits[("a", "us-a")].bounds[0] == (0, 30)
     model.step()
     assert "share_bottom_lines" in model.channel.agreed
-    # the stricter of the two limits (b's 20) now binds a as well
-    assert model.world.limits[("a", "us-a")].bounds[0] == (0, 20)
+    assert model.world.limits[("a", "us-a")].bounds[0] == (0, limit)
     assert model.world.limits[("b", "us-b")].bounds[0] == (0, 20)
+
+
+def test_a_parity_pact_holds_the_whole_joint_floor():
+    model = pact_game()
+    assert model.world.limits[("b", "us-b")].bounds[0] == (0, 20)
+    assert model.world.limits[("a", "us-a")].bounds[0][1] <= 20
 
 
 @pytest.mark.parametrize("seed", range(5))

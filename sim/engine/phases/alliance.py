@@ -5,10 +5,12 @@ The commentary's argument is that Tokyo and Seoul do better facing Washington wh
 deal with the US that sets a negative precedent for the other", and when they pool
 purchases "to increase deal size and leverage". Here that is mechanics, not outcome:
 
-- *Sharing bottom lines* gives both allies the **joint floor**: on each paired issue the
-  stricter of their two limits. An AI ally never crosses its limits, so it holds the floor.
-- A *parity pact* binds that floor (breaking it costs trust and public sentiment) and turns
-  a partner's closed deal into a floor for the other ally rather than a ceiling.
+- *Sharing bottom lines* moves each ally toward the **joint floor** (on each paired issue
+  the stricter of their two limits) as far as it trusts its partner. An AI ally never
+  crosses its limits, so it holds what it took.
+- A *parity pact* is public and binds the whole floor (breaking it costs trust, sentiment
+  and ``defection_cost`` of utility) and turns a partner's closed deal into a floor for
+  the other ally rather than a ceiling; the US, knowing it, offers inside it.
 - A *joint purchase* changes numbers both US tracks see (effects in the scenario).
 - *Precedent*: when one US track closes, the common counterpart's demands on the other
   track move toward the closed terms (``precedent.pull``); a pact blunts that pull.
@@ -50,8 +52,9 @@ class Channel:
         """Each ally's answer per option: a human's standing answer, an AI's policy."""
         self.before_pact: dict[tuple[str, str], Limits] = {}
         """(ally, track) → its limits before the pact bound them."""
-        self.floor_held = False
-        """Whether the joint floor is in force (it stays once bottom lines are known)."""
+        self.floor_held = 0.0
+        """How far toward the joint floor the allies hold their limits, 0 to 1 (it stays
+        once bottom lines are known)."""
         self.options = [
             (option, settings.trust - EPS)
             for option in OPTIONS
@@ -89,31 +92,37 @@ class Channel:
             world.build_trust(self.config.trust_gain, self.config.sentiment_gain)
 
     def _take_effect(self, option: str) -> None:
-        if option in ("share_bottom_lines", "parity_pact") and not self.floor_held:
-            self._hold_joint_floor()
-            self.floor_held = True
+        if option in ("share_bottom_lines", "parity_pact"):
+            # Shared bottom lines are weighed by how far each trusts the other's word; a
+            # pact commits both to the whole joint floor.
+            held = self.model.world.trust if option == "share_bottom_lines" else 1.0
+            if held > self.floor_held + EPS:
+                self._hold_joint_floor(held)
+                self.floor_held = held
         if option == "parity_pact":
             self._bind()
         elif option == "joint_purchase":
             for effect in self.config.joint_purchase.effects:
                 self.model.world.apply(effect)
 
-    def _hold_joint_floor(self) -> None:
-        """Each ally takes, on each paired issue, the intersection of both allies' limits.
+    def _hold_joint_floor(self, held: float) -> None:
+        """Each ally moves its limit on each paired issue the share ``held`` of the way to
+        the intersection of both allies' limits.
 
         The result depends only on the limits going in (in most games of a batch, the
-        scenario's own), so the rules keep it: later games skip the work and share the
-        tightened limits, with what those have learnt about packages.
+        scenario's own) and ``held``, so the rules keep it: later games skip the work and
+        share the tightened limits, with what those have learnt about packages.
         """
         world, rules = self.model.world, self.model.rules
-        key = ("joint floor", self.allies, tuple(world.limits.values()))
-        joint = rules.derive(key, lambda: self._joint_limits(world.limits))
+        key = ("joint floor", self.allies, held, tuple(world.limits.values()))
+        joint = rules.derive(key, lambda: self._joint_limits(world.limits, held))
         for (party, track), limits in joint.items():
             if limits is not world.limits[(party, track)]:
                 world.tighten(party, track, limits)
 
-    def _joint_limits(self, limits: dict[tuple[str, str], Limits]) -> dict:
-        """(party, track) → limits, with the joint floor held on every paired issue."""
+    def _joint_limits(self, limits: dict[tuple[str, str], Limits], held: float) -> dict:
+        """(party, track) → limits, moved ``held`` of the way to the joint floor on every
+        paired issue (on the issue's grid, on the side of the ally's own limit)."""
         rules, limits = self.model.rules, dict(limits)
         for a_issue, b_issue in rules.scenario.precedent.pairs:
             owners = [_owner(self.model, i) for i in (a_issue, b_issue)]
@@ -127,7 +136,11 @@ class Channel:
             if lo > hi + EPS:
                 continue
             for seat, issue in zip(owners, (a_issue, b_issue), strict=True):
-                limits[seat] = _with_bounds(rules, limits[seat], rules.position(issue), lo, hi)
+                pos, space = rules.position(issue), rules.spaces[issue]
+                own_lo, own_hi = limits[seat].bounds[pos]
+                moved_lo = space.snap(own_lo + held * (lo - own_lo), own_lo)
+                moved_hi = space.snap(own_hi - held * (own_hi - hi), own_hi)
+                limits[seat] = _with_bounds(rules, limits[seat], pos, moved_lo, moved_hi)
         return limits
 
     def _bind(self) -> None:
