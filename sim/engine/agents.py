@@ -107,7 +107,7 @@ class CountryAgent(mesa.Agent):
         if limits is None or not limits.allow(package):
             return False
         net, seat = worth - channel.config.defection_cost, self.seats[track]
-        return net >= max(seat.floor, seat.going_on(seat.round)) - EPS
+        return net >= seat.floor - EPS and net >= seat.going_on(seat.round) - EPS
 
 
 _LADDER = 11
