@@ -255,3 +255,32 @@ def test_in_the_baseline_some_votes_fail_and_some_pacts_break():
         model.close()
     assert 0 < failed < 0.3 * games
     assert 0 < broken < 0.3 * games
+
+
+def japan_gain_from_consulting(trust: float, games: int = 200) -> tuple[float, float]:
+    """Japan's mean score with the allies' channel minus without, on the same seeds, and
+    the 95 % half-width of that paired difference."""
+    from sim.results.analysis import party_result
+    from sim.results.stats import paired_difference
+
+    scores = []
+    for extra in ([], ["consultation.enabled=false"]):
+        rules = Rules(load_scenario("baseline-2025", [f"consultation.trust={trust}", *extra]))
+        arm = []
+        for seed in range(games):
+            model = NegotiationModel(rules, seed=seed, collect=False)
+            model.run()
+            arm.append(party_result(model.world, model.talks, "japan").score)
+            model.close()
+        scores.append(arm)
+    return paired_difference(*scores)
+
+
+def test_consulting_pays_japan_more_the_more_the_allies_trust_each_other():
+    """Below the threshold for sharing bottom lines nothing happens; above it, Japan (whose
+    limits are looser than Korea's) moves toward Korea's as far as it trusts, and gains."""
+    below, _ = japan_gain_from_consulting(0.3)
+    gains = [japan_gain_from_consulting(trust) for trust in (0.45, 0.6, 0.9)]
+    assert below == 0.0
+    assert all(gain - half > 0 for gain, half in gains)  # the interval excludes 0
+    assert gains[0][0] < gains[1][0] <= gains[2][0] + 0.1
