@@ -100,14 +100,19 @@ class CountryAgent(mesa.Agent):
 
     def breaks_ranks(self, track: str, package: tuple[float, ...], worth: float) -> bool:
         """Whether the party, bound by a parity pact, should take a package the pact rules
-        out: it keeps the party's own limits from before the pact, and beats its floor and
-        going on by more than breaking the pact costs (``consultation.defection_cost``)."""
+        out: it keeps the party's own limits from before the pact, and its policy would
+        take it at its worth less what breaking the pact costs
+        (``consultation.defection_cost``)."""
         channel = self.model.channel
         limits = channel.unbound(self.party, track) if channel is not None else None
         if limits is None or not limits.allow(package):
             return False
-        net, seat = worth - channel.config.defection_cost, self.seats[track]
-        return net >= seat.floor - EPS and net >= seat.going_on(seat.round) - EPS
+        if self.model.world.limits[(self.party, track)].allow(package):
+            return False  # the pact does not rule it out: the policy already said no
+        net = worth - channel.config.defection_cost
+        return net >= self.model.world.reservation[self.party][track] - EPS and self.policies[
+            track
+        ].accepts(self.seats[track], net)
 
 
 _LADDER = 11

@@ -308,11 +308,11 @@ class NegotiationModel(mesa.Model):
 
     def _ratify(self, talks: Talks, offer: Offer) -> bool:
         """An accepted package becomes the deal if both publics ratify it; else talks reopen."""
-        if self.channel is not None:
-            for party in talks.track.parties:
-                self.channel.defects(party, offer)
         rejected = ratify(self, offer)
         if not rejected:
+            if self.channel is not None:  # a deal that takes effect may break the pact
+                for party in talks.track.parties:
+                    self.channel.defects(party, offer)
             talks.close("agreed", self.round, offer)
             return True
         talks.on_table = None

@@ -187,16 +187,11 @@ class World:
         self.paid[party][track] += cost
 
     def raise_reservation(self, party: str, track: TrackRules, rise: float) -> None:
-        """A commitment (tied hands, a pact's agreed floor) lifts a party's reservation
+        """A commitment (tied hands) lifts a party's reservation
         utility on a track to ``rise`` above its current floor, at most 1; never lowers it."""
         agreed = min(self.floor(party, track) + rise, 1.0)
         mine = self.reservation[party]
         mine[track.id] = max(mine[track.id], agreed)
-        self._refresh()
-
-    def set_reservation(self, party: str, track: str, reservation: float) -> None:
-        """Put a party's reservation utility on a track back (a lapsed pact's floor goes)."""
-        self.reservation[party][track] = reservation
         self._refresh()
 
     def tighten(self, party: str, track: str, limits: Limits) -> None:

@@ -334,11 +334,12 @@ def test_humans_signal_and_consult_through_the_move_api():
     assert kinds.count("signal") == 1 and kinds.count("consult") == 1
 
 
-def pact_game(**consultation):
+def pact_game(a: dict | None = None, **consultation):
     """A trio game in round 1 with a parity pact in force; b has closed at a tariff of 5."""
     from sim.engine.phases.alliance import apply_precedent
 
     scenario = trio(
+        a=a or {},
         consultation={
             "channel": "a-b",
             "trust": 0.7,
@@ -347,7 +348,7 @@ def pact_game(**consultation):
             "parity_pact": {"trust": 0.6},
             "trust_gain": 0.0,
             **consultation,
-        }
+        },
     )
     model = NegotiationModel(scenario, seed=0)
     model.step()
@@ -367,15 +368,15 @@ def test_under_a_pact_the_partners_terms_bind_and_the_us_knows_it_until_the_pact
     world.trust = 0.5
     model.channel.consult()
     assert "parity_pact" not in model.channel.agreed
-    # a's own limit again, within the joint floor of shared bottom lines (b's 20)
-    assert world.limits[("a", "us-a")].bounds[0] == (0, 20)
+    # a's limit from before the pact: 0.7 of the way from its 30 to b's 20, as it trusted
+    assert world.limits[("a", "us-a")].bounds[0] == (0, 23)
     assert max(us.path.ideal[0], *(c.end for c in us.path.steps if c.pos == 0)) > 5
 
 
-def pact_bound(defection_cost: float):
+def pact_bound(defection_cost: float, a: dict | None = None):
     """The last round of a game with a parity pact in force, and a package for ``a`` the
     pact rules out (a tariff above b's 5) but a's own bottom lines allow."""
-    model = pact_game(defection_cost=defection_cost)
+    model = pact_game(a, defection_cost=defection_cost)
     model.round = model.rounds  # going on is worth no deal: the last round
     talks = model.talks["us-a"]
     offer = model._offer(talks, "us", (15.0, 0.0))
@@ -413,3 +414,34 @@ def test_a_pact_bound_ally_breaks_ranks_only_when_the_deal_beats_going_on_by_the
 
     dear, talks, offer, _ = pact_bound(defection_cost=margin + 0.01)
     assert dear.countries["a"].respond(talks, offer.package, offer.worth["a"]) == "reject"
+
+
+def test_a_pact_agreed_again_binds_the_partners_terms_anew():
+    model = pact_game()
+    model.world.trust = 0.5
+    model.channel.consult()
+    assert model.world.limits[("a", "us-a")].bounds[0] == (0, 23)
+    model.world.trust = 0.7
+    model.channel.consult()
+    assert "parity_pact" in model.channel.agreed
+    assert model.world.limits[("a", "us-a")].bounds[0] == (0, 5)
+    assert model.countries["us"].seats["us-a"].public == {0: (0, 5)}
+
+
+def test_under_a_pact_a_policy_still_refuses_what_the_pact_allows():
+    """Breaking ranks is for packages the pact rules out, not a way round the policy."""
+    model = pact_game()
+    agent, talks = model.countries["a"], model.talks["us-a"]
+    offer = model._offer(talks, "us", (5.0, 10.0))  # within the pact's floor, little for a
+    assert model.world.limits[("a", "us-a")].allow(offer.package)
+    refused = not agent.policies["us-a"].accepts(agent.seats["us-a"], offer.worth["a"])
+    assert refused
+    assert agent.respond(talks, offer.package, offer.worth["a"]) == "reject"
+
+
+def test_a_defection_voted_down_at_home_breaks_nothing():
+    model, talks, offer, _ = pact_bound(0.02, a={"ratification": {"threshold": 1.0}})
+    assert not model._ratify(talks, offer)
+    assert "parity_pact" in model.channel.agreed
+    assert model.world.paid["a"]["us-a"] == 0.0
+    assert model.world.trust == pytest.approx(0.7)

@@ -84,11 +84,6 @@ def _raise_reservation(world, draw):
     world.raise_reservation(party, track, draw(st.floats(0, 1)))
 
 
-def _set_reservation(world, draw):
-    party, track = draw(st.sampled_from(SEATS))
-    world.set_reservation(party, track.id, draw(st.floats(0, 1)))
-
-
 def _pay(world, draw):
     party, track = draw(st.sampled_from(SEATS))
     world.pay(party, track.id, draw(amounts))
@@ -115,7 +110,6 @@ CHANGES = {
     "build_trust": _build_trust,
     "lose_trust": _lose_trust,
     "raise_reservation": _raise_reservation,
-    "set_reservation": _set_reservation,
     "tighten": _tighten,
     "pay": _pay,
 }

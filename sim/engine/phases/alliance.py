@@ -92,6 +92,8 @@ class Channel:
             world.build_trust(self.config.trust_gain, self.config.sentiment_gain)
 
     def _take_effect(self, option: str) -> None:
+        if option == "parity_pact":
+            self._bind()
         if option in ("share_bottom_lines", "parity_pact"):
             # Shared bottom lines are weighed by how far each trusts the other's word; a
             # pact commits both to the whole joint floor.
@@ -100,7 +102,9 @@ class Channel:
                 self._hold_joint_floor(held)
                 self.floor_held = held
         if option == "parity_pact":
-            self._bind()
+            for talks in self.model.talks.values():
+                if talks.status == "agreed":
+                    _hold_partner_terms(self.model, talks.deal)
         elif option == "joint_purchase":
             for effect in self.config.joint_purchase.effects:
                 self.model.world.apply(effect)
@@ -144,7 +148,8 @@ class Channel:
         return limits
 
     def _bind(self) -> None:
-        """Keep each ally's limits on its US tracks from before the pact, to restore them."""
+        """Keep each ally's limits on its US tracks from before the pact (its share of the
+        joint floor as it trusted, not yet the whole), to restore them when it ends."""
         limits = self.model.world.limits
         for track in self.model.rules.tracks:
             for ally in self.allies:
@@ -200,25 +205,39 @@ def apply_precedent(model: NegotiationModel, offer: Offer) -> None:
     pact = model.channel is not None and "parity_pact" in model.channel.agreed
     pull = config.pull * (1.0 - config.pact_blunting) if pact else config.pull
     closed = model.rules.track[offer.track]
-    values = dict(zip(closed.issue_ids, offer.package, strict=True))
     terms: dict[str, dict[int, float]] = {}
-    for pair in config.pairs:
-        if not any(i in values for i in pair):
-            continue
-        source, target = pair if pair[0] in values else pair[::-1]
-        track = model.rules.track[model.rules.issue_track[target]]
-        if not model.talks[track.id].open:
-            continue
-        pos = model.rules.position(target)
-        terms.setdefault(track.id, {})[pos] = values[source]
-        if pact:
-            ally = next(p for p in track.parties if p not in closed.parties)
-            _hold(model, ally, track.id, pos, target, values[source])
-            _publish(model, track, ally, pos)
+    for track, pos, _, value in _paired_terms(model, offer):
+        terms.setdefault(track.id, {})[pos] = value
+    if pact:
+        _hold_partner_terms(model, offer)
     for track_id, closed_terms in terms.items():
         track = model.rules.track[track_id]
         counterpart = next(p for p in track.parties if p in closed.parties)
         _expect(model, counterpart, track_id, closed_terms, pull)
+
+
+def _paired_terms(model: NegotiationModel, offer: Offer):
+    """(open track, position, issue, closed value) for each issue paired with one of the
+    closed deal's."""
+    closed = model.rules.track[offer.track]
+    values = dict(zip(closed.issue_ids, offer.package, strict=True))
+    for pair in model.rules.scenario.precedent.pairs:
+        if not any(i in values for i in pair):
+            continue
+        source, target = pair if pair[0] in values else pair[::-1]
+        track = model.rules.track[model.rules.issue_track[target]]
+        if model.talks[track.id].open:
+            yield track, model.rules.position(target), target, values[source]
+
+
+def _hold_partner_terms(model: NegotiationModel, offer: Offer) -> None:
+    """Under a pact, the other ally takes a closed deal's terms as its floor on the paired
+    issues, and the US, knowing the pact, offers inside it."""
+    closed = model.rules.track[offer.track]
+    for track, pos, issue, value in _paired_terms(model, offer):
+        ally = next(p for p in track.parties if p not in closed.parties)
+        _hold(model, ally, track.id, pos, issue, value)
+        _publish(model, track, ally, pos)
 
 
 def _expect(model: NegotiationModel, party: str, track: str, terms: dict, pull: float) -> None:

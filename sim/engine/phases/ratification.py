@@ -3,7 +3,7 @@
 Putnam's two-level game (1988): a negotiator's deal must be ratified at home, so what a
 government can accept depends on how its public will judge it. A party's vote is its
 current approval, plus what the deal gains over the least the government said it would
-settle for (its floor: its reservation, raised by tied hands or a pact, or no deal),
+settle for (its floor: its reservation, raised by tied hands, or no deal),
 minus how far the deal trails what its partner ally got on paired issues (parity), plus
 a random swing; the deal passes when the vote reaches the party's threshold. A failed
 vote costs approval and reopens the track, and tells the other side that its terms were
