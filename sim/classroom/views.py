@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sim.classroom.game import Game
 from sim.engine.rules import TrackRules
 from sim.engine.talks import Talks
-from sim.engine.utility import EPS, IssueSpace, Limits, ValueFunction
+from sim.engine.utility import EPS, IssueSpace, Limits, ValueFunction, best_allowed
 
 DASH = "—"
 
@@ -36,7 +36,8 @@ class IssueRow:
     crosses: bool
     """Whether the package on the table crosses the viewer's bottom line on this issue."""
     draft: str
-    """What the composer starts from: the latest offer on the track, else the status quo."""
+    """What the composer starts from: the viewer's own last offer on the track, else its
+    opening (``opening``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +88,12 @@ def issue_rows(game: Game, viewer: str, track_id: str) -> list[IssueRow]:
     values = rules.values[viewer]
     no_deal = world.no_deal(track)
     table = talks.on_table.package if talks.on_table is not None else None
-    latest = talks.history[-1].package if talks.history else None
+    own = [o.package for o in talks.history if o.proposer == viewer]
+    start = own[-1] if own else opening(game, viewer, track_id)
     rows = []
     for pos, space in enumerate(track.spaces):
         status_quo = world.status_quo[space.id]
         offered = table[pos] if table is not None else None
-        start = latest[pos] if latest is not None else nearest(space, status_quo)
         rows.append(
             IssueRow(
                 space=space,
@@ -105,10 +106,43 @@ def issue_rows(game: Game, viewer: str, track_id: str) -> list[IssueRow]:
                     space, *limits.bounds[pos], limits.refused[pos], show=bare
                 ),
                 crosses=offered is not None and crosses(limits, pos, offered),
-                draft=draft_text(space, start),
+                draft=draft_text(space, start[pos]),
             )
         )
     return rows
+
+
+def opening(game: Game, viewer: str, track_id: str) -> tuple[float, ...]:
+    """The viewer's opening package on a track (encoded): on each issue it weighs, its best
+    value within its bottom lines; on the others, the value nearest today's they allow.
+
+    An AI seat opens the same way on the issues it weighs (``ConcessionPath.ideal``) but
+    gives the others to its reading of the other side; a team's draft rests on the team's
+    own numbers alone, so those stay as near today as its bottom lines let them.
+    """
+    world = game.model.world
+    limits = world.limits[(viewer, track_id)]
+    terms = world.valuation(viewer, track_id).terms
+    package = []
+    for pos, space in enumerate(game.rules.track[track_id].spaces):
+        (lo, hi), refused = limits.bounds[pos], limits.refused[pos]
+        weight, value = terms[pos]
+        if weight and value is not None:
+            package.append(best_allowed(value, space, lo, hi, refused))
+        else:
+            package.append(_nearest_allowed(space, world.status_quo[space.id], lo, hi, refused))
+    return tuple(package)
+
+
+def _nearest_allowed(
+    space: IssueSpace, x: float, lo: float, hi: float, refused: frozenset[float]
+) -> float:
+    """The value nearest ``x`` that is on the grid and inside the limits (``x`` on the
+    grid if the limits allow none: the field then shows as crossing them)."""
+    if space.step is None:
+        return min(max(x, lo), hi)
+    allowed = [v for v in space.grid() if lo - EPS <= v <= hi + EPS and v not in refused]
+    return min(allowed, key=lambda v: abs(v - x), default=nearest(space, x))
 
 
 def nearest(space: IssueSpace, x: float) -> float:

@@ -25,10 +25,11 @@ a deal worth less than no deal, or crossing a bottom line, leaves you worse off.
 | key | what it does |
 |---|---|
 | `a` | accept the offer on the table |
-| `c` / `Enter` | build a counter-offer (or a proposal) in the *Your offer* column |
-| `Ctrl+S` (`Enter` in a field) | send the offer you built |
+| `c` / `Enter` | build a counter-offer (or a proposal) in the *Your offer* column, starting from your last offer (or your opening) |
+| `Enter` / `↓` in a field | on to the next issue (`Ctrl+A` selects the field, to type over it) |
+| `Ctrl+S` | send the offer you built |
 | `Esc` | stop editing (your draft is kept) |
-| `r` | reset your draft to the offer on the table |
+| `r` | reset your draft to your last offer (or your opening) |
 | `w` | walk away from these talks |
 | `u` | undo your last move |
 | `b` | read your briefing again |

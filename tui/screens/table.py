@@ -355,7 +355,6 @@ class TableScreen(Screen[None]):
             self.pane = "desk"
             self.query_one(PackageComposer).focus_first()
 
-    @on(PackageComposer.Send)
     @on(Button.Pressed, "#send")
     def action_send(self) -> None:
         """Send the draft as a proposal or a counter-offer; bad fields are shown, not sent."""

@@ -1,9 +1,13 @@
 """The package on the table, issue by issue, beside the team's own counter-offer.
 
 One row per issue: the status quo, what holds with no deal, the offer on the table, the
-team's ideal and bottom line, and a field for the team's value. The fields keep what the
-team typed until the decision changes (a new offer arrives, another track comes up):
-resizing the terminal, a facilitator's event or a redraw never wipe a half-built offer.
+team's ideal and bottom line, and a field for the team's value. A draft starts from the
+team's own last offer on the track, or its opening (``sim.classroom.views.opening``), so
+a counter-offer is built from where the team stood, not from the other side's package.
+The fields keep what the team typed until the decision changes (a new offer arrives,
+another track comes up): resizing the terminal, a facilitator's event or a redraw never
+wipe a half-built offer. Enter moves on to the next field, as in a spreadsheet; only
+``Ctrl+S`` sends.
 """
 
 from __future__ import annotations
@@ -49,13 +53,23 @@ class IssueValue(Validator):
         return self.failure(problem) if problem else self.success()
 
 
+class OfferField(Input):
+    """A number field of the offer: ``Ctrl+A`` selects its text, so typing replaces it (as
+    focusing it does), rather than moving the cursor to the start."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+a", "select_all", "Select all", show=False),
+    ]
+
+
 class PackageComposer(Widget):
     """The issues of the track being decided, with a field per issue for the team's offer.
 
     Between edits nothing on the table has the focus, so the table's one-letter keys
     (a, c, w…) act and switching panes moves no focus (a change of focus rebuilds the
     footer's keys, the slowest thing on a keypress); Enter or ``c`` puts the cursor in
-    the first field, Escape takes it out.
+    the first field, Enter in a field moves it to the next (from the last, back to the
+    first), Escape takes it out.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -73,9 +87,6 @@ class PackageComposer(Widget):
     watches it and re-prices the draft within the same keystroke, so the field and the
     preview are redrawn together (a message would arrive a frame later)."""
 
-    class Send(Message):
-        """The team asked to send the draft as its offer."""
-
     class Leave(Message):
         """The team is done editing; focus goes back to the table."""
 
@@ -86,7 +97,7 @@ class PackageComposer(Widget):
         after every decision)."""
 
     def watch_desk(self, old: Desk | None, new: Desk | None) -> None:
-        """A new decision starts from the offer on the table, not from the last draft."""
+        """A new decision starts a fresh draft (``IssueRow.draft``), not the last one."""
         if old is None or new is None or old.decision != new.decision:
             self.draft = {}
 
@@ -116,7 +127,7 @@ class PackageComposer(Widget):
         field_id = f"offer-{space.id}"
         classes = "field -crosses" if space.id in self.crossing else "field"
         if space.kind == "numeric":
-            return Input(
+            return OfferField(
                 text,
                 id=field_id,
                 classes=classes,
@@ -152,7 +163,7 @@ class PackageComposer(Widget):
             fields.first().focus()
 
     def reset(self) -> None:
-        """Throw the draft away and start again from the offer on the table."""
+        """Throw the draft away and start again from the team's last offer or opening."""
         self.draft = {}
         self.refresh(recompose=True)
 
@@ -161,8 +172,11 @@ class PackageComposer(Widget):
 
     @on(Input.Submitted, ".field")
     def _submitted(self, event: Input.Submitted) -> None:
+        """Enter moves on to the next field: students used to spreadsheets press it after
+        each value, and a half-built offer must not go out."""
         event.stop()
-        self.post_message(self.Send())
+        fields = list(self.query("#fields > .field"))
+        fields[(fields.index(event.input) + 1) % len(fields)].focus()
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
