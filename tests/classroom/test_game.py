@@ -12,7 +12,7 @@ from sim.classroom.game import Game
 from sim.classroom.saves import GameSetup, SaveError, find_save, list_saves, read_save
 from sim.engine.moves import InvalidMove, Move
 from sim.scenario.loading import load_scenario
-from tests.factories import CLASSROOM
+from tests.factories import CLASSROOM, bilateral
 from tui.cli import build_cli
 
 SCENARIO = load_scenario(CLASSROOM)
@@ -92,6 +92,37 @@ def test_a_team_sees_its_own_numbers_and_only_the_public_record_of_others():
     assert all(e.detail == "" for e in history if e.track == "US–Japan talks")
     meters = {m.id: m for m in views.meters(game, "korea")}
     assert not meters["us-japan"].seated and meters["us-korea"].seated
+
+
+def test_a_draft_starts_from_the_teams_opening_then_from_its_own_last_offer():
+    """Never from the other side's package: before the team has offered, its best within
+    its bottom lines on the issue it weighs and the value nearest today's its bottom lines
+    allow on the other; then the package it offered last on the track."""
+    scenario = bilateral(
+        [
+            {"id": "x", "min": 0, "max": 10, "step": 1, "status_quo": 3},
+            {"id": "y", "min": 0, "max": 10, "step": 1, "status_quo": 7},
+        ],
+        {"patience": 0.9, "preferences": {"y": {"weight": 1, "shape": "rising"}}},
+        {
+            "patience": 0.9,
+            "preferences": {"x": {"weight": 1, "shape": "rising"}},
+            "bottom_lines": {"x": {"max": 8}, "y": {"max": 5}},
+        },
+    )
+    game = Game(GameSetup("bilateral.yaml", 1, ("b",)), scenario)
+    request = game.request
+    assert request.party == "b" and request.kind == "respond"
+
+    def drafts() -> list[str]:
+        return [row.draft for row in views.issue_rows(game, "b", "a-b")]
+
+    assert [row.on_table for row in views.issue_rows(game, "b", "a-b")] == ["10", "10"]
+    assert drafts() == ["8", "5"]
+    game.submit(Move("b", "a-b", "reject", {"x": 6, "y": 4}, request.round))
+    assert game.request.party == "b"
+    assert game.model.talks["a-b"].history[-1].proposer == "a"  # a has offered since
+    assert drafts() == ["6", "4"]
 
 
 def test_a_draft_is_read_as_the_engine_will_read_it():

@@ -389,3 +389,28 @@ async def test_panes_switch_without_moving_the_focus_and_the_draft_is_priced_as_
         await pilot.pause()
         assert headings == "On table"
         assert str(table.query_one(IssueTable).render().columns[3].header) == "No deal"
+
+
+async def test_enter_moves_through_the_fields_and_only_ctrl_s_sends():
+    """As in a spreadsheet, Enter goes on to the next field (from the last, back to the
+    first); Ctrl+A selects a field so typing replaces it; the draft starts from Japan's
+    opening, not from the package on the table."""
+    app = game_app(humans=("japan",), seed=3)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await to_table(pilot)
+        composer = table.query_one(PackageComposer)
+        rows = views.issue_rows(app.game, "japan", "us-japan")
+        assert composer.texts == {row.space.id: row.draft for row in rows}
+        assert [row.draft for row in rows] != [row.on_table for row in rows]
+        logged = len(app.game.model.log)
+        fields = [composer.query_one(f"#offer-{row.space.id}") for row in rows]
+        await pilot.press("c")
+        for field in [*fields[1:], fields[0]]:
+            await pilot.press("enter")
+            assert app.focused is field
+        assert len(app.game.model.log) == logged  # Enter sent nothing
+        await pilot.press("right", "ctrl+a", *"20")
+        assert composer.draft == {"jp_tariff": "20"}
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: len(app.game.model.log) > logged, "the counter-offer")
+        assert app.game.human_moves()[-1].package["jp_tariff"] == 20

@@ -25,7 +25,7 @@ a deal worth less than no deal, or crossing a bottom line, leaves you worse off.
 | key | what it does |
 |---|---|
 | `a` | accept the offer on the table |
-| `c` / `Enter` | build a counter-offer (or a proposal) in the *Your offer* column, starting from your last offer (or your opening) |
+| `c` / `Enter` | build an offer in *Your offer*: it starts from your last one (or your opening) |
 | `Enter` / `↓` in a field | on to the next issue (`Ctrl+A` selects the field, to type over it) |
 | `Ctrl+S` | send the offer you built |
 | `Esc` | stop editing (your draft is kept) |
