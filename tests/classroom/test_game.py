@@ -11,7 +11,7 @@ from sim.classroom import record, views
 from sim.classroom.game import Game
 from sim.classroom.saves import GameSetup, SaveError, find_save, list_saves, read_save
 from sim.engine.moves import InvalidMove, Move
-from sim.scenario.loading import load_scenario
+from sim.scenario.loading import bundled_scenarios, load_scenario
 from tests.factories import CLASSROOM, bilateral
 from tui.cli import build_cli
 
@@ -123,6 +123,27 @@ def test_a_draft_starts_from_the_teams_opening_then_from_its_own_last_offer():
     assert game.request.party == "b"
     assert game.model.talks["a-b"].history[-1].proposer == "a"  # a has offered since
     assert drafts() == ["6", "4"]
+
+
+@pytest.mark.parametrize("name", sorted(bundled_scenarios()))
+def test_every_teams_opening_keeps_its_bottom_lines_and_is_its_best_within_them(name):
+    scenario = load_scenario(name)
+    game = Game(GameSetup(name, 1, tuple(p.id for p in scenario.parties)), scenario)
+    world = game.model.world
+    for track in game.rules.tracks:
+        for party in track.parties:
+            package = views.opening(game, party, track.id)
+            limits = world.limits[(party, track.id)]
+            valuation = world.valuation(party, track.id)
+            assert limits.allow(package), (party, track.id, package)
+            assert valuation(package) >= world.rules.path(
+                party, track.id, world.weights[party], limits, valuation
+            ).top - 1e-9
+            texts = {
+                space.id: views.draft_text(space, x)
+                for space, x in zip(track.spaces, package, strict=True)
+            }
+            assert views.read_draft(track, texts)[1] == {}  # a package the engine takes
 
 
 def test_a_draft_is_read_as_the_engine_will_read_it():
