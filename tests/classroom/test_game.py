@@ -136,9 +136,11 @@ def test_every_teams_opening_keeps_its_bottom_lines_and_is_its_best_within_them(
             limits = world.limits[(party, track.id)]
             valuation = world.valuation(party, track.id)
             assert limits.allow(package), (party, track.id, package)
-            assert valuation(package) >= world.rules.path(
-                party, track.id, world.weights[party], limits, valuation
-            ).top - 1e-9
+            assert (
+                valuation(package)
+                >= world.rules.path(party, track.id, world.weights[party], limits, valuation).top
+                - 1e-9
+            )
             texts = {
                 space.id: views.draft_text(space, x)
                 for space, x in zip(track.spaces, package, strict=True)
