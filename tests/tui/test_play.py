@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
+from textual.message import Message
+from textual.widgets import Tabs
 
 from sim.classroom import views
 from sim.classroom.game import Game
@@ -21,6 +23,7 @@ from sim.classroom.saves import list_saves, read_save
 from sim.engine.moves import Intervention, Move
 from tests.tui.pilots import (
     CLASSROOM,
+    burst,
     counter_then_accept,
     game_app,
     play_out,
@@ -389,3 +392,31 @@ async def test_panes_switch_without_moving_the_focus_and_the_draft_is_priced_as_
         await pilot.pause()
         assert headings == "On table"
         assert str(table.query_one(IssueTable).render().columns[3].header) == "No deal"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+async def test_pane_keys_typed_in_a_burst_settle_on_the_last_pane(size):
+    """Two pane keys in one burst used to flip the tabs back and forth for good: each
+    switch echoed a ``TabActivated`` that switched back. Each burst must end on its last
+    key's pane with no tab message left going round, and the keys must still act."""
+    activated: list[Tabs.TabActivated] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Tabs.TabActivated):
+            activated.append(message)
+
+    app = game_app(humans=("japan",), seed=3)
+    async with app.run_test(size=size, message_hook=hook) as pilot:
+        table = await to_table(pilot)
+        tabs = table.query_one(Tabs)
+        for keys, pane in (("24", "news"), ("42", "gauges"), ("351", "desk"), ("2424", "news")):
+            burst(pilot, keys)
+            await until(pilot, lambda p=pane: table.pane == p, f"the {pane} pane")
+            await pilot.pause()
+            seen = len(activated)
+            await pilot.pause()
+            await pilot.pause()
+            assert len(activated) == seen, f"tabs still flipping after {keys}"
+            assert table.pane == pane and tabs.active == f"tab-{pane}"
+        await pilot.press("1")
+        assert table.pane == "desk"

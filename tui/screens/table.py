@@ -156,7 +156,10 @@ class TableScreen(Screen[None]):
     def watch_pane(self, pane: str) -> None:
         self.show_panes()
         tabs = self.query_one(Tabs)
-        if tabs.query(f"#tab-{pane}"):
+        # The tabs follow the pane without saying so: an echoed ``TabActivated`` arrives
+        # after any later key has moved the pane on, and two such echoes (keys typed in a
+        # burst) would switch each other back for good.
+        with tabs.prevent(Tabs.TabActivated):
             tabs.active = f"tab-{pane}"
 
     def on_resize(self) -> None:
