@@ -420,3 +420,42 @@ async def test_pane_keys_typed_in_a_burst_settle_on_the_last_pane(size):
             assert table.pane == pane and tabs.active == f"tab-{pane}"
         await pilot.press("1")
         assert table.pane == "desk"
+
+
+async def test_the_table_names_its_track_and_shows_only_the_keys_that_apply():
+    """The US team plays two tracks: the turn line names the one in front of it, also on a
+    narrow terminal, where the desk has no border. Accept is hidden (key and button) on a
+    propose turn, Undo until there is a move to take back."""
+    app = game_app(humans=("us",), seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_table(pilot)
+
+        def footer() -> set[str]:
+            return {key.description for key in table.query("FooterKey")}
+
+        def turn() -> str:
+            return str(table.query_one("#turn").render())
+
+        assert app.game.request.kind == "propose"
+        assert turn().startswith("US–Japan talks · round 1")
+        assert "Accept" not in footer() and "Undo" not in footer()
+        assert {"Counter", "Send", "Walk away"} <= footer()
+        await pilot.press("a")  # a hidden key does nothing
+        assert app.game.request.kind == "propose" and not app.game.model.log
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not table.query_one("#accept").display
+        await pilot.resize_terminal(80, 24)
+        await play_out(pilot, {"us": lambda request: ["c", "ctrl+s"]}, moves=1)
+        await to_table(pilot)
+        assert turn().startswith("US–Korea talks · round 1")
+        assert "Undo" in footer()
+        while app.game.request.kind != "respond":
+            await play_out(pilot, {"us": lambda request: ["c", "ctrl+s"]}, moves=1)
+            await to_table(pilot)
+        assert "Accept" in footer()
+        track = app.game.rules.track[app.game.request.track]
+        assert turn().startswith(f"{track.name} · round {app.game.request.round}")
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert table.query_one("#accept").display
