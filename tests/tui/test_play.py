@@ -437,7 +437,7 @@ async def test_the_table_names_its_track_and_shows_only_the_keys_that_apply():
             return str(table.query_one("#turn").render())
 
         assert app.game.request.kind == "propose"
-        assert turn().startswith("US–Japan talks · round 1")
+        assert turn().startswith("US–Japan talks · Round 1")
         assert "Accept" not in footer() and "Undo" not in footer()
         assert {"Counter", "Send", "Walk away"} <= footer()
         await pilot.press("a")  # a hidden key does nothing
@@ -448,14 +448,14 @@ async def test_the_table_names_its_track_and_shows_only_the_keys_that_apply():
         await pilot.resize_terminal(80, 24)
         await play_out(pilot, {"us": lambda request: ["c", "ctrl+s"]}, moves=1)
         await to_table(pilot)
-        assert turn().startswith("US–Korea talks · round 1")
+        assert turn().startswith("US–Korea talks · Round 1")
         assert "Undo" in footer()
         while app.game.request.kind != "respond":
             await play_out(pilot, {"us": lambda request: ["c", "ctrl+s"]}, moves=1)
             await to_table(pilot)
         assert "Accept" in footer()
         track = app.game.rules.track[app.game.request.track]
-        assert turn().startswith(f"{track.name} · round {app.game.request.round}")
+        assert turn().startswith(f"{track.name} · Round {app.game.request.round}")
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert table.query_one("#accept").display

@@ -226,7 +226,7 @@ class TableScreen(Screen[None]):
         text = Text()
         # The track comes first: the US team plays two, and on a narrow terminal the desk
         # has no border to carry its name.
-        text.append(f"{track.name} · round {request.round} of {game.model.rounds} · ", style="bold")
+        text.append(f"{track.name} · Round {request.round} of {game.model.rounds} · ", style="bold")
         if request.kind == "respond":
             other = game.name(track.other(request.party))
             text.append(f"{other} offers; {game.name(request.party)} to answer: ")
