@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from time import monotonic
 
+from textual import events
 from textual.pilot import Pilot
 
 from sim.engine.moves import DecisionRequest
@@ -63,6 +64,15 @@ def waiting_for_keys(app: TrilateralApp) -> bool:
     if isinstance(screen, DebriefScreen):
         return bool(screen.query("#outcome-scroll Markdown"))
     return isinstance(screen, Curtain | BriefingScreen | ConfirmDialog)
+
+
+def burst(pilot: Pilot, keys: str) -> None:
+    """Type ``keys`` in one burst, as ``tmux send-keys -l`` does: every key is queued before
+    the app handles the first (``pilot.press`` waits for the app to be idle after each)."""
+    for key in keys:
+        event = events.Key(key, key)
+        event.set_sender(pilot.app)
+        pilot.app._driver.send_message(event)
 
 
 async def to_table(pilot: Pilot) -> TableScreen:

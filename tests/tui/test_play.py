@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from textual.command import CommandPalette
+from textual.message import Message
+from textual.widgets import Tabs
 
 from sim.classroom import views
 from sim.classroom.game import Game
@@ -21,6 +23,7 @@ from sim.classroom.saves import list_saves, read_save
 from sim.engine.moves import Intervention, Move
 from tests.tui.pilots import (
     CLASSROOM,
+    burst,
     counter_then_accept,
     game_app,
     play_out,
@@ -414,3 +417,70 @@ async def test_enter_moves_through_the_fields_and_only_ctrl_s_sends():
         await pilot.press("ctrl+s")
         await until(pilot, lambda: len(app.game.model.log) > logged, "the counter-offer")
         assert app.game.human_moves()[-1].package["jp_tariff"] == 20
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+async def test_pane_keys_typed_in_a_burst_settle_on_the_last_pane(size):
+    """Two pane keys in one burst used to flip the tabs back and forth for good: each
+    switch echoed a ``TabActivated`` that switched back. Each burst must end on its last
+    key's pane with no tab message left going round, and the keys must still act."""
+    activated: list[Tabs.TabActivated] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, Tabs.TabActivated):
+            activated.append(message)
+
+    app = game_app(humans=("japan",), seed=3)
+    async with app.run_test(size=size, message_hook=hook) as pilot:
+        table = await to_table(pilot)
+        tabs = table.query_one(Tabs)
+        for keys, pane in (("24", "news"), ("42", "gauges"), ("351", "desk"), ("2424", "news")):
+            burst(pilot, keys)
+            await until(pilot, lambda p=pane: table.pane == p, f"the {pane} pane")
+            await pilot.pause()
+            seen = len(activated)
+            await pilot.pause()
+            await pilot.pause()
+            assert len(activated) == seen, f"tabs still flipping after {keys}"
+            assert table.pane == pane and tabs.active == f"tab-{pane}"
+        await pilot.press("1")
+        assert table.pane == "desk"
+
+
+async def test_the_table_names_its_track_and_shows_only_the_keys_that_apply():
+    """The US team plays two tracks: the turn line names the one in front of it, also on a
+    narrow terminal, where the desk has no border. Accept is hidden (key and button) on a
+    propose turn, Undo until there is a move to take back."""
+    app = game_app(humans=("us",), seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_table(pilot)
+
+        def footer() -> set[str]:
+            return {key.description for key in table.query("FooterKey")}
+
+        def turn() -> str:
+            return str(table.query_one("#turn").render())
+
+        assert app.game.request.kind == "propose"
+        assert turn().startswith("US–Japan talks · Round 1")
+        assert "Accept" not in footer() and "Undo" not in footer()
+        assert {"Counter", "Send", "Walk away"} <= footer()
+        await pilot.press("a")  # a hidden key does nothing
+        assert app.game.request.kind == "propose" and not app.game.model.log
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert not table.query_one("#accept").display
+        await pilot.resize_terminal(80, 24)
+        await play_out(pilot, {"us": lambda request: ["c", "ctrl+s"]}, moves=1)
+        await to_table(pilot)
+        assert turn().startswith("US–Korea talks · Round 1")
+        assert "Undo" in footer()
+        while app.game.request.kind != "respond":
+            await play_out(pilot, {"us": lambda request: ["c", "ctrl+s"]}, moves=1)
+            await to_table(pilot)
+        assert "Accept" in footer()
+        track = app.game.rules.track[app.game.request.track]
+        assert turn().startswith(f"{track.name} · Round {app.game.request.round}")
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        assert table.query_one("#accept").display

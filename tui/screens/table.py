@@ -134,7 +134,7 @@ class TableScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = self.game.scenario.title
-        titles = ("", "Meters", "Your utility by round", "News", "History")
+        titles = ("Table", "Meters", "Your utility by round", "News", "History")
         for pane, title in zip(PANES, titles, strict=True):
             self.query_one(f"#{pane}").border_title = title
         self.watch_pane(self.pane)
@@ -156,7 +156,10 @@ class TableScreen(Screen[None]):
     def watch_pane(self, pane: str) -> None:
         self.show_panes()
         tabs = self.query_one(Tabs)
-        if tabs.query(f"#tab-{pane}"):
+        # The tabs follow the pane without saying so: an echoed ``TabActivated`` arrives
+        # after any later key has moved the pane on, and two such echoes (keys typed in a
+        # burst) would switch each other back for good.
+        with tabs.prevent(Tabs.TabActivated):
             tabs.active = f"tab-{pane}"
 
     def on_resize(self) -> None:
@@ -204,9 +207,6 @@ class TableScreen(Screen[None]):
             composer.desk = Desk(decision, rows)
         else:
             composer.desk = None
-        self.query_one("#desk").border_title = (
-            game.rules.track[request.track].name if request and viewer else ""
-        )
         self.show_turn()
         self.show_preview()
         self.refresh_bindings()
@@ -224,7 +224,9 @@ class TableScreen(Screen[None]):
             return
         track = game.rules.track[request.track]
         text = Text()
-        text.append(f"Round {request.round} of {game.model.rounds} · ", style="bold")
+        # The track comes first: the US team plays two, and on a narrow terminal the desk
+        # has no border to carry its name.
+        text.append(f"{track.name} · Round {request.round} of {game.model.rounds} · ", style="bold")
         if request.kind == "respond":
             other = game.name(track.other(request.party))
             text.append(f"{other} offers; {game.name(request.party)} to answer: ")
@@ -244,6 +246,7 @@ class TableScreen(Screen[None]):
         self.query_one("#send", Button).label = (
             "Counter (^s)" if request.kind == "respond" else "Propose (^s)"
         )
+        self.query_one("#accept", Button).display = request.kind == "respond"
 
     def show_preview(self) -> None:
         """The draft's worth to the team, its problems in red, its warnings in yellow."""
@@ -323,14 +326,16 @@ class TableScreen(Screen[None]):
             return True
         request = self.game.request
         ready = not self.busy and request is not None and request.party == self.viewer
+        # A key that cannot act at this decision is hidden (False); one that waits for the
+        # engine or the next team is shown dimmed (None).
         if action == "accept":
-            return (ready and request.kind == "respond") or None
+            return request is not None and request.kind == "respond" and (ready or None)
         if action == "politics":
-            return (ready and politics(self.game, self.viewer).has_moves) or None
+            return politics(self.game, self.viewer).has_moves if ready else None
         if action in ("counter", "send", "walk", "reset", "briefing"):
             return ready or None
         if action == "undo":
-            return (not self.busy and bool(self.game.human_moves())) or None
+            return bool(self.game.human_moves()) if not self.busy else None
         return True
 
     def _move(self, kind: str, package: dict | None = None) -> Move:
