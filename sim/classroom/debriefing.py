@@ -14,7 +14,7 @@ from __future__ import annotations
 from sim.classroom.game import Game
 from sim.classroom.views import DASH, bottom_line_text
 from sim.results.analysis import analyse
-from sim.results.briefing import debrief_questions
+from sim.results.briefing import debrief_questions, possessive
 from sim.results.points import issue_points
 from sim.results.transcript import transcript
 
@@ -145,7 +145,7 @@ def _track_markdown(game: Game, track_id: str, info: dict) -> list[str]:
         + ("" if to_nash is None else f" · to the Nash solution {to_nash:.3f}"),
         "",
         f"| issue | {'deal' if info['package'] else 'outcome'} | no deal | Nash | "
-        f"{game.name(a)}'s line | {game.name(b)}'s line |",
+        f"{possessive(game.name(a))} line | {possessive(game.name(b))} line |",
         "|---|---|---|---|---|---|",
     ]
     world = game.model.world

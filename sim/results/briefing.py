@@ -411,6 +411,11 @@ def facilitator_sheet(scenario: Scenario | Rules) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def possessive(name: str) -> str:
+    """``Japan's``, but ``United States'``: a name ending in s takes the apostrophe alone."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def debrief_questions(scenario: Scenario) -> list[str]:
     """The scenario's debrief questions as a numbered Markdown list (none: no lines)."""
     return [f"{n}. {' '.join(q.split())}" for n, q in enumerate(scenario.debrief, start=1)]
@@ -526,8 +531,7 @@ def _target_text(target: Target, scenario: Scenario) -> str:
     if kind in ("status_quo", "escalation"):
         what = "status quo" if kind == "status_quo" else "no-deal value"
         return f"{what} of {issues[target.issue]}"
-    name = scenario.party(target.party).name
-    whose = f"{name}'" if name.endswith("s") else f"{name}'s"
+    whose = possessive(scenario.party(target.party).name)
     if kind in ("patience", "approval", "credibility"):
         return f"{whose} {kind}"
     if kind == "weight":
