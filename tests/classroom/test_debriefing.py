@@ -52,15 +52,13 @@ def test_a_team_reads_names_not_ids_at_the_table_and_in_the_debrief():
     from sim.classroom.debriefing import outcome_markdown
     from sim.classroom.politics import politics
     from sim.classroom.record import history
-    from sim.engine.rules import Rules
-    from tests.results.test_transcript import WORD, scenario_ids
+    from tests.factories import raw_ids
 
     scenario = load_scenario("baseline-2025")
-    ids = scenario_ids(Rules(scenario))
     japan = Game.start(GameSetup("baseline-2025", 3, ("japan",)), scenario)
     labels = [label for _, _, label in politics(japan, "japan").signals]
     assert "Tie your hands on US–Japan talks" in labels
-    assert not [w for label in labels for w in WORD.findall(label) if w in ids]
+    assert not [raw_ids(scenario, label) for label in labels if raw_ids(scenario, label)]
     game = Game.start(GameSetup("baseline-2025", 3, ("us",)), scenario)
     while not game.finished:  # the US asks for the status quo twice, then walks away
         request = game.request
@@ -73,6 +71,6 @@ def test_a_team_reads_names_not_ids_at_the_table_and_in_the_debrief():
             package = {i.id: i.status_quo for i in issues}
             game.submit(Move("us", request.track, "propose", package, request.round))
     details = [entry.detail for entry in history(game, "us") if entry.detail]
-    assert details and not [w for d in details for w in WORD.findall(d) if w in ids]
+    assert details and not [raw_ids(scenario, d) for d in details if raw_ids(scenario, d)]
     outcome = outcome_markdown(game)
     assert "United States' line" in outcome and "States's" not in outcome
