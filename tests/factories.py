@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sim.scenario.models import Scenario
+from sim.scenario.politics import OPTION_NAMES
 
 HERE = Path(__file__).parent
 BAD_SCENARIOS = HERE / "bad_scenarios"
 """Broken scenario files, each beside the exact problems it must produce."""
 CLASSROOM = str(HERE / "classroom.yaml")
 """A small three-party scenario for playing whole games through the UI."""
+
+
+def raw_ids(scenario: Scenario, text: str) -> list[str]:
+    """The ids of ``scenario`` — parties, tracks, issues, signals, consultation options —
+    that ``text`` prints as whole words, where a player should read names."""
+    ids = {p.id for p in scenario.parties} | {t.id for t in scenario.tracks}
+    ids |= {i.id for i in scenario.issues} | set(OPTION_NAMES)
+    for party in scenario.parties:
+        ids |= {t.id for t in party.signals.threats}
+        ids |= {o.id for o in party.signals.outside_options}
+    return [w for w in re.findall(r"(?<![\w-])[a-z][a-z0-9_-]*(?![\w-])", text) if w in ids]
 
 
 def bilateral(issues: list[dict], a: dict, b: dict, rounds: int = 20, events=()) -> Scenario:

@@ -1,11 +1,12 @@
 """The debrief as Markdown: scores, each party's points, each deal against no deal, the
-bottom lines and the Nash solution.
+bottom lines and the Nash solution; then the scenario's questions for the class.
 
 After the game every number is revealed, so the debrief shows all parties side by side.
 Each party's points per issue (sim/results/points.py) read like the score sheet its role
 sheet gave it, so a team can check its score by adding up.
 The same text is the debrief screen's outcome page and the head of the exported
-transcript, so what the class discussed is what it takes home.
+transcript, so what the class discussed is what it takes home. The questions a scenario
+writes (``debrief:``) follow the outcome there, and have a page of their own on the screen.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from sim.classroom.game import Game
 from sim.classroom.views import DASH, bottom_line_text
 from sim.results.analysis import analyse
+from sim.results.briefing import debrief_questions, possessive
 from sim.results.points import issue_points
 from sim.results.transcript import transcript
 
@@ -54,6 +56,14 @@ def outcome_markdown(game: Game, analysis: dict | None = None) -> str:
     for track in rules.tracks:
         lines += ["", *_track_markdown(game, track.id, analysis["tracks"][track.id])]
     return "\n".join(lines) + "\n"
+
+
+def questions_markdown(game: Game) -> str:
+    """The scenario's questions for the class, numbered; empty if it writes none."""
+    questions = debrief_questions(game.scenario)
+    if not questions:
+        return ""
+    return "\n".join(["## Questions for the class", "", *questions]) + "\n"
 
 
 def _deduction(result: dict) -> float:
@@ -135,7 +145,7 @@ def _track_markdown(game: Game, track_id: str, info: dict) -> list[str]:
         + ("" if to_nash is None else f" · to the Nash solution {to_nash:.3f}"),
         "",
         f"| issue | {'deal' if info['package'] else 'outcome'} | no deal | Nash | "
-        f"{game.name(a)}'s line | {game.name(b)}'s line |",
+        f"{possessive(game.name(a))} line | {possessive(game.name(b))} line |",
         "|---|---|---|---|---|---|",
     ]
     world = game.model.world

@@ -1,6 +1,7 @@
 """Take the game home: the transcript as Markdown and JSON, with PNG charts.
 
-The Markdown is the debrief (``sim.classroom.debriefing``) plus the timeline and the charts; the
+The Markdown is the debrief (``sim.classroom.debriefing``: the outcome and the scenario's
+questions for the class) plus the timeline and the charts; the
 JSON is the engine's own ``game_record`` (deterministic for scenario, seed and moves).
 Charts are drawn with matplotlib's Agg canvas on a ``Figure`` made here, never through
 pyplot's global state, so exporting from a worker thread is safe. Every file is written
@@ -12,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sim.classroom.debriefing import outcome_markdown, timeline
+from sim.classroom.debriefing import outcome_markdown, questions_markdown, timeline
 from sim.classroom.game import Game
 from sim.classroom.record import utility_series
 from sim.io import atomic_path, write_atomic
@@ -32,7 +33,11 @@ def export_game(game: Game, folder: Path) -> list[Path]:
     written.append(path)
     charts = [utilities_chart(game, folder / "utilities.png")]
     charts.append(frontiers_chart(game, analysis, folder / "frontiers.png"))
-    lines = [outcome_markdown(game, analysis), "## Charts", ""]
+    lines = [outcome_markdown(game, analysis)]
+    questions = questions_markdown(game)
+    if questions:
+        lines.append(questions)
+    lines += ["## Charts", ""]
     lines += [f"![{chart.stem}]({chart.name})\n" for chart in charts]
     lines += ["## Timeline", "", "```text", *timeline(game), "```", ""]
     path = folder / "transcript.md"

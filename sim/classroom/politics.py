@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.classroom.game import Game
+from sim.scenario.politics import OPTION_NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,13 +53,6 @@ class Politics:
     def has_moves(self) -> bool:
         """Whether the viewer can signal or consult now."""
         return bool(self.signals) or (self.allied and bool(self.options))
-
-
-OPTION_NAMES = {
-    "share_bottom_lines": "Share bottom lines",
-    "parity_pact": "Parity pact",
-    "joint_purchase": "Joint purchase",
-}
 
 
 def politics(game: Game, viewer: str | None) -> Politics:

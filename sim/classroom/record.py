@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.classroom.game import Game
-from sim.classroom.politics import OPTION_NAMES
 from sim.engine.moves import Intervention, Move
-from sim.engine.rules import TrackRules
+from sim.results.transcript import package_text
+from sim.scenario.politics import OPTION_NAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ def history(game: Game, viewer: str | None) -> list[Entry]:
         if entry.package is not None and seated:
             encoded = track.encode(entry.package)
             worth = model.world.valuation(viewer, track.id)(encoded)
-            detail = f"{package_text(track, encoded)} (worth {worth:.2f} to you)"
+            detail = f"{package_text(model, track.id, encoded)} (worth {worth:.2f} to you)"
         entries.append(Entry(entry.round, track.name, game.name(entry.party), _verb(entry), detail))
     return entries
 
@@ -94,11 +94,6 @@ def _intervention_text(game: Game, act: Intervention) -> str:
     if act.kind == "custom":
         return f"announces “{act.news}”"
     return f"extends the deadline by {act.rounds} round{'s' if act.rounds != 1 else ''}"
-
-
-def package_text(track: TrackRules, package: tuple[float, ...]) -> str:
-    """A package in one line, issue by issue: ``jp_tariff 15%, jp_autos 12.5%``."""
-    return ", ".join(f"{s.id} {s.show(x)}" for s, x in zip(track.spaces, package, strict=True))
 
 
 def news(game: Game) -> list[tuple[int, str, str]]:

@@ -14,8 +14,9 @@ other side (``Rules._readings``): trade positions are stated in public, how much
 matters is only read from them, roughly.
 
 The facilitator gets a sheet of their own: the scenario's events (when or how likely, the
-news, the effects), the signals the AI parties have scheduled, and how to fire events or
-make up new ones in the terminal UI's facilitator mode.
+news, the effects), the signals the AI parties have scheduled, how to fire events or
+make up new ones in the terminal UI's facilitator mode, and the scenario's questions for
+the debrief.
 
 Sheets are plain Markdown built from the scenario alone, so the terminal UI shows them
 with a Markdown widget and ``trilateral brief`` prints them.
@@ -406,7 +407,32 @@ def facilitator_sheet(scenario: Scenario | Rules) -> str:
     )
     lines += _signal_schedule(rules)
     lines += _interventions(scenario)
+    lines += _debrief(scenario)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def possessive(name: str) -> str:
+    """``Japan's``, but ``United States'``: a name ending in s takes the apostrophe alone."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def debrief_questions(scenario: Scenario) -> list[str]:
+    """The scenario's debrief questions as a numbered Markdown list (none: no lines)."""
+    return [f"{n}. {' '.join(q.split())}" for n, q in enumerate(scenario.debrief, start=1)]
+
+
+def _debrief(scenario: Scenario) -> list[str]:
+    if not scenario.debrief:
+        return []
+    return [
+        "## Questions for the debrief",
+        "",
+        "The scenario's questions for the class once the game is over; the debrief screen "
+        "shows them too, after the outcome.",
+        "",
+        *debrief_questions(scenario),
+        "",
+    ]
 
 
 def _event_round(event: Event) -> tuple[int, str]:
@@ -505,8 +531,7 @@ def _target_text(target: Target, scenario: Scenario) -> str:
     if kind in ("status_quo", "escalation"):
         what = "status quo" if kind == "status_quo" else "no-deal value"
         return f"{what} of {issues[target.issue]}"
-    name = scenario.party(target.party).name
-    whose = f"{name}'" if name.endswith("s") else f"{name}'s"
+    whose = possessive(scenario.party(target.party).name)
     if kind in ("patience", "approval", "credibility"):
         return f"{whose} {kind}"
     if kind == "weight":

@@ -8,19 +8,21 @@ same scenario, seed and moves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from sim.engine.model import NegotiationModel
 from sim.results.analysis import analyse
 from sim.results.plain import plain
+from sim.scenario.politics import OPTION_NAMES
 
 VERBS = {"accept": "accepts", "reject": "rejects", "walk": "walks away"}
 
 
 def package_text(model: NegotiationModel, track: str, package: tuple[float, ...]) -> str:
-    """A package as one line: ``jp_tariff 15%, jp_autos 12.5%, …``."""
+    """A package as one line, issue by issue by name: ``Reciprocal tariff on Japan 15%, …``."""
     spaces = model.rules.track[track].spaces
-    return ", ".join(f"{s.id} {s.show(x)}" for s, x in zip(spaces, package, strict=True))
+    return ", ".join(f"{s.name} {s.show(x)}" for s, x in zip(spaces, package, strict=True))
 
 
 def _offers(model: NegotiationModel) -> list[tuple]:
@@ -42,6 +44,7 @@ def offer_rows(model: NegotiationModel) -> list[dict]:
 def transcript(model: NegotiationModel) -> Iterator[str]:
     """The game so far, round by round, as lines of text."""
     names = {p: a.name for p, a in model.countries.items()}
+    subjects = _subject_names(model)
     offers = _offers(model)
     tracks = model.rules.track
     politics = politics_rows(model)
@@ -53,12 +56,13 @@ def transcript(model: NegotiationModel) -> Iterator[str]:
                 yield f"  news: {event.news}"
         for row in politics:
             if row["round"] == round_ and row["phase"] in ("consultation", "signals"):
-                yield "  " + _politics_line(row, names)
+                yield "  " + _politics_line(row, names, subjects)
         for r, track, proposer, package, response in offers:
             if r != round_:
                 continue
             worth = ", ".join(
-                f"{p} {model.world.valuation(p, track)(package):.2f}" for p in tracks[track].parties
+                f"{names[p]} {model.world.valuation(p, track)(package):.2f}"
+                for p in tracks[track].parties
             )
             responder = tracks[track].other(proposer)
             yield f"  {tracks[track].name}: {names[proposer]} proposes ({worth})"
@@ -66,10 +70,10 @@ def transcript(model: NegotiationModel) -> Iterator[str]:
             yield f"    {names[responder]} {VERBS[response]}"
             for row in politics:
                 if (row["round"], row["phase"], row["subject"]) == (r, "ratification", track):
-                    yield "    " + _politics_line(row, names)
+                    yield "    " + _politics_line(row, names, subjects)
         for row in politics:
             if row["round"] == round_ and row["phase"] == "precedent":
-                yield "  " + _politics_line(row, names)
+                yield "  " + _politics_line(row, names, subjects)
         for track, talks in model.talks.items():
             if talks.closed_round == round_ and talks.status == "walked":
                 yield f"  {tracks[track].name}: talks end, someone walked away"
@@ -88,9 +92,28 @@ def politics_rows(model: NegotiationModel) -> list[dict]:
     return [dict(zip(columns, values, strict=True)) for values in zip(*table.values(), strict=True)]
 
 
-def _politics_line(row: dict, names: dict[str, str]) -> str:
+def _subject_names(model: NegotiationModel) -> dict[str, str]:
+    """What the politics notes are about — tracks, issues, threats, outside options and
+    consultation options — by id, as people read them."""
+    scenario = model.rules.scenario
+    names = {t.id: t.name for t in scenario.tracks} | {i.id: i.name for i in scenario.issues}
+    for party in scenario.parties:
+        names |= {t.id: t.name for t in party.signals.threats}
+        names |= {o.id: o.name for o in party.signals.outside_options}
+    return names | OPTION_NAMES
+
+
+def _politics_line(row: dict, names: dict[str, str], subjects: dict[str, str]) -> str:
+    """A politics note in words: the engine records ids (``japan now holds …``), and the
+    transcript reads them out by name."""
     who = f"{names[row['party']]}: " if row["party"] else ""
-    return f"{row['phase']}: {who}{row['subject']} {row['outcome']}"
+    outcome = re.sub(
+        r"(?<![\w-])[a-z][a-z0-9_-]*(?![\w-])",
+        lambda word: names.get(word.group(), word.group()),
+        row["outcome"],
+    )
+    subject = subjects.get(row["subject"], row["subject"])
+    return f"{row['phase']}: {who}{subject} {outcome}"
 
 
 def game_record(

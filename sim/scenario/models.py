@@ -13,10 +13,10 @@ bilateral tracks, events change numbers in the world.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
-from pydantic_core import ValidationError
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError, ValidationError
 
 from sim.scenario.bargaining import Bargaining, Beliefs
 from sim.scenario.base import Id, IssueValue, Share, Strict, require
@@ -32,6 +32,17 @@ from sim.scenario.politics import (
     Signals,
 )
 from sim.scenario.references import reference_problems
+
+
+def _asked(question: str) -> str:
+    """A debrief question must say something: a blank one is a slip of the pen."""
+    if not question.strip():
+        raise PydanticCustomError("invalid", "a debrief question must not be blank")
+    return question
+
+
+Question = Annotated[str, AfterValidator(_asked)]
+"""A debrief question, as a teacher would ask it aloud."""
 
 
 class Issue(Strict):
@@ -304,6 +315,9 @@ class Scenario(Strict):
     ``trilateral check`` tests them."""
     scoring: Scoring = Field(default_factory=Scoring)
     """What the score deducts for a broken bottom line."""
+    debrief: list[Question] = Field(default_factory=list)
+    """Questions for the class once the game is over, in the order to ask them: shown on
+    the debrief screen, in the exported transcript and on the facilitator's sheet."""
 
     @model_validator(mode="after")
     def _cross_check(self, info: ValidationInfo) -> Scenario:

@@ -202,3 +202,10 @@ Sensitivity = dict[Id, float]
 effective weight = weight × (1 + sensitivity × threat)."""
 
 ConsultKind = Literal["share_bottom_lines", "parity_pact", "joint_purchase"]
+
+OPTION_NAMES: dict[str, str] = {
+    "share_bottom_lines": "Share bottom lines",
+    "parity_pact": "Parity pact",
+    "joint_purchase": "Joint purchase",
+}
+"""Each consultation option by the name players read, in the order the channel offers them."""

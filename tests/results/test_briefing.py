@@ -192,3 +192,13 @@ def test_politics_at_home_signals_and_the_channel_are_each_partys_own():
     assert "You may consult South Korea" in section(japan, "Japan–Korea consultation")
     assert "## Japan–Korea consultation" not in us
     assert "US troops in Japan" in section(japan, "Security")
+
+
+def test_the_facilitators_sheet_ends_with_the_scenarios_debrief_questions_in_order():
+    from sim.results.briefing import facilitator_sheet
+
+    questions = section(facilitator_sheet(BASELINE), "Questions for the debrief")
+    numbered = re.findall(r"^(\d+)\. (.+)$", questions, re.M)
+    assert [int(n) for n, _ in numbered] == list(range(1, len(BASELINE.debrief) + 1))
+    assert [q for _, q in numbered] == [" ".join(q.split()) for q in BASELINE.debrief]
+    assert "Questions for the debrief" not in facilitator_sheet(load_scenario(CLASSROOM))

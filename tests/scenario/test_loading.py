@@ -386,3 +386,17 @@ def test_any_override_gives_a_scenario_or_scenario_errors(key: str, value: str):
     except ScenarioError as error:
         assert error.problems
         assert all(problem.file in (str(BASE), "--set") for problem in error.problems)
+
+
+def test_debrief_questions_are_inherited_replaced_or_removed_and_never_blank(tmp_path):
+    asked = load_scenario("baseline-2025").debrief
+    assert 4 <= len(asked) <= 6
+    assert load_scenario("troop-drawdown").debrief == asked
+    own = tmp_path / "own.yaml"
+    own.write_text("extends: baseline-2025\ndebrief:\n  - Who gained most, and why?\n")
+    assert load_scenario(str(own)).debrief == ["Who gained most, and why?"]
+    gone = tmp_path / "gone.yaml"
+    gone.write_text("extends: baseline-2025\nremove: [debrief]\n")
+    assert load_scenario(str(gone)).debrief == []
+    with pytest.raises(ScenarioError, match=r"debrief\.1: a debrief question must not be blank"):
+        load_scenario("baseline-2025", ['debrief=[Why?, "  "]'])

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.message import Message
-from textual.widgets import Tabs
+from textual.widgets import TabbedContent, Tabs
 
 from sim.classroom import views
 from sim.classroom.game import Game
-from sim.classroom.saves import list_saves, read_save
+from sim.classroom.saves import GameSetup, list_saves, read_save
 from sim.engine.moves import Intervention, Move
+from sim.scenario.loading import load_scenario
 from tests.tui.pilots import (
     CLASSROOM,
     burst,
@@ -484,3 +485,30 @@ async def test_the_table_names_its_track_and_shows_only_the_keys_that_apply():
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert table.query_one("#accept").display
+
+
+@pytest.mark.parametrize("asked", [True, False], ids=["questions", "none"])
+async def test_the_debrief_has_a_questions_page_when_the_scenario_asks_some(asked):
+    overrides = ("debrief=[Who made the first deal?, Did it bind the other?]",) if asked else ()
+    game = Game.start(
+        GameSetup(CLASSROOM, 1, ("japan",), overrides=overrides),
+        load_scenario(CLASSROOM, overrides),
+    )
+    while not game.finished:
+        kind = "walk" if game.request.kind == "propose" else "reject"
+        game.submit(Move("japan", game.request.track, kind))
+    app = TrilateralApp(resume=game.save_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, DebriefScreen), "the debrief")
+        await until(pilot, lambda: waiting_for_keys(app), "the outcome")
+        tabs = app.screen.query_one(TabbedContent)
+        await pilot.press("4")
+        await pilot.pause()
+        if asked:
+            assert tabs.active == "questions"
+            assert app.focused is app.screen.query_one("#questions-scroll")
+            text = app.screen.query_one("#questions-scroll Markdown")
+            assert "Did it bind the other?" in text.source
+        else:
+            assert tabs.active == "outcome" and not app.screen.query("#questions")
+            assert app.focused is app.screen.query_one("#outcome-scroll")

@@ -1,5 +1,6 @@
 """The debrief: each deal against no deal, the bottom lines and the Nash solution; scores;
-the timeline; every party's utility by round; export for the class to take home.
+the timeline; every party's utility by round; the scenario's questions for the class, if it
+has any; export for the class to take home.
 
 The game is over, so every number is revealed here, to every team.
 """
@@ -20,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, TabPane
 
-from sim.classroom.debriefing import outcome_markdown, timeline
+from sim.classroom.debriefing import outcome_markdown, questions_markdown, timeline
 from sim.classroom.game import Game
 from sim.classroom.record import utility_series
 from sim.engine.moves import InvalidMove
@@ -38,6 +39,7 @@ class DebriefScreen(Screen[None]):
         Binding("1", "tab('outcome')", "Outcome", show=False),
         Binding("2", "tab('timeline')", "Timeline", show=False),
         Binding("3", "tab('chart')", "Chart", show=False),
+        Binding("4", "tab('questions')", "Questions", show=False),
     ]
 
     class Undone(Message):
@@ -65,6 +67,10 @@ class DebriefScreen(Screen[None]):
                     (label, tuple(points)) for label, points in utility_series(game, None).items()
                 )
                 yield chart
+            questions = questions_markdown(game)
+            if questions:
+                with TabPane("4 Questions", id="questions"), VerticalScroll(id="questions-scroll"):
+                    yield Markdown(questions)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -72,10 +78,13 @@ class DebriefScreen(Screen[None]):
         self.query_one("#outcome-scroll").focus()
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        scroll = {"outcome": "#outcome-scroll", "timeline": "#timeline-scroll"}.get(tab)
+        tabs = self.query_one(TabbedContent)
+        if not tabs.query(f"#{tab}"):  # a scenario without questions has no Questions page
+            return
+        tabs.active = tab
+        scroll = self.query(f"#{tab}-scroll")
         if scroll:
-            self.query_one(scroll).focus()
+            scroll.first().focus()
 
     def action_export(self) -> None:
         from tui.dialogs.export import ExportDialog

@@ -70,7 +70,8 @@ class SignalBoard:
                 found.append(("threat", threat.id, threat.name))
         for tie in config.tie_hands:
             if self._usable(party, "tie_hands", tie.track, tie.track):
-                found.append(("tie_hands", tie.track, f"Tie your hands on {tie.track}"))
+                track = self.model.rules.track[tie.track].name
+                found.append(("tie_hands", tie.track, f"Tie your hands on {track}"))
         for option in config.outside_options:
             if (party, "outside_option", option.id) not in self.used:
                 found.append(("outside_option", option.id, option.name))
