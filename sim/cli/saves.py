@@ -85,6 +85,7 @@ def choose_save(name: str | None) -> Path:
             markup=False,
         )
         return rows[0].path
+    err.print(f"{len(rows)} saved games, newest first:")
     err.print(saves_list(rows))
     while True:
         answer = typer.prompt("Continue which game? (number or name)", default="1", err=True)
