@@ -162,7 +162,8 @@ class Game:
 
     def save(self) -> Path:
         """Write the game to its save file (atomically) and return the path."""
-        from sim.classroom.record import last_move  # the record words a Game: imported late
+        # record imports this module (it words a Game), so it is imported here, not at the top
+        from sim.classroom.record import last_move
 
         model = self.model
         write_save(
