@@ -45,13 +45,15 @@ def play(
         bool,
         typer.Option(
             "--resume",
-            help="Continue the latest saved game, or the save named by the argument.",
+            help="Continue a saved game: the one the argument names (trilateral saves lists "
+            "them), else the latest (at a terminal, with several, you pick one).",
         ),
     ] = False,
     set_: SetOption = None,
 ) -> None:
     """Play the game in the terminal: teams against AI parties, one keyboard for all."""
-    from sim.classroom.saves import SaveError, find_save, read_save, saves_dir
+    from sim.classroom.saves import SaveError, read_save, save_name, saves_dir
+    from sim.cli.saves import choose_save
     from tui.screens.start import StartChoice
 
     if seed is not None and seed < 0:
@@ -61,7 +63,7 @@ def play(
     choice = StartChoice(scenario, tuple(set_ or ()), seed, tuple(as_ or ()), facilitator)
     if resume:
         try:
-            save = find_save(scenario)
+            save = choose_save(scenario)
             read_save(save)
         except SaveError as error:
             err.print(str(error), markup=False)
@@ -95,9 +97,13 @@ def play(
     saved = TrilateralApp(choice, loaded, resume=save).run()
     if saved is not None:
         out.print(f"Game saved: {saved}", markup=False, soft_wrap=True)
-        out.print(f"Continue with: trilateral play --resume {Path(saved).name}", markup=False)
+        out.print(f"Continue with: trilateral play --resume {save_name(Path(saved))}", markup=False)
     elif save is None and saves_dir().is_dir():
-        out.print(f"Saved games are in {saves_dir()}", markup=False, soft_wrap=True)
+        out.print(
+            f"Saved games are in {saves_dir()} (trilateral saves lists them)",
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 def build_cli() -> typer.Typer:

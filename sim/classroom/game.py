@@ -57,7 +57,7 @@ class Game:
         self.scenario = scenario
         self.rules = Rules(scenario)
         self.model: NegotiationModel = replay(self.rules, setup.seed, setup.humans, log)
-        self.save_path = save_path or new_save_path(setup.source, setup.seed)
+        self.save_path = save_path or new_save_path(setup)
 
     @classmethod
     def start(cls, setup: GameSetup, scenario: Scenario) -> Game:
@@ -162,6 +162,9 @@ class Game:
 
     def save(self) -> Path:
         """Write the game to its save file (atomically) and return the path."""
+        # record imports this module (it words a Game), so it is imported here, not at the top
+        from sim.classroom.record import last_move
+
         model = self.model
         write_save(
             self.save_path,
@@ -172,6 +175,8 @@ class Game:
                 model.round,
                 model.finished,
                 timestamp(),
+                tuple(self.name(party) for party in self.setup.humans),
+                last_move(self),
             ),
         )
         return self.save_path

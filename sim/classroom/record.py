@@ -49,6 +49,17 @@ def history(game: Game, viewer: str | None) -> list[Entry]:
     return entries
 
 
+def last_move(game: Game) -> str:
+    """The last move or intervention in words, as the public record shows it, e.g.
+    "Japan proposes (US–Japan talks)"; empty before anyone has moved."""
+    entries = history(game, None)
+    if not entries:
+        return ""
+    last = entries[-1]
+    where = f" ({last.track})" if last.track else ""
+    return f"{last.who} {last.what}{where}"
+
+
 def _side_entry(game: Game, move: Move, viewer: str | None) -> Entry:
     """A signal (public) or a consultation answer (seen by the channel's allies only)."""
     package = move.package or {}

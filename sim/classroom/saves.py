@@ -6,6 +6,12 @@ applied to it, the seed, which parties are human, facilitator mode, and the log 
 resuming replays the log. Each write is atomic (``sim.io.write_atomic``): a crash or a quit
 in the middle of a write leaves the previous save whole, never half a file.
 
+A save is named by its scenario, its teams and the minute it started
+(``baseline-2025-japan-korea-20261201-1353``), so a class sharing one machine can tell its
+games apart in ``trilateral saves`` and pass that name to ``trilateral play --resume``. It
+also keeps, for that listing, the scenario's title, the teams' names, the round and the last
+move in words; saves written before those were kept list what they have and load as ever.
+
 Saves live in ``$TRILATERAL_SAVES`` if set (tests point it at a temporary folder), else
 ``$XDG_DATA_HOME/trilateral/saves``, else ``~/.local/share/trilateral/saves``.
 """
@@ -14,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -63,6 +70,10 @@ class Save:
     finished: bool = False
     saved: str = field(default="")
     """When the save was written, ISO 8601 local time."""
+    teams: tuple[str, ...] = ()
+    """The human parties' names as people read them (empty in older saves)."""
+    last_move: str = ""
+    """The last move or intervention in words, e.g. "Japan proposes (US–Japan talks)"."""
 
     def to_dict(self) -> dict:
         """The save as JSON-ready data."""
@@ -78,6 +89,8 @@ class Save:
             "round": self.round,
             "finished": self.finished,
             "saved": self.saved,
+            "teams": list(self.teams),
+            "last_move": self.last_move,
             "log": list(self.log),
         }
 
@@ -102,15 +115,19 @@ class Save:
                 facilitator=bool(data.get("facilitator", False)),
             )
             log = tuple(dict(entry) for entry in data["log"])
+            teams = tuple(str(t) for t in data.get("teams", ()))
+            round_ = int(data.get("round", 0))
         except (KeyError, TypeError, ValueError) as error:
             raise SaveError(f"the save is damaged ({error})") from None
         return cls(
             setup,
             log,
             str(data.get("title", "")),
-            int(data.get("round", 0)),
+            round_,
             bool(data.get("finished", False)),
             str(data.get("saved", "")),
+            teams,
+            str(data.get("last_move", "")),
         )
 
 
@@ -122,12 +139,18 @@ def saves_dir() -> Path:
     return Path(data_home) / "trilateral" / "saves"
 
 
-def new_save_path(scenario_source: str, seed: int, now: datetime | None = None) -> Path:
-    """A fresh file name for a new game: scenario, start time and seed, never an existing file."""
+def _slug(text: str) -> str:
+    """``text`` as a piece of a file name: lower case, runs of other characters as one dash."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def new_save_path(setup: GameSetup, now: datetime | None = None) -> Path:
+    """A fresh file for a new game, named by scenario, teams and start time, never an existing
+    file (a second game started in the same minute gets ``-2``)."""
     now = now or datetime.now()
-    stem = Path(scenario_source).stem or "game"
+    parts = [_slug(Path(setup.source).stem) or "game", *map(_slug, setup.humans)]
     folder = saves_dir()
-    base = f"{stem}-{now:%Y%m%d-%H%M%S}-seed{seed}"
+    base = "-".join([*filter(None, parts), f"{now:%Y%m%d-%H%M}"])
     path, n = folder / f"{base}.json", 1
     while path.exists():
         n += 1
@@ -168,21 +191,81 @@ def list_saves() -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
 
 
+def save_name(path: Path) -> str:
+    """The name a save is listed under and resumed by: its file name without ``.json``."""
+    return path.stem
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One line of the list of saves: which game it is and how far it got."""
+
+    name: str
+    """What ``trilateral play --resume`` takes."""
+    path: Path
+    scenario: str
+    """The scenario as it was chosen: a bundled name, or a scenario file's name."""
+    teams: tuple[str, ...]
+    """The teams' names (their party ids in saves that predate the names)."""
+    round: int
+    finished: bool
+    saved: datetime | None
+    """When the last move was saved (None if the save does not say)."""
+    last_move: str
+
+
+def listing() -> tuple[list[Listed], list[SaveError]]:
+    """Every save in the folder, newest first, and the files there that could not be read."""
+    rows, problems = [], []
+    for path in list_saves():
+        try:
+            save = read_save(path)
+        except SaveError as error:
+            problems.append(error)
+            continue
+        try:
+            saved = datetime.fromisoformat(save.saved)
+        except ValueError:
+            saved = None
+        rows.append(
+            Listed(
+                save_name(path),
+                path,
+                Path(save.setup.source).name,
+                save.teams or save.setup.humans,
+                save.round,
+                save.finished,
+                saved,
+                save.last_move,
+            )
+        )
+    return rows, problems
+
+
 def find_save(name: str | None) -> Path:
-    """The save to resume: the newest when ``name`` is empty, else a path or a save's name.
+    """The save to resume: the newest when ``name`` is empty, else a path, a save's name
+    or the start of exactly one save's name.
 
     Raises:
-        SaveError: there is no such save (or none at all).
+        SaveError: there is no such save (or none at all), or the start fits several.
     """
+    saves = list_saves()
     if not name:
-        saves = list_saves()
         if not saves:
             raise SaveError(f"there is no saved game in {saves_dir()}")
         return saves[0]
     for candidate in (Path(name), saves_dir() / name, saves_dir() / f"{name}.json"):
         if candidate.is_file():
             return candidate
-    raise SaveError(f"no saved game {name!r} (saves are in {saves_dir()})")
+    starting = [p for p in saves if save_name(p).startswith(name)]
+    if len(starting) == 1:
+        return starting[0]
+    if starting:
+        names = ", ".join(save_name(p) for p in starting)
+        raise SaveError(f"{name!r} could be any of {len(starting)} saved games: {names}")
+    raise SaveError(
+        f"no saved game {name!r} (trilateral saves lists them; they are in {saves_dir()})"
+    )
 
 
 def timestamp() -> str:

@@ -14,6 +14,7 @@ from sim.cli.authoring import brief, new, schema
 from sim.cli.batch import batch, report
 from sim.cli.check import check
 from sim.cli.run import run
+from sim.cli.saves import saves
 from sim.cli.scenarios import scenarios, validate
 from sim.cli.study import study
 from sim.cli.teams import teams
@@ -30,6 +31,7 @@ COMMANDS = {
     "schema": schema,
     "new": new,
     "brief": brief,
+    "saves": saves,
 }
 """Each command's name and function, in the order ``--help`` lists them."""
 
