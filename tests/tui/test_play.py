@@ -512,3 +512,17 @@ async def test_the_debrief_has_a_questions_page_when_the_scenario_asks_some(aske
         else:
             assert tabs.active == "outcome" and not app.screen.query("#questions")
             assert app.focused is app.screen.query_one("#outcome-scroll")
+
+
+async def test_undo_names_the_team_in_plain_english():
+    app = game_app(humans=("us",), seed=3)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await to_table(pilot)
+        await pilot.press("c", "ctrl+s")  # the opening, as drafted
+        await until(pilot, lambda: len(app.game.human_moves()) == 1, "the offer")
+        await until(pilot, lambda: not table.busy, "the engine")
+        await pilot.press("u")
+        await until(pilot, lambda: not app.game.human_moves(), "the undo")
+        await until(pilot, lambda: bool(app._notifications), "the notice")
+        notices = [n.message for n in app._notifications]
+        assert "Took back United States' last move" in notices

@@ -34,6 +34,7 @@ from sim.classroom import record, views
 from sim.classroom.game import Game
 from sim.classroom.politics import politics
 from sim.engine.moves import InvalidMove, Move
+from sim.results.briefing import possessive
 from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import Desk, PackageComposer
 from tui.widgets.feed import MoveHistory, NewsFeed
@@ -425,7 +426,7 @@ class TableScreen(Screen[None]):
         def undo() -> None:
             undone = self.game.undo()
             self.app.call_from_thread(
-                self.notify, f"Took back {self.game.name(undone.move.party)}'s last move"
+                self.notify, f"Took back {possessive(self.game.name(undone.move.party))} last move"
             )
 
         self.play(undo)
