@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.extras import require_batch_extra
-from sim.cli.options import ScenarioArg, SetOption
+from sim.cli.options import ScenarioArg, SeedOption, SetOption
 from sim.cli.output import err, out, write_or_print
 from sim.scenario.loading import ScenarioError
 
@@ -21,7 +21,7 @@ def check(
     runs: Annotated[
         int, typer.Option(min=2, help="Games per scenario (the same seeds in both).")
     ] = 200,
-    seed: Annotated[int, typer.Option(help="The first seed; games use seed .. seed+runs-1.")] = 0,
+    seed: SeedOption = 0,
     set_: SetOption = None,
     json_file: Annotated[
         Path | None, typer.Option("--json", help="Also write the verdicts as JSON to this file.")

@@ -1,4 +1,5 @@
-"""What the commands that read a scenario share: its argument, ``--set``, and its loading.
+"""What the commands that read a scenario share: its argument, ``--set``, the first seed
+of paired games, and its loading.
 
 Every such command takes a path or a bundled scenario's name and the same
 ``--set KEY=VALUE`` overrides; scenario problems are printed as
@@ -30,6 +31,8 @@ SetOption = Annotated[
         "parties.korea.patience=0.9. Repeatable.",
     ),
 ]
+SeedOption = Annotated[int, typer.Option(help="The first seed; games use seed .. seed+runs-1.")]
+"""The first seed of the consecutive seeds a paired command (study, check, teams) plays."""
 
 
 def load_or_exit(source: str, overrides: list[str] | None = None) -> Scenario:

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.extras import require_batch_extra
-from sim.cli.options import ScenarioArg, SetOption, load_or_exit
+from sim.cli.options import ScenarioArg, SeedOption, SetOption, load_or_exit
 from sim.cli.output import err, out
 from sim.scenario.loading import ScenarioError
 
@@ -18,7 +18,7 @@ def study(
     runs: Annotated[
         int, typer.Option(min=2, help="Games per arm (the same seeds in every arm).")
     ] = 200,
-    seed: Annotated[int, typer.Option(help="The first seed; games use seed .. seed+runs-1.")] = 0,
+    seed: SeedOption = 0,
     set_: SetOption = None,
 ) -> None:
     """Compare arms on paired seeds: consultation, parity pact, tied hands on and off."""

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.extras import require_batch_extra
-from sim.cli.options import ScenarioArg, SetOption, load_or_exit
+from sim.cli.options import ScenarioArg, SeedOption, SetOption, load_or_exit
 from sim.cli.output import err, out
 
 
@@ -19,7 +19,7 @@ def teams(
     runs: Annotated[
         int, typer.Option(min=2, help="Games per team (the same seeds for every team).")
     ] = 50,
-    seed: Annotated[int, typer.Option(help="The first seed; games use seed .. seed+runs-1.")] = 0,
+    seed: SeedOption = 0,
     set_: SetOption = None,
     team: Annotated[
         list[str] | None,
