@@ -9,7 +9,7 @@ scenario, seed and moves ⇒ the same game), so there is no second way to rebuil
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sim.classroom.saves import (
@@ -63,9 +63,14 @@ class Game:
     def start(cls, setup: GameSetup, scenario: Scenario) -> Game:
         """A new game, played on to the first human decision and saved at once.
 
+        A scenario file is saved by its absolute path, so the game resumes from any folder.
+
         Raises:
             ValueError: the setup does not fit the scenario (an unknown party, say).
         """
+        source = Path(setup.source)
+        if source.is_file():
+            setup = replace(setup, source=str(source.resolve()))
         game = cls(setup, scenario)
         game.save()
         return game
@@ -84,6 +89,12 @@ class Game:
             scenario = load_scenario(setup.source, setup.overrides, spec_problem)
         except ScenarioError as error:
             raise SaveError(f"{path}: its scenario cannot be loaded:\n{error}") from None
+        if save.fingerprint and save.fingerprint != scenario.fingerprint():
+            raise SaveError(
+                f"{path}: its scenario {setup.source} has changed since the game was saved, "
+                "so its moves would replay into other numbers; put the scenario back as it "
+                "was to resume, or start a new game"
+            )
         try:
             log = tuple(entry_from_dict(entry) for entry in save.log)
             return cls(setup, scenario, log, save_path=path)
@@ -177,6 +188,7 @@ class Game:
                 timestamp(),
                 tuple(self.name(party) for party in self.setup.humans),
                 last_move(self),
+                self.scenario.fingerprint(),
             ),
         )
         return self.save_path

@@ -18,12 +18,16 @@ Saves live in ``$TRILATERAL_SAVES`` if set (tests point it at a temporary folder
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.io import write_atomic
 
@@ -31,6 +35,8 @@ SAVES_ENV = "TRILATERAL_SAVES"
 """The environment variable that overrides the saves folder."""
 FORMAT = "trilateral-save"
 VERSION = 1
+MAX_SEED = (1 << 63) - 1
+"""The largest seed a save holds (seeds fit a signed 64-bit integer, as ``--seed`` takes)."""
 
 
 class SaveError(Exception):
@@ -74,14 +80,22 @@ class Save:
     """The human parties' names as people read them (empty in older saves)."""
     last_move: str = ""
     """The last move or intervention in words, e.g. "Japan proposes (US–Japan talks)"."""
+    fingerprint: str = ""
+    """The scenario's ``Scenario.fingerprint`` when the game was saved (empty in older saves):
+    a save is not resumed into a scenario edited since."""
 
     def to_dict(self) -> dict:
         """The save as JSON-ready data."""
         setup = self.setup
-        return {
+        scenario = {
+            "source": setup.source,
+            "overrides": list(setup.overrides),
+            "fingerprint": self.fingerprint,
+        }
+        data = {
             "format": FORMAT,
             "version": VERSION,
-            "scenario": {"source": setup.source, "overrides": list(setup.overrides)},
+            "scenario": scenario,
             "title": self.title,
             "seed": setup.seed,
             "humans": list(setup.humans),
@@ -93,42 +107,86 @@ class Save:
             "last_move": self.last_move,
             "log": list(self.log),
         }
+        data["check"] = _check(data)
+        return data
 
     @classmethod
     def from_dict(cls, data: object) -> Save:
-        """A save read back from JSON data.
+        """A save read back from JSON data, every field checked before anything is replayed.
 
         Raises:
-            SaveError: the data is not a save of this format.
+            SaveError: the data is not a save of this format, a field is not what a save
+                holds there, or the game's part of it was edited since it was written.
         """
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise SaveError("not a trilateral save")
         if data.get("version") != VERSION:
             raise SaveError(f"save format version {data.get('version')!r} is not supported")
         try:
-            scenario = data["scenario"]
-            setup = GameSetup(
-                source=str(scenario["source"]),
-                seed=int(data["seed"]),
-                humans=tuple(str(h) for h in data["humans"]),
-                overrides=tuple(str(o) for o in scenario.get("overrides", ())),
-                facilitator=bool(data.get("facilitator", False)),
+            stored = _Stored.model_validate(data)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the save"
+            raise SaveError(f"the save is damaged ({where}: {first['msg']})") from None
+        if stored.check and stored.check != _check(data):
+            raise SaveError(
+                "the save was edited since the game wrote it: its scenario, seed, teams or "
+                "moves are not the ones it saved, so resuming would play another game"
             )
-            log = tuple(dict(entry) for entry in data["log"])
-            teams = tuple(str(t) for t in data.get("teams", ()))
-            round_ = int(data.get("round", 0))
-        except (KeyError, TypeError, ValueError) as error:
-            raise SaveError(f"the save is damaged ({error})") from None
+        setup = GameSetup(
+            stored.scenario.source,
+            stored.seed,
+            tuple(stored.humans),
+            tuple(stored.scenario.overrides),
+            stored.facilitator,
+        )
         return cls(
             setup,
-            log,
-            str(data.get("title", "")),
-            round_,
-            bool(data.get("finished", False)),
-            str(data.get("saved", "")),
-            teams,
-            str(data.get("last_move", "")),
+            tuple(stored.log),
+            stored.title,
+            stored.round,
+            stored.finished,
+            stored.saved,
+            tuple(stored.teams),
+            stored.last_move,
+            stored.scenario.fingerprint,
         )
+
+
+class _Source(BaseModel):
+    """Where a saved game's scenario came from."""
+
+    model_config = ConfigDict(strict=True)
+    source: str
+    overrides: list[str] = []
+    fingerprint: str = ""
+
+
+class _Stored(BaseModel):
+    """What a save file must hold, field by field (JSON types, strictly: a seed is an
+    integer, never a string, a float or a list), so a damaged or hand-edited save is refused
+    with the field named instead of failing somewhere in the replay."""
+
+    model_config = ConfigDict(strict=True)
+    scenario: _Source
+    seed: int = Field(ge=0, le=MAX_SEED)
+    humans: list[str]
+    facilitator: bool = False
+    title: str = ""
+    round: int = Field(default=0, ge=0)
+    finished: bool = False
+    saved: str = ""
+    teams: list[str] = []
+    last_move: str = ""
+    log: list[dict[str, Any]]
+    check: str = ""
+
+
+def _check(data: dict) -> str:
+    """A digest of the part of a save that decides the game (scenario, seed, teams and
+    moves): written with it, so an edit by hand is found before it replays another game."""
+    game = {key: data.get(key) for key in ("scenario", "seed", "humans", "facilitator", "log")}
+    return hashlib.sha256(json.dumps(game, sort_keys=True).encode()).hexdigest()
 
 
 def saves_dir() -> Path:
@@ -145,17 +203,27 @@ def _slug(text: str) -> str:
 
 
 def new_save_path(setup: GameSetup, now: datetime | None = None) -> Path:
-    """A fresh file for a new game, named by scenario, teams and start time, never an existing
-    file (a second game started in the same minute gets ``-2``)."""
+    """A fresh file for a new game, named by scenario, teams and start time, and claimed at
+    once: created empty and exclusively, so that two games started in the same minute, even
+    by two programs at once, never write the same file (the second gets ``-2``).
+
+    Raises:
+        OSError: the saves folder cannot be created or written.
+    """
     now = now or datetime.now()
     parts = [_slug(Path(setup.source).stem) or "game", *map(_slug, setup.humans)]
     folder = saves_dir()
+    folder.mkdir(parents=True, exist_ok=True)
     base = "-".join([*filter(None, parts), f"{now:%Y%m%d-%H%M}"])
     path, n = folder / f"{base}.json", 1
-    while path.exists():
-        n += 1
-        path = folder / f"{base}-{n}.json"
-    return path
+    while True:
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            n += 1
+            path = folder / f"{base}-{n}.json"
+        else:
+            return path
 
 
 def write_save(path: Path, save: Save) -> None:
@@ -176,6 +244,10 @@ def read_save(path: Path) -> Save:
         raise SaveError(f"{path}: cannot read: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise SaveError(f"{path}: not a trilateral save (not JSON)") from None
+    except RecursionError:
+        raise SaveError(f"{path}: not a trilateral save (nested too deeply)") from None
+    except ValueError:  # an integer longer than Python converts (sys.int_info)
+        raise SaveError(f"{path}: not a trilateral save (a number too long)") from None
     try:
         return Save.from_dict(data)
     except SaveError as error:
@@ -183,11 +255,12 @@ def read_save(path: Path) -> Save:
 
 
 def list_saves() -> list[Path]:
-    """Every save in the saves folder, newest first."""
+    """Every save in the saves folder, newest first (not a file a new game has claimed
+    and not yet written: ``new_save_path``)."""
     folder = saves_dir()
     if not folder.is_dir():
         return []
-    found = [p for p in folder.glob("*.json") if p.is_file()]
+    found = [p for p in folder.glob("*.json") if p.is_file() and p.stat().st_size]
     return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
 
 

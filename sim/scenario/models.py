@@ -13,6 +13,7 @@ bilateral tracks, events change numbers in the world.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
@@ -318,6 +319,11 @@ class Scenario(Strict):
     debrief: list[Question] = Field(default_factory=list)
     """Questions for the class once the game is over, in the order to ask them: shown on
     the debrief screen, in the exported transcript and on the facilitator's sheet."""
+
+    def fingerprint(self) -> str:
+        """SHA-256 of everything the scenario says, after ``extends`` and overrides: a save
+        keeps it, so a game never replays silently into a scenario edited since."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
     @model_validator(mode="after")
     def _cross_check(self, info: ValidationInfo) -> Scenario:

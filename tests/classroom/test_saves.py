@@ -44,8 +44,6 @@ def test_a_save_is_named_by_scenario_teams_and_the_minute_it_started(saves):
     now = datetime(2026, 12, 1, 13, 53, 5)
     path = new_save_path(setup, now)
     assert path == saves / "classroom-japan-korea-20261201-1353.json"
-    saves.mkdir()
-    path.write_text("{}")
     assert new_save_path(setup, now).name == "classroom-japan-korea-20261201-1353-2.json"
     game = Game.start(GameSetup(CLASSROOM, 4, ("japan",)), SCENARIO)
     assert save_name(game.save_path).startswith("classroom-japan-2")
