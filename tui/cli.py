@@ -16,6 +16,7 @@ import typer
 from sim.cli.app import build_app
 from sim.cli.options import SetOption, load_or_exit
 from sim.cli.output import err, out
+from sim.engine import MAX_SEED
 from sim.scenario.loading import ScenarioError, resolve
 
 
@@ -36,7 +37,10 @@ def play(
         ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(help="Seed of the game's random generator [default: random].")
+        int | None,
+        typer.Option(
+            min=0, max=MAX_SEED, help="Seed of the game's random generator [default: random]."
+        ),
     ] = None,
     facilitator: Annotated[
         bool, typer.Option("--facilitator", help="Facilitator mode: fire events, extend, pause.")
@@ -56,9 +60,6 @@ def play(
     from sim.cli.saves import choose_save
     from tui.screens.start import StartChoice
 
-    if seed is not None and seed < 0:
-        err.print("--seed: use a whole number of 0 or more")
-        raise typer.Exit(2)
     save = loaded = None
     choice = StartChoice(scenario, tuple(set_ or ()), seed, tuple(as_ or ()), facilitator)
     if resume:
@@ -94,7 +95,18 @@ def play(
 
     from tui.app import TrilateralApp
 
-    saved = TrilateralApp(choice, loaded, resume=save).run()
+    app = TrilateralApp(choice, loaded, resume=save)
+    saved = app.run()
+    if app.return_code:  # Textual has shown the error; every move was saved before it
+        game = app.game
+        where = (
+            f"; every move is saved in {game.save_path} "
+            f"(continue with: trilateral play --resume {save_name(game.save_path)})"
+            if game is not None
+            else ""
+        )
+        err.print(f"The game stopped on an error{where}", markup=False, soft_wrap=True)
+        raise typer.Exit(app.return_code)
     if saved is not None:
         out.print(f"Game saved: {saved}", markup=False, soft_wrap=True)
         out.print(f"Continue with: trilateral play --resume {save_name(Path(saved))}", markup=False)

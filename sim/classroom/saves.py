@@ -29,14 +29,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sim.engine import MAX_SEED
 from sim.io import write_atomic
 
 SAVES_ENV = "TRILATERAL_SAVES"
 """The environment variable that overrides the saves folder."""
 FORMAT = "trilateral-save"
 VERSION = 1
-MAX_SEED = (1 << 63) - 1
-"""The largest seed a save holds (seeds fit a signed 64-bit integer, as ``--seed`` takes)."""
 
 
 class SaveError(Exception):

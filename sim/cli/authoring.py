@@ -41,8 +41,9 @@ def new(
     import os
     import re
 
+    from sim.engine.strategies import spec_problem
     from sim.scenario.authoring import starter
-    from sim.scenario.loading import BUNDLED_DIR, resolve
+    from sim.scenario.loading import BUNDLED_DIR, load_scenario, resolve
 
     stem = name.removesuffix(".yaml")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", stem):
@@ -50,8 +51,17 @@ def new(
         raise typer.Exit(2)
     try:
         parent = resolve(extends)
+        load_scenario(parent, (), spec_problem)
     except ScenarioError as error:
-        err.print(str(error), markup=False)
+        # A bundled name that is not one gets the loader's list of names; a file that is not
+        # a scenario is only named, never quoted (it may be any file on the machine).
+        problem = "" if Path(extends).is_file() else f": {error}"
+        err.print(
+            f"--extends {extends}: not a scenario that loads{problem}; "
+            f"check it with: trilateral validate {extends}",
+            markup=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(2) from None
     folder = out_dir.resolve()
     if Path(extends).is_file():  # a file: named from the new file's folder, as extends reads it

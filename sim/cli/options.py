@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sim.cli.output import err
+from sim.engine import MAX_SEED
 from sim.engine.strategies import spec_problem
 from sim.scenario.loading import ScenarioError, load_scenario
 
@@ -31,7 +32,10 @@ SetOption = Annotated[
         "parties.korea.patience=0.9. Repeatable.",
     ),
 ]
-SeedOption = Annotated[int, typer.Option(help="The first seed; games use seed .. seed+runs-1.")]
+SeedOption = Annotated[
+    int,
+    typer.Option(min=0, max=MAX_SEED, help="The first seed; games use seed .. seed+runs-1."),
+]
 """The first seed of the consecutive seeds a paired command (study, check, teams) plays."""
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
 from sim.cli.output import err, out
+from sim.engine import MAX_SEED
 from sim.io import write_atomic
 
 if TYPE_CHECKING:  # the engine (Mesa, pandas) loads only when a game is played
@@ -19,7 +20,9 @@ if TYPE_CHECKING:  # the engine (Mesa, pandas) loads only when a game is played
 
 def run(
     scenario: ScenarioArg,
-    seed: Annotated[int, typer.Option(help="Seed of the game's random generator.")] = 0,
+    seed: Annotated[
+        int, typer.Option(min=0, max=MAX_SEED, help="Seed of the game's random generator.")
+    ] = 0,
     set_: SetOption = None,
     json_file: Annotated[
         Path | None, typer.Option("--json", help="Write the whole result as JSON to this file.")

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from sim.cli.options import SetOption, load_or_exit
 from sim.cli.output import err, out
+from sim.engine.rules import Rules
 from sim.engine.strategies import spec_problem
 from sim.scenario.loading import ScenarioError, bundled_scenarios, load_scenario
 
@@ -21,10 +22,18 @@ def validate(
     failed = 0
     for source in files:
         try:
-            load_scenario(source, set_ or (), spec_problem)
+            scenario = load_scenario(source, set_ or (), spec_problem)
         except ScenarioError as error:
             failed += 1
             err.print(str(error), markup=False)
+            continue
+        # A strategy may not fit the track it sits at (equilibrium wants one numeric issue):
+        # the compiled rules know, and an all-AI game would stop on it.
+        unplayable = Rules(scenario).unplayable.values()
+        for problem in unplayable:
+            err.print(f"{source}: {problem}", markup=False)
+        if unplayable:
+            failed += 1
         else:
             out.print(f"{source}: ok", markup=False)
     if failed:

@@ -33,7 +33,7 @@ from sim.engine.rules import Rules, TrackRules
 from sim.engine.talks import Offer, Talks
 from sim.engine.world import World
 from sim.scenario.effects import Effect
-from sim.scenario.models import Event, Scenario
+from sim.scenario.models import MAX_ROUNDS, Event, Scenario
 from sim.scenario.references import effect_problem
 
 _ROUND_DONE = object()
@@ -395,6 +395,8 @@ class NegotiationModel(mesa.Model):
         elif act.kind == "extend":
             if not 1 <= act.rounds <= 100:
                 return "extend the deadline by 1 to 100 rounds"
+            if self.rounds + act.rounds > MAX_ROUNDS:
+                return f"the deadline is round {self.rounds}; it cannot pass round {MAX_ROUNDS}"
         else:
             return f"unknown intervention {act.kind!r}: fire, custom or extend"
         return None

@@ -22,6 +22,8 @@ line and a problem in the child at the child's.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from pydantic import Field
@@ -153,16 +155,21 @@ def starter(name: str, parent: str, schema: str) -> str:
     """A commented starter file named ``name`` that extends ``parent`` and validates as is.
 
     ``schema`` is what the ``$schema`` line points at, relative to the new file or absolute.
+    A parent whose name is not plain letters, digits and ``_ . / -`` is written as a quoted
+    YAML string, so a file name with ``: `` or ``#`` in it reads back as written; in the
+    comments and prose it appears without control characters.
     """
     title = name.replace("-", " ").replace("_", " ").capitalize()
+    said = re.sub(r"[\x00-\x1f\x7f]", "?", parent)
+    written = parent if re.fullmatch(r"[\w./-]+", parent, re.ASCII) else json.dumps(parent)
     return f"""\
 # yaml-language-server: $schema={schema}
-# {name}: a variation of {parent}; whatever is not written here is inherited.
+# {name}: a variation of {said}; whatever is not written here is inherited.
 # Authors' guide: scenarios/README.md. Say where each number comes from (a source, or judgment).
-extends: {parent}
+extends: {written}
 title: "{title}"
 summary: >
-  One paragraph: the situation players face, and what is different from {parent}.
+  One paragraph: the situation players face, and what is different from {said}.
 teaches: >
   What playing it shows, and which mechanism (consultation, signals, ratification,
   precedent, security, outside options) carries the lesson.

@@ -354,6 +354,8 @@ def _message(detail: Any) -> str:
     if kind == "missing":
         return f"missing required key {loc[-1]!r}"
     if kind == "extra_forbidden":
+        if len(loc) == 1 and loc[0] in HEADER:  # reached the model: given as an override
+            return f"{loc[0]!r} says how a file inherits: write it in the file, not in --set"
         known = _fields_at(loc[:-1]) + (list(HEADER) if len(loc) == 1 else [])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         return f"unknown key {loc[-1]!r}" + (f" — did you mean {close[0]!r}?" if close else "")

@@ -284,6 +284,10 @@ class Scoring(Strict):
     enough that a breach is never a free way to close."""
 
 
+MAX_ROUNDS = 1000
+"""The latest deadline a game may have, in the file or after a facilitator extends it."""
+
+
 class Scenario(Strict):
     """A whole game: parties, tracks, issues, events and the deadline."""
 
@@ -293,7 +297,7 @@ class Scenario(Strict):
     """A paragraph: the situation the scenario puts players in."""
     teaches: str = ""
     """What playing it teaches: the question it asks and the mechanism that answers it."""
-    rounds: int = Field(ge=1, le=1000, strict=True)
+    rounds: int = Field(ge=1, le=MAX_ROUNDS, strict=True)
     """The deadline: open tracks end without a deal after this round."""
     parties: list[Party]
     """The countries at the table."""

@@ -273,6 +273,12 @@ def test_facilitator_fires_events_and_extends_the_deadline():
         with pytest.raises(InvalidMove, match=reason):
             model.intervene(act)
     assert model.log == log and model.rounds == 15
+    for _ in range(9):
+        model.intervene(Intervention("extend", rounds=100))
+    assert model.rounds == 915
+    with pytest.raises(InvalidMove, match="cannot pass round 1000"):
+        model.intervene(Intervention("extend", rounds=100))
+    assert model.rounds == 915
 
 
 @settings(max_examples=10, deadline=None)

@@ -329,16 +329,27 @@ def test_new_extends_a_file_by_its_path_from_the_new_file(tmp_path, monkeypatch)
     assert load_scenario(path).title == "Week 2"
 
 
+@pytest.mark.parametrize("name", ["a: b.yaml", "week #2.yaml", "tab\there.yaml"])
+def test_new_extends_a_file_whose_name_yaml_would_misread(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(BASE.read_text())
+    result = runner.invoke(app, ["new", "week-2", "--extends", name])
+    assert result.exit_code == 0, result.output
+    assert load_scenario(tmp_path / "week-2.yaml").title == "Week 2"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["new", "my class"], "name the scenario with letters"),
         (["new", "x", "--extends", "baseline-2052"], "neither a file nor a bundled scenario"),
+        (["new", "x", "--extends", "/etc/passwd"], "/etc/passwd: not a scenario that loads"),
     ],
 )
 def test_new_refuses_bad_names_and_parents(tmp_path, args, message):
     result = runner.invoke(app, [*args, "-o", str(tmp_path)])
     assert result.exit_code == 2 and message in result.output
+    assert "root:" not in result.output  # a file that is not a scenario is named, not quoted
     assert not list(tmp_path.iterdir())
 
 
