@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SeedOption, SetOption
@@ -66,7 +67,7 @@ def check(
             _figure(verdict.reference, claim.measure),
             f"{_figure(verdict.difference, claim.measure, signed=True)} "
             f"± {_figure(verdict.half_width, claim.measure)}",
-            "held" if verdict.held else "[bold red]NOT held[/bold red]",
+            "held" if verdict.held else Text("NOT held", style="bold red"),
         )
     out.print(table)
     failed = sum(not v.held for v in result.verdicts)

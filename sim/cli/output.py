@@ -2,6 +2,9 @@
 
 Rich consoles look up ``sys.stdout`` and ``sys.stderr`` when they print, not when they
 are made, so the two are shared by every command and still captured by test runners.
+Neither reads markup or emoji codes: what they print comes from scenarios, saves and
+files, which are data (a title with ``[/bold]`` or ``:x:`` in it prints as written); a
+command that wants a style says so with ``rich.text.Text``.
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from rich.console import Console
 
 from sim.io import write_atomic
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
 def write_or_print(text: str, path: Path | None) -> None:

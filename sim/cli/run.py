@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
 from sim.cli.output import err, out
@@ -41,7 +42,7 @@ def run(
         raise typer.Exit(2) from None
     model.run()
     if not quiet:
-        out.print(f"[bold]{loaded.title}[/bold] — seed {seed}")
+        out.print(Text.assemble((loaded.title, "bold"), f" — seed {seed}"))
         for line in transcript(model):
             out.print(line, markup=False)
         out.print()

@@ -35,6 +35,7 @@ from sim.engine.world import World
 from sim.scenario.effects import Effect
 from sim.scenario.models import MAX_ROUNDS, Event, Scenario
 from sim.scenario.references import effect_problem
+from sim.scenario.text import control_problem
 
 _ROUND_DONE = object()
 
@@ -405,6 +406,9 @@ class NegotiationModel(mesa.Model):
         """Why a custom event cannot fire: no news, or an effect that is not valid here."""
         if not (act.news or "").strip():
             return "a custom event needs a line of news"
+        unplain = control_problem(act.news)
+        if unplain:
+            return f"the news {unplain}"
         for effect in act.effects:
             try:
                 parsed = Effect(**effect)

@@ -29,6 +29,7 @@ from sim.scenario.base import StrategyCheck
 from sim.scenario.models import Scenario
 from sim.scenario.references import claims_missing_in
 from sim.scenario.switches import strategy_names, switches
+from sim.scenario.text import control_problems
 from sim.scenario.yaml_safe import (
     Locator,
     Origin,
@@ -190,6 +191,11 @@ def _load(
     """
     data, locator = read_scenario(source)
     data = _apply(data, overrides, locator)
+    unplain = [
+        Problem(*locator.where(at), _dotted(data, at), why) for at, why in control_problems(data)
+    ]
+    if unplain:
+        raise ScenarioError(_extended_by(unplain, locator.origin.file))
     try:
         scenario = Scenario.model_validate(data, context={"strategies": strategies})
     except ValidationError as error:
