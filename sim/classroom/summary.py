@@ -44,23 +44,35 @@ class Summary:
     """The team's party."""
     since: int
     """The round of the team's last move (0: it has not moved yet)."""
-    happened: tuple[str, ...]
-    """Other parties' moves, news, consultation, signals, votes and precedent, in order."""
+    round: int
+    """The round the game is in now."""
+    moves: tuple[str, ...]
+    """Every move since, packages only on the team's own tracks (as the history shows them)."""
+    news: tuple[str, ...]
+    """The news since (as the news feed shows it)."""
+    notes: tuple[str, ...]
+    """Consultation, signals, ratification votes and precedent since, in order."""
     changes: tuple[str, ...]
     """Each change to the team's floor, bottom lines and no deal, with its cause."""
 
     @property
     def empty(self) -> bool:
         """Whether nothing happened that the team has not seen."""
-        return not (self.happened or self.changes)
+        return not (self.moves or self.news or self.notes or self.changes)
 
     def lines(self) -> tuple[str, ...]:
         """The summary as lines of text: the changes to the team's numbers first."""
-        return self.changes + self.happened
+        return self.changes + self.moves + self.news + self.notes
 
 
 def summary(game: Game, viewer: str) -> Summary:
-    """What ``viewer``'s team may read of everything since its last move."""
+    """What ``viewer``'s team may read of everything since its last move.
+
+    After a decision (a proposal, an answer) what follows from it is news to the team —
+    the vote on the deal it accepted, say — so the game is compared with the moment the
+    team decided. A signal or a consultation answer takes effect at once, where the team
+    sees it, so the game is compared with the moment after it.
+    """
     log = game.model.log
     last = next(
         (
@@ -73,20 +85,14 @@ def summary(game: Game, viewer: str) -> Summary:
     if last is None:
         # Before its first move, a team compares with the scenario it was briefed on.
         before = NegotiationModel(game.rules, game.setup.seed, game.setup.humans)
-        since, first_new = 0, 0
+        since = 0
     else:
-        before = replay(game.rules, game.setup.seed, game.setup.humans, log[:last])
-        since, first_new = log[last].round, last + 1
+        side = log[last].kind in ("signal", "consult")
+        before = replay(game.rules, game.setup.seed, game.setup.humans, log[: last + side])
+        since = log[last].round
+    first_new = 0 if last is None else last + 1
     notes = politics_rows(game.model)[len(politics_rows(before)) :]
     news = game.model.news[len(before.news) :]
-    name = game.name(viewer)
-    happened = [
-        _entry_text(entry)
-        for entry in record.history(game, viewer)[first_new:]
-        if entry.who != name
-    ]
-    happened += [f"News (round {r}): {item.name} — {item.news}" for r, item in news]
-    happened += [text for note in notes if (text := _note_text(game, viewer, note))]
     causes = _Causes(game, viewer, notes, [item for _, item in news if isinstance(item, Event)])
     changes = [
         line
@@ -94,7 +100,15 @@ def summary(game: Game, viewer: str) -> Summary:
         if viewer in track.parties
         for line in _changes(game, before, viewer, track, causes)
     ]
-    return Summary(viewer, since, tuple(happened), tuple(changes))
+    return Summary(
+        viewer,
+        since,
+        game.model.round,
+        tuple(_entry_text(entry) for entry in record.history(game, viewer)[first_new:]),
+        tuple(f"News (round {r}): {item.name} — {item.news}" for r, item in news),
+        tuple(text for note in notes if (text := _note_text(game, viewer, note))),
+        tuple(changes),
+    )
 
 
 def _entry_text(entry: record.Entry) -> str:

@@ -48,15 +48,15 @@ def test_before_its_first_move_a_team_hears_the_others_open():
     game = game_of(trio())
     seen = summary(game, "a")
     assert seen.since == 0
-    assert any(line.startswith("Round 1, US–A: US proposes — ") for line in seen.happened)
-    assert all("US–B" not in line or "—" not in line for line in seen.happened)
+    assert any(line.startswith("Round 1, US–A: US proposes — ") for line in seen.lines())
+    assert all("US–B" not in line or "—" not in line for line in seen.lines())
 
 
 def test_a_threat_carried_out_names_the_new_no_deal_value():
     scenario = trio(us={"signals": {"credibility": 0.5, "threats": [THREAT]}})
     game = game_of(scenario)
     made = summary(game, "a")
-    assert any("threatens: Tariff threat against A, due in round 2" in x for x in made.happened)
+    assert any("threatens: Tariff threat against A, due in round 2" in x for x in made.lines())
     assert "No deal on US–A now means Tariff on a 35 (was 25): US threatens it" in made.changes[0]
     hold_out(game)
     assert game.request.party == "a" and game.request.round == 3  # the threat fell due in 2
@@ -65,7 +65,7 @@ def test_a_threat_carried_out_names_the_new_no_deal_value():
     assert "No deal on US–A now means Tariff on a 45 (was 35): the threat was carried out" in (
         seen.changes
     )
-    assert "Signal: US carries out the Tariff threat against A" in seen.happened
+    assert "Signal: US carries out the Tariff threat against A" in seen.lines()
     worth = next(x for x in seen.changes if "is now worth" in x)
     assert worth.endswith("the threat was carried out")
 
@@ -74,9 +74,10 @@ def test_a_parity_pact_names_the_floor_it_sets():
     game = game_of(trio(consultation=PACT))
     assert summary(game, "a").changes == ()  # a has not agreed to anything yet
     game.submit(Move("a", "a-b", "consult", {"option": "parity_pact", "agree": True}))
+    assert summary(game, "a").empty  # its answer took effect where the team saw it
     hold_out(game)
     seen = summary(game, "a")
-    assert "Consultation: parity pact agreed" in seen.happened
+    assert "Consultation: parity pact agreed" in seen.lines()
     assert "Your Tariff on a limit is now ≤ 20 (was ≤ 30): the parity pact" in seen.changes
 
 
@@ -103,7 +104,7 @@ def test_a_vote_shows_the_margin_of_the_teams_own_public_only():
         hold_out(game)
     request = game.request
     game.submit(Move("a", request.track, "accept", None, request.round))
-    votes = [line for line in summary(game, "a").happened if line.startswith("Vote:")]
+    votes = [line for line in summary(game, "a").notes if line.startswith("Vote:")]
     assert "Vote: US's public ratified the deal on US–A" in votes
     assert "Vote: US's public ratified the deal on US–B" in votes  # B's talks go on without A
     own = [line for line in votes if line.startswith("Vote: A's public ratified the deal")]
