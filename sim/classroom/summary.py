@@ -47,13 +47,20 @@ class Summary:
     round: int
     """The round the game is in now."""
     moves: tuple[str, ...]
-    """Every move since, packages only on the team's own tracks (as the history shows them)."""
+    """The moves since on the team's own tracks and in its channel, and the facilitator's
+    (as the history shows them)."""
     news: tuple[str, ...]
     """The news since (as the news feed shows it)."""
     notes: tuple[str, ...]
     """Consultation, signals, ratification votes and precedent since, in order."""
     changes: tuple[str, ...]
     """Each change to the team's floor, bottom lines and no deal, with its cause."""
+
+    @property
+    def title(self) -> str:
+        """ "What happened since your last move (round 3)", or "so far" before the first."""
+        when = f"since your last move (round {self.since})" if self.since else "so far"
+        return f"What happened {when}"
 
     @property
     def empty(self) -> bool:
@@ -91,6 +98,9 @@ def summary(game: Game, viewer: str) -> Summary:
         before = replay(game.rules, game.setup.seed, game.setup.humans, log[: last + side])
         since = log[last].round
     first_new = 0 if last is None else last + 1
+    # Moves at tables the team does not sit at are public but not its news: the history
+    # pane has them.
+    elsewhere = {t.name for t in game.rules.tracks if viewer not in t.parties}
     notes = politics_rows(game.model)[len(politics_rows(before)) :]
     news = game.model.news[len(before.news) :]
     causes = _Causes(game, viewer, notes, [item for _, item in news if isinstance(item, Event)])
@@ -104,7 +114,11 @@ def summary(game: Game, viewer: str) -> Summary:
         viewer,
         since,
         game.model.round,
-        tuple(_entry_text(entry) for entry in record.history(game, viewer)[first_new:]),
+        tuple(
+            _entry_text(entry)
+            for entry in record.history(game, viewer)[first_new:]
+            if entry.track not in elsewhere and entry.what != "signals"  # signals are notes
+        ),
         tuple(f"News (round {r}): {item.name} — {item.news}" for r, item in news),
         tuple(text for note in notes if (text := _note_text(game, viewer, note))),
         tuple(changes),
