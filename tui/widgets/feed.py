@@ -46,9 +46,12 @@ class NewsFeed(Static):
                 blocks.append((kept.round, 1, text))
         blocks.sort(key=lambda block: block[:2])  # stable: news in order, then the summary
         self.update(Text("\n").join(block for _, _, block in blocks))
+
+    def on_resize(self) -> None:
+        """New lines make the feed taller: its pane shows the newest (once they are laid
+        out; scrolling as they are set would scroll to the old end)."""
         if self.parent is not None:
-            # Anchored, the pane follows the end once the new lines are laid out.
-            self.parent.anchor()
+            self.parent.scroll_end(animate=False)
 
 
 class RoundSummary(Vertical):
