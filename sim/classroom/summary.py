@@ -137,10 +137,9 @@ def _note_text(game: Game, viewer: str, note: dict) -> str:
     phase, subject, outcome, party = note["phase"], note["subject"], note["outcome"], note["party"]
     who = game.name(party) if party else ""
     if phase == "consultation":
-        option = OPTION_NAMES.get(subject, subject)
-        if outcome.startswith("broken by "):
-            return f"Consultation: the {option.lower()} is broken by {game.name(outcome[10:])}"
-        return f"Consultation: {option.lower()} {outcome}"
+        if subject == "parity_pact" and outcome != "agreed":
+            return f"Consultation: {_pact_text(game, outcome)}"
+        return f"Consultation: {OPTION_NAMES.get(subject, subject).lower()} {outcome}"
     if phase == "signals":
         label = _subject_name(game, subject)
         if outcome.startswith("threat"):
@@ -167,7 +166,15 @@ def _note_text(game: Game, viewer: str, note: dict) -> str:
     return ""
 
 
+def _pact_text(game: Game, outcome: str) -> str:
+    """The parity pact as a cause: agreed, lapsed, or broken by a party (named)."""
+    if outcome.startswith("broken by "):
+        return f"the parity pact was broken by {game.name(outcome.removeprefix('broken by '))}"
+    return "the parity pact" if outcome == "agreed" else f"the parity pact {outcome}"
+
+
 def _subject_name(game: Game, subject: str) -> str:
+    """A signal's name (a threat, an outside option) or a track's, by its id."""
     for party in game.scenario.parties:
         for signal in (*party.signals.threats, *party.signals.outside_options):
             if signal.id == subject:
@@ -192,9 +199,9 @@ class _Causes:
             if note["phase"] == "consultation" and subject == "share_bottom_lines":
                 found.append(f"you shared bottom lines with {self.partner}")
             elif note["phase"] == "consultation" and subject == "parity_pact":
-                found.append("the parity pact" if outcome == "agreed" else f"the pact {outcome}")
+                found.append(_pact_text(self.game, outcome))
             elif note["phase"] == "precedent" and subject == issue:
-                found.append(f"the parity pact holds you to {self.partner}'s deal")
+                found.append(f"the parity pact holds you to {possessive(self.partner)} deal")
         return found
 
     def no_deal(self, issue: str) -> list[str]:

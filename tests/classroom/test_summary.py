@@ -7,7 +7,8 @@ from sim.classroom.saves import GameSetup
 from sim.classroom.summary import summary
 from sim.classroom.views import opening
 from sim.engine.moves import Move
-from tests.factories import trio
+from sim.scenario.loading import load_scenario
+from tests.factories import raw_ids, trio
 
 PACT = {
     "channel": "a-b",
@@ -110,3 +111,13 @@ def test_a_vote_shows_the_margin_of_the_teams_own_public_only():
     own = [line for line in votes if line.startswith("Vote: A's public ratified the deal")]
     assert len(own) == 1 and own[0].endswith(" against 0.00)")
     assert sum(" against " in line for line in votes) == 1
+
+
+def test_a_summary_names_things_as_players_read_them_and_keeps_to_the_teams_numbers():
+    scenario = load_scenario("baseline-2025")
+    game = Game(GameSetup("baseline-2025", 3, ("japan",)), scenario)
+    while not game.finished and game.model.round < 9:
+        seen = summary(game, "japan")
+        assert raw_ids(scenario, "\n".join(seen.lines())) == []
+        assert not any("Korea talks" in line for line in seen.changes + seen.moves)
+        hold_out(game)
