@@ -33,11 +33,12 @@ from textual.widgets import Button, Header, Static, Tab, Tabs
 from sim.classroom import record, views
 from sim.classroom.game import Game
 from sim.classroom.politics import politics
+from sim.classroom.summary import Summary, summary
 from sim.engine.moves import InvalidMove, Move
 from sim.results.briefing import possessive
 from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import Desk, PackageComposer
-from tui.widgets.feed import MoveHistory, NewsFeed
+from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary
 from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
 from tui.widgets.politics import PoliticsPanel
@@ -101,6 +102,8 @@ class TableScreen(Screen[None]):
     def __init__(self, game: Game) -> None:
         super().__init__()
         self.game = game
+        self.summaries: dict[str, tuple[Summary, ...]] = {}
+        """Party → the round summaries its team has been shown, kept for its news pane."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -114,6 +117,7 @@ class TableScreen(Screen[None]):
         )
         with Horizontal(id="body"):
             with Vertical(id="desk", classes="pane"):
+                yield RoundSummary(id="summary")
                 yield Static(id="turn")
                 with VerticalScroll(id="desk-scroll"):
                     yield PackageComposer(id="composer")
@@ -193,6 +197,9 @@ class TableScreen(Screen[None]):
         meters.tracks = tuple(views.meters(game, viewer))
         self.query_one(PoliticsPanel).state = politics(game, viewer)
         self.query_one(NewsFeed).items = tuple(record.news(game))
+        self.query_one(NewsFeed).summaries = self.summaries.get(viewer, ())
+        if viewer is None:
+            self.query_one(RoundSummary).summary = None
         self.query_one(MoveHistory).entries = tuple(record.history(game, viewer))
         chart = self.query_one(UtilityChart)
         chart.rounds = model.rounds
@@ -315,6 +322,20 @@ class TableScreen(Screen[None]):
             self.show_game()
         else:
             self.viewer = party
+        self.summarise(party)
+
+    def summarise(self, party: str) -> None:
+        """Show ``party``'s team what happened since its last move, and keep it in its news."""
+        seen = summary(self.game, party)
+        self.query_one(RoundSummary).summary = seen
+        kept = self.summaries.get(party, ())
+        if not seen.empty and seen not in kept[-1:]:
+            self.summaries[party] = (*kept, seen)
+            self.query_one(NewsFeed).summaries = self.summaries[party]
+
+    def on_key(self) -> None:
+        """Any key that reaches the table (one that acts) puts the summary away."""
+        self.query_one(RoundSummary).summary = None
 
     # -- the team's moves -------------------------------------------------------------
 

@@ -3,32 +3,89 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
 from sim.classroom.record import Entry
+from sim.classroom.summary import Summary
 
 
 class NewsFeed(Static):
-    """The news: every event that fired, by round."""
+    """The news: every event that fired, by round, and the team's round summaries."""
 
     items: reactive[tuple[tuple[int, str, str], ...]] = reactive(())
     """(round, headline, line of news) per event, oldest first."""
+    summaries: reactive[tuple[Summary, ...]] = reactive(())
+    """The round summaries shown to the team at the keyboard, oldest first: each kept after
+    the news of its round (its moves are in the history, its news above it)."""
 
-    def watch_items(self, items: tuple[tuple[int, str, str], ...]) -> None:
-        if not items:
+    def watch_items(self) -> None:
+        self.show()
+
+    def watch_summaries(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        """The news and the summaries, merged by round."""
+        if not (self.items or self.summaries):
             self.update(Text("No news yet.", style="dim"))
             return
-        text = Text()
-        for n, (round_, headline, news) in enumerate(items):
-            if n:
-                text.append("\n")
-            text.append(f"R{round_} ", style="bold")
-            text.append(headline, style="bold")
-            text.append(f" — {news}")
-        self.update(text)
+        blocks: list[tuple[int, int, Text]] = []
+        for round_, headline, news in self.items:
+            blocks.append(
+                (round_, 0, Text.assemble((f"R{round_} {headline}", "bold"), f" — {news}"))
+            )
+        for kept in self.summaries:
+            lines = kept.changes + kept.notes
+            if lines:
+                text = Text(f"R{kept.round} {kept.title}", style="bold")
+                for line in lines:
+                    text.append(f"\n  • {line}", style="yellow" if line in kept.changes else "")
+                blocks.append((kept.round, 1, text))
+        blocks.sort(key=lambda block: block[:2])  # stable: news in order, then the summary
+        self.update(Text("\n").join(block for _, _, block in blocks))
+
+    def on_resize(self) -> None:
+        """New lines make the feed taller: its pane shows the newest (once they are laid
+        out; scrolling as they are set would scroll to the old end)."""
         if self.parent is not None:
             self.parent.scroll_end(animate=False)
+
+
+class RoundSummary(Vertical):
+    """What happened since the team's last move, above the table until a key acts: each
+    change to the team's own numbers in full, then the rest one line each."""
+
+    DEFAULT_CSS = """
+    RoundSummary { height: auto; }
+    RoundSummary Static { height: auto; }
+    RoundSummary #happened { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+    LINES = 4
+    """At most this many lines of what happened: the rest is in the news and the history."""
+
+    summary: reactive[Summary | None] = reactive(None)
+    """The summary on show; None hides the panel."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="changes")
+        yield Static(id="happened")
+
+    def watch_summary(self, summary: Summary | None) -> None:
+        self.display = summary is not None and not summary.empty
+        if not self.display:
+            return
+        changes = Text(f"{summary.title} · any key goes on", style="bold")
+        for line in summary.changes:
+            changes.append(f"\n• {line}", style="yellow")
+        self.query_one("#changes", Static).update(changes)
+        lines = summary.moves + summary.notes + summary.news
+        happened = Text("\n").join(Text(f"• {line}") for line in lines[: self.LINES])
+        if len(lines) > self.LINES:
+            happened.append(f"\n… {len(lines) - self.LINES} more: 4 News, 5 History", style="dim")
+        self.query_one("#happened", Static).update(happened)
 
 
 class MoveHistory(DataTable):

@@ -1,0 +1,60 @@
+"""The round summary at the table: shown when play comes back to a team, kept in its news."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.tui.pilots import game_app, to_table, until, waiting_for_keys
+from tui.screens.curtain import Curtain
+from tui.widgets.feed import NewsFeed, RoundSummary
+
+pytestmark = pytest.mark.asyncio
+
+
+def shown(table) -> str:
+    """The summary panel's text, or "" when it is put away."""
+    panel = table.query_one(RoundSummary)
+    if not panel.display:
+        return ""
+    return "\n".join(str(part.render()) for part in panel.query("Static"))
+
+
+async def test_a_team_sees_what_the_ai_did_and_why_its_numbers_moved():
+    app = game_app(humans=("japan",), seed=3, source="baseline-2025")
+    async with app.run_test(size=(100, 40)) as pilot:
+        table = await to_table(pilot)
+        first = shown(table)
+        assert first.startswith("What happened so far")
+        assert "Round 1, US–Japan talks: United States proposes" in first
+        await pilot.press("c", "ctrl+s")  # the opening, as drafted
+        await until(pilot, lambda: app.game.request.round == 3, "the AI's moves")
+        await until(pilot, lambda: waiting_for_keys(app), "the table")
+        text = shown(table)
+        assert text.startswith("What happened since your last move (round 1)")
+        assert "Round 2, US–Japan talks: United States rejects" in text
+        assert (
+            "No deal on US–Japan talks now means Reciprocal tariff on Japan 32% (was 25%): "
+            "United States threatens it (Tariff threat against Japan)"
+        ) in " ".join(text.split())
+        assert "US–Korea talks:" not in text  # a table Japan does not sit at
+        await pilot.press("4")  # any key that acts puts it away, and acts
+        assert shown(table) == "" and table.pane == "news"
+        news = str(table.query_one(NewsFeed).render())
+        assert "R3 What happened since your last move (round 1)" in news
+        assert "R1 What happened so far" in news
+
+
+async def test_in_hot_seat_each_team_reads_its_own_summary_only():
+    app = game_app(humans=("japan", "korea"), seed=3, source="baseline-2025")
+    async with app.run_test(size=(100, 40)) as pilot:
+        table = await to_table(pilot)
+        assert table.viewer == "japan"
+        await pilot.press("c", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, Curtain), "the curtain")
+        assert not table.query_one(RoundSummary).display  # nothing shows behind it
+        table = await to_table(pilot)
+        assert table.viewer == "korea"
+        text = shown(table)
+        assert "US–Korea talks" in text and "US–Japan talks" not in text
+        news = str(table.query_one(NewsFeed).render())
+        assert "US–Japan talks now" not in news  # Japan's summary stays Japan's
