@@ -1,6 +1,6 @@
 """The debrief: each deal against no deal, the bottom lines and the Nash solution; scores;
-the timeline; every party's utility by round; the scenario's questions for the class, if it
-has any; export for the class to take home.
+the timeline; for every party, what both sides' latest offers were worth to it by round;
+the scenario's questions for the class, if it has any; export for the class to take home.
 
 The game is over, so every number is revealed here, to every team.
 """
@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, Tab
 
 from sim.classroom.debriefing import outcome_markdown, questions_markdown, timeline
 from sim.classroom.game import Game
-from sim.classroom.record import utility_series
+from sim.classroom.views import offer_lines
 from sim.engine.moves import InvalidMove
 from tui.widgets.chart import UtilityChart
 
@@ -60,13 +60,12 @@ class DebriefScreen(Screen[None]):
                 yield Markdown(outcome_markdown(game))
             with TabPane("2 Timeline", id="timeline"), VerticalScroll(id="timeline-scroll"):
                 yield Static(Text("\n".join(timeline(game))), id="timeline-text")
-            with TabPane("3 Chart", id="chart"):
-                chart = UtilityChart(id="utilities")
-                chart.rounds = game.model.rounds
-                chart.series = tuple(
-                    (label, tuple(points)) for label, points in utility_series(game, None).items()
-                )
-                yield chart
+            with TabPane("3 Chart", id="chart"), VerticalScroll(id="chart-scroll"):
+                for party in game.model.countries:
+                    for lines in offer_lines(game, party):
+                        chart = UtilityChart(classes="offers")
+                        chart.rounds, chart.named, chart.tracks = game.model.rounds, True, (lines,)
+                        yield chart
             questions = questions_markdown(game)
             if questions:
                 with TabPane("4 Questions", id="questions"), VerticalScroll(id="questions-scroll"):

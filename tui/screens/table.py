@@ -135,7 +135,7 @@ class TableScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = self.game.scenario.title
-        titles = ("Table", "Meters", "Your utility by round", "News", "History")
+        titles = ("Table", "Meters", "Offers, worth to you", "News", "History")
         for pane, title in zip(PANES, titles, strict=True):
             self.query_one(f"#{pane}").border_title = title
         self.watch_pane(self.pane)
@@ -196,11 +196,7 @@ class TableScreen(Screen[None]):
         self.query_one(MoveHistory).entries = tuple(record.history(game, viewer))
         chart = self.query_one(UtilityChart)
         chart.rounds = model.rounds
-        chart.series = tuple(
-            (label, tuple(points))
-            for label, points in record.utility_series(game, [viewer] if viewer else []).items()
-        )
-        chart.levels = tuple((f"no deal ({m.name})", m.no_deal) for m in meters.tracks if m.seated)
+        chart.tracks = tuple(views.offer_lines(game, viewer)) if viewer else ()
         composer = self.query_one(PackageComposer)
         if viewer is not None and request is not None and request.party == viewer:
             decision = (request.party, request.track, request.kind, request.round)
