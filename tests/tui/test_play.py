@@ -33,6 +33,7 @@ from tests.tui.pilots import (
     waiting_for_keys,
 )
 from tui.app import TrilateralApp
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.facilitator import FacilitatorDialog
 from tui.screens.curtain import Curtain
 from tui.screens.debrief import DebriefScreen
@@ -172,8 +173,11 @@ async def test_the_facilitator_fires_events_and_extends_the_deadline():
         assert app.game.model.rounds == rounds + 2
         acts = [e for e in app.game.model.log if isinstance(e, Intervention)]
         assert [a.kind for a in acts] == ["fire", "custom", "extend"]
-        # Pause hides the table until the facilitator resumes.
+        # Pause hides the table until the facilitator resumes, with the key it names.
         await pilot.press("p")
+        assert app.screen is not table
+        assert "presses p to resume" in str(app.screen.query_one("#curtain-text").render())
+        await pilot.press("enter", "space", "escape")  # a team passing a curtain, say
         assert app.screen is not table
         await pilot.press("p")
         assert app.screen is table
@@ -238,7 +242,14 @@ async def test_starting_over_frees_every_finished_game():
             assert isinstance(app.screen, DebriefScreen)
             if played == 0:  # take the walk back: the debrief returns to the table
                 dropped.append(weakref.ref(app.game.model))
+                await pilot.press("u")  # asks first, naming the team
+                await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+                assert app.screen.heading == "Undo Japan's last move"
+                await pilot.press("n")
+                assert isinstance(app.screen, DebriefScreen) and app.game.finished
                 await pilot.press("u")
+                await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+                await pilot.press("y")
                 await until(pilot, lambda: isinstance(app.screen, TableScreen), "the table")
                 await play_out(pilot, {"japan": lambda request: ["w"]})
             dropped += [weakref.ref(app.game), weakref.ref(app.game.model)]
@@ -526,3 +537,37 @@ async def test_undo_names_the_team_in_plain_english():
         await until(pilot, lambda: bool(app._notifications), "the notice")
         notices = [n.message for n in app._notifications]
         assert "Took back United States' last move" in notices
+
+
+async def test_in_hot_seat_undo_takes_back_only_the_own_teams_move_unless_the_other_agrees():
+    app = game_app(humans=("japan", "korea"), seed=2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await to_table(pilot)
+        assert table.viewer == "japan" and not table.check_action("undo", ())
+        await pilot.press("c", *"20", "ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, TableScreen), "a question")
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("y")  # the counter crosses a bottom line: send it anyway
+        await to_table(pilot)
+        assert table.viewer == "korea"
+        # Korea has not moved: its `u` cannot take back Japan's move.
+        await pilot.press("u")
+        assert isinstance(app.screen, TableScreen) and len(app.game.human_moves()) == 1
+        await pilot.press("w")  # Korea walks away, and confirms
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        await pilot.press("y")
+        await to_table(pilot)
+        assert table.viewer == "japan" and len(app.game.human_moves()) == 2
+        # Japan's last move came before Korea's walk: Korea must agree to lose it.
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "Korea's say")
+        assert app.screen.heading == "South Korea must agree"
+        assert "South Korea, do you agree?" in app.screen.question
+        await pilot.press("n")
+        assert app.screen is table and len(app.game.human_moves()) == 2
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "Korea's say")
+        await pilot.press("y")
+        await until(pilot, lambda: not app.game.human_moves(), "the undo")
+        await to_table(pilot)
+        assert table.viewer == "japan" and app.game.request.round == 1

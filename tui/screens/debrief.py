@@ -25,6 +25,7 @@ from sim.classroom.debriefing import outcome_markdown, questions_markdown, timel
 from sim.classroom.game import Game
 from sim.classroom.views import offer_lines
 from sim.engine.moves import InvalidMove
+from sim.results.briefing import possessive
 from tui.widgets.chart import UtilityChart
 
 
@@ -110,14 +111,29 @@ class DebriefScreen(Screen[None]):
         names = ", ".join(p.name for p in written)
         self.notify(f"Wrote {names} to {folder}", title="Exported", timeout=10)
 
-    @work(exclusive=True, group="engine")
-    async def action_undo(self) -> None:
-        """Take back the last human move and return to the table."""
+    def action_undo(self) -> None:
+        """Ask, then take back the last human move and return to the table."""
+        from tui.dialogs.confirm import ConfirmDialog
+
         try:
-            await asyncio.to_thread(self.game.undo)
+            move = self.game.undoing().move
         except InvalidMove as error:
             self.notify(str(error), severity="warning")
             return
+        team = self.game.name(move.party)
+        question = (
+            f"Take back {possessive(team)} last move ({move.kind} in round {move.round})? "
+            "The game goes back to the table, and this result is gone."
+        )
+        self.app.push_screen(
+            ConfirmDialog(f"Undo {possessive(team)} last move", question, yes="Take it back"),
+            lambda yes: yes and self.undo(),
+        )
+
+    @work(exclusive=True, group="engine")
+    async def undo(self) -> None:
+        """Take back the last human move in a thread, then return to the table."""
+        await asyncio.to_thread(self.game.undo)
         self.post_message(self.Undone())
 
     def action_new_game(self) -> None:

@@ -331,8 +331,10 @@ class TableScreen(Screen[None]):
             return politics(self.game, self.viewer).has_moves if ready else None
         if action in ("counter", "send", "walk", "reset", "briefing"):
             return ready or None
-        if action == "undo":
-            return bool(self.game.human_moves()) if not self.busy else None
+        if action == "undo":  # the team at the keyboard takes back only its own moves
+            if self.busy or self.viewer is None:
+                return None
+            return any(m.party == self.viewer for m in self.game.human_moves())
         return True
 
     def _move(self, kind: str, package: dict | None = None) -> Move:
@@ -416,16 +418,33 @@ class TableScreen(Screen[None]):
         self.query_one(PackageComposer).reset()
 
     def action_undo(self) -> None:
+        """Take back the team's own last move; other teams whose moves came after it must
+        agree first, since theirs go with it."""
         if not self.check_action("undo", ()):
             return
+        party = self.viewer
 
         def undo() -> None:
-            undone = self.game.undo()
+            undone = self.game.undo(party)
             self.app.call_from_thread(
                 self.notify, f"Took back {possessive(self.game.name(undone.move.party))} last move"
             )
 
-        self.play(undo)
+        others = self.game.undoing(party).others
+        if not others:
+            self.play(undo)
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        teams = " and ".join(self.game.name(p) for p in others)
+        question = (
+            f"{possessive(self.game.name(party))} last move came before {possessive(teams)}: "
+            f"taking it back takes theirs back too.\n\n{teams}, do you agree?"
+        )
+        self.app.push_screen(
+            ConfirmDialog(f"{teams} must agree", question, yes="We agree", no="We do not"),
+            lambda yes: yes and self.play(undo),
+        )
 
     def action_politics(self) -> None:
         if not self.check_action("politics", ()):
@@ -483,7 +502,7 @@ class TableScreen(Screen[None]):
             ("send", "Send your offer", "Propose or counter with the package you built"),
             ("walk", "Walk away", "End these talks without a deal"),
             ("politics", "Signal or consult", "Threats, tied hands, outside options, JP–KR"),
-            ("undo", "Undo the last move", "Take back the last human move"),
+            ("undo", "Undo your last move", "Take back your team's last move"),
             ("briefing", "Read your briefing", "Your confidential role sheet"),
             ("facilitator", "Facilitator", "Fire an event, a custom one, or extend the deadline"),
             ("pause", "Pause the game", "Hide the table while the class talks"),
