@@ -39,10 +39,12 @@ def plot(
     fig.plot_size(w, h)
     fig.theme("simple")
     # Levels first: what is drawn later covers a cell, and an offer must not hide behind one.
+    # A level is a row of single braille dots, one every other column: as fine in height as
+    # the lines, so a floor and a no-deal value close together stay apart.
+    right, dots = max(rounds, 2), max(2, (w - 6) // 2)
+    xs = [1 + (right - 1) * k / (dots - 1) for k in range(dots)]
     for _, level in levels:
-        line = fig.signal([1, max(rounds, 2)], [level, level], marker="·")
-        line.lines()
-        fig.draw(line)
+        fig.draw(fig.signal(xs, [level] * dots, marker="braille"))
     for _, points in series:
         signal = fig.signal([p[0] for p in points], [p[1] for p in points], marker="braille")
         signal.lines()
