@@ -563,11 +563,16 @@ async def test_in_hot_seat_undo_takes_back_only_the_own_teams_move_unless_the_ot
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "Korea's say")
         assert app.screen.heading == "South Korea must agree"
         assert "South Korea, do you agree?" in app.screen.question
+        assert table.viewer is None  # Korea answers without seeing Japan's numbers
+        assert table.query_one(PackageComposer).desk is None
         await pilot.press("n")
         assert app.screen is table and len(app.game.human_moves()) == 2
+        assert table.viewer == "japan"
         await pilot.press("u")
         await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "Korea's say")
         await pilot.press("y")
         await until(pilot, lambda: not app.game.human_moves(), "the undo")
         await to_table(pilot)
         assert table.viewer == "japan" and app.game.request.round == 1
+        notices = [n.message for n in app._notifications]
+        assert "Took back Japan's last move, and South Korea's after it" in notices

@@ -422,28 +422,37 @@ class TableScreen(Screen[None]):
         agree first, since theirs go with it."""
         if not self.check_action("undo", ()):
             return
-        party = self.viewer
+        party, name = self.viewer, self.game.name
+        others = self.game.undoing(party).others
+        teams = " and ".join(name(p) for p in others)
 
         def undo() -> None:
             undone = self.game.undo(party)
-            self.app.call_from_thread(
-                self.notify, f"Took back {possessive(self.game.name(undone.move.party))} last move"
-            )
+            done = f"Took back {possessive(name(undone.move.party))} last move"
+            if others:
+                done += f", and {possessive(teams)} after it"
+            self.app.call_from_thread(self.notify, done)
 
-        others = self.game.undoing(party).others
         if not others:
             self.play(undo)
             return
         from tui.dialogs.confirm import ConfirmDialog
 
-        teams = " and ".join(self.game.name(p) for p in others)
+        def answered(yes: bool) -> None:
+            if yes:
+                self.play(undo)
+            else:
+                self.viewer = party
+
         question = (
-            f"{possessive(self.game.name(party))} last move came before {possessive(teams)}: "
+            f"{possessive(name(party))} last move came before {possessive(teams)}: "
             f"taking it back takes theirs back too.\n\n{teams}, do you agree?"
         )
+        # The other team comes to the keyboard to answer: the table hides what is private.
+        self.viewer = None
         self.app.push_screen(
             ConfirmDialog(f"{teams} must agree", question, yes="We agree", no="We do not"),
-            lambda yes: yes and self.play(undo),
+            answered,
         )
 
     def action_politics(self) -> None:
