@@ -438,21 +438,16 @@ class TableScreen(Screen[None]):
             return
         from tui.dialogs.confirm import ConfirmDialog
 
-        def answered(yes: bool) -> None:
-            if yes:
-                self.play(undo)
-            else:
-                self.viewer = party
-
         question = (
             f"{possessive(name(party))} last move came before {possessive(teams)}: "
             f"taking it back takes theirs back too.\n\n{teams}, do you agree?"
         )
-        # The other team comes to the keyboard to answer: the table hides what is private.
-        self.viewer = None
+        # The other team comes to the keyboard to answer: the table's numbers stay hidden.
         self.app.push_screen(
-            ConfirmDialog(f"{teams} must agree", question, yes="We agree", no="We do not"),
-            answered,
+            ConfirmDialog(
+                f"{teams} must agree", question, yes="We agree", no="We do not", curtain=True
+            ),
+            lambda yes: yes and self.play(undo),
         )
 
     def action_politics(self) -> None:
