@@ -39,6 +39,7 @@ from tui.screens.curtain import Curtain
 from tui.screens.debrief import DebriefScreen
 from tui.screens.start import StartScreen
 from tui.screens.table import TableScreen
+from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import IssueTable, PackageComposer
 from tui.widgets.feed import MoveHistory, NewsFeed
 from tui.widgets.meters import Meters
@@ -532,6 +533,16 @@ async def test_undo_names_the_team_in_plain_english():
         await pilot.press("c", "ctrl+s")  # the opening, as drafted
         await until(pilot, lambda: len(app.game.human_moves()) == 1, "the offer")
         await until(pilot, lambda: not table.busy, "the engine")
+        # The chart: a plot per track the US sits at, labelled lines for floor and no deal.
+        await pilot.press("3")
+        chart = table.query_one(UtilityChart)
+        assert chart.tracks == tuple(views.offer_lines(app.game, "us"))
+        drawn = str(chart.render())
+        for label in ("US–Japan talks", "━ you", "·· floor 0.20", "·· no deal 0.42"):
+            assert label in drawn
+        # No offer on the Korea track yet, and none by Japan: no empty chart, no empty line.
+        assert [bool(t.own or t.theirs) for t in chart.tracks] == [True, False]
+        assert "US–Korea talks" not in drawn and "━ Japan" not in drawn
         await pilot.press("u")
         await until(pilot, lambda: not app.game.human_moves(), "the undo")
         await until(pilot, lambda: bool(app._notifications), "the notice")
