@@ -42,7 +42,7 @@ class Undone:
 
     move: Move
     dropped: int
-    others: tuple[str, ...] = ()
+    others: tuple[str, ...]
 
 
 class Game:

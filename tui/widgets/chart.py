@@ -53,7 +53,7 @@ def plot(
     fig.ruler("y").lim(0, 1)
     # Quarters where there are rows enough to keep them apart, else only the ends and middle.
     fig.ruler("y").ticks([0, 0.25, 0.5, 0.75, 1] if h >= 12 else [0, 0.5, 1])
-    fig.ruler("x").lim(1, max(rounds, 2))
+    fig.ruler("x").lim(1, right)
     step = max(1, round(rounds / max(2, (w - 8) // 8)))
     fig.ruler("x").ticks(sorted({*range(1, rounds + 1, step), rounds}))
     text = Text.from_ansi(fig.build().string().rstrip("\n"))
@@ -70,7 +70,7 @@ class UtilityChart(Widget):
     round by round, with its floor and the no-deal value as dotted levels."""
 
     tracks: reactive[tuple[OfferLines, ...]] = reactive(())
-    """The lines of each track shown, one chart above the other."""
+    """The lines of each track shown, one chart above the other or side by side."""
     rounds: reactive[int] = reactive(1)
     """The deadline, the right end of the x axis."""
     named: reactive[bool] = reactive(False)
