@@ -31,10 +31,18 @@ from sim.scenario.models import Scenario
 
 @dataclass(frozen=True, slots=True)
 class Undone:
-    """What an undo took back: the human move, and how many later entries went with it."""
+    """What an undo takes back: a team's move, and how many later entries go with it.
+
+    Attributes:
+        move: The human move taken back.
+        dropped: How many entries logged after it go too.
+        others: The other human parties whose moves are among those entries, in the order
+            they moved: in hot-seat play those teams must agree first.
+    """
 
     move: Move
     dropped: int
+    others: tuple[str, ...]
 
 
 class Game:
@@ -149,14 +157,14 @@ class Game:
         self.model.advance()
         self.save()
 
-    def undo(self) -> Undone:
-        """Take back the last human move and everything logged after it.
+    def undoing(self, party: str | None = None) -> Undone:
+        """What ``undo(party)`` would take back, without taking it back.
 
         Raises:
-            InvalidMove: no human move has been made yet.
+            InvalidMove: ``party`` (any human party, if None) has made no move yet.
         """
         log = self.model.log
-        humans = self.model.humans
+        humans = (party,) if party is not None else self.model.humans
         last = next(
             (
                 n
@@ -166,10 +174,33 @@ class Game:
             None,
         )
         if last is None:
-            raise InvalidMove("there is no move to take back yet")
-        self.model = replay(self.rules, self.setup.seed, self.setup.humans, log[:last])
+            raise InvalidMove(
+                "there is no move to take back yet"
+                if party is None
+                else f"{self.name(party)} has no move to take back yet"
+            )
+        move = log[last]
+        later = [
+            e.party
+            for e in log[last + 1 :]
+            if isinstance(e, Move) and e.party in self.model.humans and e.party != move.party
+        ]
+        return Undone(move, len(log) - last - 1, tuple(dict.fromkeys(later)))
+
+    def undo(self, party: str | None = None) -> Undone:
+        """Take back ``party``'s last move (any human party's, if None) and everything
+        logged after it: other teams' moves among that is what ``Undone.others`` names.
+
+        Raises:
+            InvalidMove: ``party`` (any human party, if None) has made no move yet.
+        """
+        undone = self.undoing(party)
+        log = self.model.log
+        self.model = replay(
+            self.rules, self.setup.seed, self.setup.humans, log[: len(log) - undone.dropped - 1]
+        )
         self.save()
-        return Undone(log[last], len(log) - last - 1)
+        return undone
 
     def save(self) -> Path:
         """Write the game to its save file (atomically) and return the path."""

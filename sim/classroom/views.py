@@ -314,3 +314,70 @@ def status_text(game: Game, talks: Talks) -> str:
         verb = "to answer" if request.kind == "respond" else "to propose"
         return f"open: {game.name(request.party)} {verb}"
     return "open"
+
+
+@dataclass(frozen=True, slots=True)
+class OfferLines:
+    """One track's offers, round by round, as worth to the viewer: its own latest offer and
+    the other side's latest offer, against its floor and what no deal is worth to it.
+
+    The chart shows latest offers rather than each offer in turn: proposers alternate, so
+    offer by offer the worth zig-zags between the two sides' packages.
+    """
+
+    track: str
+    party: str
+    """The viewer's name."""
+    other: str
+    """The other side's name."""
+    own: tuple[tuple[int, float], ...]
+    """(round, worth) of the viewer's latest offer by the end of each round, from its first."""
+    theirs: tuple[tuple[int, float], ...]
+    """(round, worth) of the other side's latest offer by the end of each round."""
+    floor: float
+    """The viewer's reservation utility on the track, as it stands now."""
+    no_deal: float
+
+
+def offer_lines(game: Game, viewer: str) -> list[OfferLines]:
+    """The viewer's ``OfferLines`` on each track where it sits, in the scenario's order.
+
+    Each offer counts at its worth when it was made (``Offer.worth``); the lines run to the
+    round the talks closed in, or to the round being played.
+    """
+    model, world = game.model, game.model.world
+    found = []
+    for track in game.rules.tracks:
+        if viewer not in track.parties:
+            continue
+        talks = model.talks[track.id]
+        last = talks.closed_round or min(model.round, model.rounds)
+        other = track.other(viewer)
+        found.append(
+            OfferLines(
+                track.name,
+                game.name(viewer),
+                game.name(other),
+                _latest_by_round(talks, viewer, viewer, last),
+                _latest_by_round(talks, other, viewer, last),
+                world.reservation[viewer][track.id],
+                world.no_deal_utility(viewer, track),
+            )
+        )
+    return found
+
+
+def _latest_by_round(
+    talks: Talks, proposer: str, viewer: str, last: int
+) -> tuple[tuple[int, float], ...]:
+    """(round, worth to ``viewer``) of ``proposer``'s latest offer at the end of each round
+    from its first offer to round ``last``."""
+    latest: dict[int, float] = {}
+    for offer in talks.history:
+        if offer.proposer == proposer:
+            latest[offer.round] = offer.worth[viewer]  # a later offer in a round replaces it
+    points, worth = [], None
+    for round_ in range(min(latest, default=last + 1), last + 1):
+        worth = latest.get(round_, worth)
+        points.append((round_, worth))
+    return tuple(points)

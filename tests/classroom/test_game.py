@@ -60,6 +60,70 @@ def test_undo_replays_the_log_without_the_last_human_move():
     assert game.request == first and game.human_moves() == []
 
 
+def test_in_hot_seat_a_team_takes_back_its_own_move_and_names_the_teams_it_overrides():
+    game = Game.start(GameSetup(CLASSROOM, 2, ("japan", "korea")), SCENARIO)
+    with pytest.raises(InvalidMove, match="Japan has no move to take back yet"):
+        game.undoing("japan")
+    request = game.request
+    package = dict(game.rules.track[request.track].decode(request_package(game)))
+    package["jp_tariff"] = 20
+    game.submit(Move("japan", request.track, "reject", package, request.round))
+    korea_decides = game.request
+    game.submit(Move("korea", korea_decides.track, "walk", None, korea_decides.round))
+    assert game.request.party == "japan"
+    # Japan's own last move came before Korea's: Korea's walk would go with it.
+    ahead = game.undoing("japan")
+    assert ahead.move.party == "japan" and ahead.others == ("korea",)
+    assert game.undoing("korea").others == ()
+    assert len(game.human_moves()) == 2  # asking changed nothing
+    undone = game.undo("korea")
+    assert undone.move.kind == "walk" and game.request == korea_decides
+    assert [m.party for m in game.human_moves()] == ["japan"]
+    assert [e.get("party") for e in read_save(game.save_path).log].count("korea") == 0
+
+
+def request_package(game: Game) -> tuple[float, ...]:
+    """The package on the table at the pending decision (encoded)."""
+    return game.model.talks[game.request.track].history[-1].package
+
+
+def test_offer_lines_carry_each_sides_latest_offer_forward_round_by_round():
+    game = Game.start(GameSetup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    counter_until_done(game, moves=3)
+    talks = game.model.talks["us-japan"]
+    (lines,) = views.offer_lines(game, "japan")  # Japan sits at one table only
+    assert (lines.track, lines.party, lines.other) == ("US–Japan talks", "Japan", "United States")
+    world = game.model.world
+    assert lines.floor == world.reservation["japan"]["us-japan"]
+    assert lines.no_deal == world.no_deal_utility("japan", game.rules.track["us-japan"])
+    for proposer, points in (("japan", lines.own), ("us", lines.theirs)):
+        offers = [o for o in talks.history if o.proposer == proposer]
+        rounds = [r for r, _ in points]
+        # One point a round, from the side's first offer to the round the talks closed in.
+        end = talks.closed_round or min(game.model.round, game.model.rounds)
+        assert rounds == list(range(offers[0].round, end + 1))
+        for round_, worth in points:
+            latest = [o for o in offers if o.round <= round_][-1]
+            assert worth == latest.worth["japan"]
+    # Two tracks for the United States, each from its own side: no zig-zag between sides.
+    us = views.offer_lines(game, "us")
+    assert [u.track for u in us] == ["US–Japan talks", "US–Korea talks"]
+    japan_first = next(o for o in talks.history if o.proposer == "japan")
+    assert us[0].theirs[0] == (japan_first.round, japan_first.worth["us"])
+    assert len({w for _, w in lines.own}) < len({o.worth["japan"] for o in talks.history})
+
+
+def test_offer_lines_are_empty_before_anyone_offers_and_stop_when_talks_close():
+    game = Game.start(GameSetup(CLASSROOM, 4, ("japan",)), SCENARIO)
+    (lines,) = views.offer_lines(game, "japan")
+    assert lines.own == ()
+    request = game.request
+    game.submit(Move("japan", request.track, "walk", None, request.round))
+    (lines,) = views.offer_lines(game, "japan")
+    closed = game.model.talks["us-japan"].closed_round
+    assert lines.own == () and lines.theirs and lines.theirs[-1][0] == closed
+
+
 def test_bad_saves_are_refused_in_plain_words(saves, tmp_path):
     with pytest.raises(SaveError, match="there is no saved game"):
         find_save(None)

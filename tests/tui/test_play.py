@@ -33,11 +33,13 @@ from tests.tui.pilots import (
     waiting_for_keys,
 )
 from tui.app import TrilateralApp
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.facilitator import FacilitatorDialog
 from tui.screens.curtain import Curtain
 from tui.screens.debrief import DebriefScreen
 from tui.screens.start import StartScreen
 from tui.screens.table import TableScreen
+from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import IssueTable, PackageComposer
 from tui.widgets.feed import MoveHistory, NewsFeed
 from tui.widgets.meters import Meters
@@ -172,8 +174,11 @@ async def test_the_facilitator_fires_events_and_extends_the_deadline():
         assert app.game.model.rounds == rounds + 2
         acts = [e for e in app.game.model.log if isinstance(e, Intervention)]
         assert [a.kind for a in acts] == ["fire", "custom", "extend"]
-        # Pause hides the table until the facilitator resumes.
+        # Pause hides the table until the facilitator resumes, with the key it names.
         await pilot.press("p")
+        assert app.screen is not table
+        assert "presses p to resume" in str(app.screen.query_one("#curtain-text").render())
+        await pilot.press("enter", "space", "escape")  # a team passing a curtain, say
         assert app.screen is not table
         await pilot.press("p")
         assert app.screen is table
@@ -238,7 +243,14 @@ async def test_starting_over_frees_every_finished_game():
             assert isinstance(app.screen, DebriefScreen)
             if played == 0:  # take the walk back: the debrief returns to the table
                 dropped.append(weakref.ref(app.game.model))
+                await pilot.press("u")  # asks first, naming the team
+                await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+                assert app.screen.heading == "Undo Japan's last move"
+                await pilot.press("n")
+                assert isinstance(app.screen, DebriefScreen) and app.game.finished
                 await pilot.press("u")
+                await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+                await pilot.press("y")
                 await until(pilot, lambda: isinstance(app.screen, TableScreen), "the table")
                 await play_out(pilot, {"japan": lambda request: ["w"]})
             dropped += [weakref.ref(app.game), weakref.ref(app.game.model)]
@@ -521,8 +533,56 @@ async def test_undo_names_the_team_in_plain_english():
         await pilot.press("c", "ctrl+s")  # the opening, as drafted
         await until(pilot, lambda: len(app.game.human_moves()) == 1, "the offer")
         await until(pilot, lambda: not table.busy, "the engine")
+        # The chart: a plot per track the US sits at, labelled lines for floor and no deal.
+        await pilot.press("3")
+        chart = table.query_one(UtilityChart)
+        assert chart.tracks == tuple(views.offer_lines(app.game, "us"))
+        drawn = str(chart.render())
+        for label in ("US–Japan talks", "━ you", "·· floor 0.20", "·· no deal 0.42"):
+            assert label in drawn
+        # No offer on the Korea track yet, and none by Japan: no empty chart, no empty line.
+        assert [bool(t.own or t.theirs) for t in chart.tracks] == [True, False]
+        assert "US–Korea talks" not in drawn and "━ Japan" not in drawn
         await pilot.press("u")
         await until(pilot, lambda: not app.game.human_moves(), "the undo")
         await until(pilot, lambda: bool(app._notifications), "the notice")
         notices = [n.message for n in app._notifications]
         assert "Took back United States' last move" in notices
+
+
+async def test_in_hot_seat_undo_takes_back_only_the_own_teams_move_unless_the_other_agrees():
+    app = game_app(humans=("japan", "korea"), seed=2)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await to_table(pilot)
+        assert table.viewer == "japan" and not table.check_action("undo", ())
+        await pilot.press("c", *"20", "ctrl+s")
+        await until(pilot, lambda: not isinstance(app.screen, TableScreen), "a question")
+        if isinstance(app.screen, ConfirmDialog):
+            await pilot.press("y")  # the counter crosses a bottom line: send it anyway
+        await to_table(pilot)
+        assert table.viewer == "korea"
+        # Korea has not moved: its `u` cannot take back Japan's move.
+        await pilot.press("u")
+        assert isinstance(app.screen, TableScreen) and len(app.game.human_moves()) == 1
+        await pilot.press("w")  # Korea walks away, and confirms
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        await pilot.press("y")
+        await to_table(pilot)
+        assert table.viewer == "japan" and len(app.game.human_moves()) == 2
+        # Japan's last move came before Korea's walk: Korea must agree to lose it.
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "Korea's say")
+        assert app.screen.heading == "South Korea must agree"
+        assert "South Korea, do you agree?" in app.screen.question
+        assert app.screen.styles.background.a == 1  # Japan's numbers do not show through
+        await pilot.press("n")
+        assert app.screen is table and len(app.game.human_moves()) == 2
+        assert table.viewer == "japan"
+        await pilot.press("u")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "Korea's say")
+        await pilot.press("y")
+        await until(pilot, lambda: not app.game.human_moves(), "the undo")
+        await to_table(pilot)
+        assert table.viewer == "japan" and app.game.request.round == 1
+        notices = [n.message for n in app._notifications]
+        assert "Took back Japan's last move, and South Korea's after it" in notices

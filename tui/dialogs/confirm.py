@@ -21,8 +21,12 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, title: str, question: str, yes: str = "Yes", no: str = "No") -> None:
-        super().__init__()
+    def __init__(
+        self, title: str, question: str, yes: str = "Yes", no: str = "No", curtain: bool = False
+    ) -> None:
+        """Ask ``question``; with ``curtain``, the screen beneath is hidden, for a question
+        to another team than the one whose numbers it shows."""
+        super().__init__(classes="curtain" if curtain else None)
         self.heading = title
         self.question = question
         self.yes = yes

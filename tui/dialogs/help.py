@@ -39,12 +39,13 @@ a deal worth less than no deal, or crossing a bottom line, leaves you worse off.
 | `Ctrl+Q` | quit — the game is saved after every move |
 
 Facilitator mode adds `f` (fire an event, a custom event or extend the deadline)
-and `p` (pause: hide the table while the class talks).
+and `p` (pause: hide the table while the class talks; only `p` resumes).
 
 ## Several teams on one keyboard
 
 Between turns a curtain asks to pass the keyboard; press Enter only when your team
 sits at the screen. The table only ever shows the numbers of the team whose turn it is.
+`u` takes back only your own last move; if another team has moved since, it must agree.
 
 ## Saves
 

@@ -45,14 +45,17 @@ class Curtain(Screen[None]):
 class Pause(Screen[None]):
     """The facilitator paused the game: the table is hidden until the game resumes."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("p,enter", "resume", "Resume the game")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("p", "resume", "Resume the game")]
+    """Only the key the screen names: Enter passes a curtain, and a team pressing it to see
+    the table must not end the facilitator's pause."""
 
     def __init__(self) -> None:
         super().__init__(classes="curtain")
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():
-            yield Static("[b]Paused by the facilitator[/b]\n\npress p to resume", id="curtain-text")
+            text = "[b]Paused by the facilitator[/b]\n\nthe facilitator presses [b]p[/b] to resume"
+            yield Static(text, id="curtain-text")
         yield Footer()
 
     def action_resume(self) -> None:

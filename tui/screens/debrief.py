@@ -1,6 +1,6 @@
 """The debrief: each deal against no deal, the bottom lines and the Nash solution; scores;
-the timeline; every party's utility by round; the scenario's questions for the class, if it
-has any; export for the class to take home.
+the timeline; for every party, what both sides' latest offers were worth to it by round;
+the scenario's questions for the class, if it has any; export for the class to take home.
 
 The game is over, so every number is revealed here, to every team.
 """
@@ -23,8 +23,9 @@ from textual.widgets import Footer, Header, Markdown, Static, TabbedContent, Tab
 
 from sim.classroom.debriefing import outcome_markdown, questions_markdown, timeline
 from sim.classroom.game import Game
-from sim.classroom.record import utility_series
+from sim.classroom.views import offer_lines
 from sim.engine.moves import InvalidMove
+from sim.results.briefing import possessive
 from tui.widgets.chart import UtilityChart
 
 
@@ -60,13 +61,12 @@ class DebriefScreen(Screen[None]):
                 yield Markdown(outcome_markdown(game))
             with TabPane("2 Timeline", id="timeline"), VerticalScroll(id="timeline-scroll"):
                 yield Static(Text("\n".join(timeline(game))), id="timeline-text")
-            with TabPane("3 Chart", id="chart"):
-                chart = UtilityChart(id="utilities")
-                chart.rounds = game.model.rounds
-                chart.series = tuple(
-                    (label, tuple(points)) for label, points in utility_series(game, None).items()
-                )
-                yield chart
+            with TabPane("3 Chart", id="chart"), VerticalScroll(id="chart-scroll"):
+                for party in game.model.countries:
+                    for lines in offer_lines(game, party):
+                        chart = UtilityChart(classes="offers")
+                        chart.rounds, chart.named, chart.tracks = game.model.rounds, True, (lines,)
+                        yield chart
             questions = questions_markdown(game)
             if questions:
                 with TabPane("4 Questions", id="questions"), VerticalScroll(id="questions-scroll"):
@@ -111,14 +111,29 @@ class DebriefScreen(Screen[None]):
         names = ", ".join(p.name for p in written)
         self.notify(f"Wrote {names} to {folder}", title="Exported", timeout=10)
 
-    @work(exclusive=True, group="engine")
-    async def action_undo(self) -> None:
-        """Take back the last human move and return to the table."""
+    def action_undo(self) -> None:
+        """Ask, then take back the last human move and return to the table."""
+        from tui.dialogs.confirm import ConfirmDialog
+
         try:
-            await asyncio.to_thread(self.game.undo)
+            move = self.game.undoing().move
         except InvalidMove as error:
             self.notify(str(error), severity="warning")
             return
+        team = self.game.name(move.party)
+        question = (
+            f"Take back {possessive(team)} last move ({move.kind} in round {move.round})? "
+            "The game goes back to the table, and this result is gone."
+        )
+        self.app.push_screen(
+            ConfirmDialog(f"Undo {possessive(team)} last move", question, yes="Take it back"),
+            lambda yes: yes and self.undo(),
+        )
+
+    @work(exclusive=True, group="engine")
+    async def undo(self) -> None:
+        """Take back the last human move in a thread, then return to the table."""
+        await asyncio.to_thread(self.game.undo)
         self.post_message(self.Undone())
 
     def action_new_game(self) -> None:

@@ -139,7 +139,7 @@ class TableScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = self.game.scenario.title
-        titles = ("Table", "Meters", "Your utility by round", "News", "History")
+        titles = ("Table", "Meters", "Offers, worth to you", "News", "History")
         for pane, title in zip(PANES, titles, strict=True):
             self.query_one(f"#{pane}").border_title = title
         self.watch_pane(self.pane)
@@ -203,11 +203,7 @@ class TableScreen(Screen[None]):
         self.query_one(MoveHistory).entries = tuple(record.history(game, viewer))
         chart = self.query_one(UtilityChart)
         chart.rounds = model.rounds
-        chart.series = tuple(
-            (label, tuple(points))
-            for label, points in record.utility_series(game, [viewer] if viewer else []).items()
-        )
-        chart.levels = tuple((f"no deal ({m.name})", m.no_deal) for m in meters.tracks if m.seated)
+        chart.tracks = tuple(views.offer_lines(game, viewer)) if viewer else ()
         composer = self.query_one(PackageComposer)
         if viewer is not None and request is not None and request.party == viewer:
             decision = (request.party, request.track, request.kind, request.round)
@@ -356,8 +352,10 @@ class TableScreen(Screen[None]):
             return politics(self.game, self.viewer).has_moves if ready else None
         if action in ("counter", "send", "walk", "reset", "briefing"):
             return ready or None
-        if action == "undo":
-            return bool(self.game.human_moves()) if not self.busy else None
+        if action == "undo":  # the team at the keyboard takes back only its own moves
+            if self.busy or self.viewer is None:
+                return None
+            return any(m.party == self.viewer for m in self.game.human_moves())
         return True
 
     def _move(self, kind: str, package: dict | None = None) -> Move:
@@ -441,16 +439,37 @@ class TableScreen(Screen[None]):
         self.query_one(PackageComposer).reset()
 
     def action_undo(self) -> None:
+        """Take back the team's own last move; other teams whose moves came after it must
+        agree first, since theirs go with it."""
         if not self.check_action("undo", ()):
             return
+        party, name = self.viewer, self.game.name
+        others = self.game.undoing(party).others
+        teams = " and ".join(name(p) for p in others)
 
         def undo() -> None:
-            undone = self.game.undo()
-            self.app.call_from_thread(
-                self.notify, f"Took back {possessive(self.game.name(undone.move.party))} last move"
-            )
+            undone = self.game.undo(party)
+            done = f"Took back {possessive(name(undone.move.party))} last move"
+            if others:
+                done += f", and {possessive(teams)} after it"
+            self.app.call_from_thread(self.notify, done)
 
-        self.play(undo)
+        if not others:
+            self.play(undo)
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        question = (
+            f"{possessive(name(party))} last move came before {possessive(teams)}: "
+            f"taking it back takes theirs back too.\n\n{teams}, do you agree?"
+        )
+        # The other team comes to the keyboard to answer: the table's numbers stay hidden.
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{teams} must agree", question, yes="We agree", no="We do not", curtain=True
+            ),
+            lambda yes: yes and self.play(undo),
+        )
 
     def action_politics(self) -> None:
         if not self.check_action("politics", ()):
@@ -508,7 +527,7 @@ class TableScreen(Screen[None]):
             ("send", "Send your offer", "Propose or counter with the package you built"),
             ("walk", "Walk away", "End these talks without a deal"),
             ("politics", "Signal or consult", "Threats, tied hands, outside options, JP–KR"),
-            ("undo", "Undo the last move", "Take back the last human move"),
+            ("undo", "Undo your last move", "Take back your team's last move"),
             ("briefing", "Read your briefing", "Your confidential role sheet"),
             ("facilitator", "Facilitator", "Fire an event, a custom one, or extend the deadline"),
             ("pause", "Pause the game", "Hide the table while the class talks"),
