@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -119,7 +120,7 @@ class PackageComposer(Widget):
         with Horizontal(id="package"):
             yield IssueTable(self.desk.rows)
             with Vertical(id="fields"):
-                yield Label("Your offer", classes="head")
+                yield Label("Your\noffer", classes="head")
                 for row in self.desk.rows:
                     yield self._field(row.space, texts[row.space.id])
 
@@ -186,20 +187,42 @@ class IssueTable(Widget):
     """The package's read-only columns, one line per issue beside the team's fields.
 
     Drawn as one Rich table rather than a label per cell: the sixty-odd labels made
-    showing the table pane take some 25 ms more. The *No deal* column shows when there is
-    room for it.
+    showing the table pane take some 25 ms more. The headers take two lines so that the
+    value columns are as narrow as their numbers, which leaves the room to the issues'
+    names: an issue shows its full name where the column holds it and its short name where
+    not, so autos and steel never both read "Section 232 tariff on…". The *No deal*
+    column (what holds if the track ends without a deal: a carried-out threat shows here)
+    shows whenever the short names still fit beside it.
     """
 
-    ROOM_FOR_NO_DEAL = 75
-    """Columns the table needs before it shows what no deal leaves on each issue."""
+    NO_DEAL = "No\ndeal"
 
     def __init__(self, rows: tuple[IssueRow, ...]) -> None:
         super().__init__()
         self.rows = rows
 
+    def _columns(self) -> list[tuple[str, list[Text]]]:
+        """Each value column's two-line header and cells, left to right; *No deal* only
+        when the short names still fit beside it."""
+        accent, error = self.app.theme_variables["accent"], self.app.theme_variables["error"]
+        rows = self.rows
+        columns = [
+            ("\nUnit", [Text(row.unit, style="dim") for row in rows]),
+            ("Status\nquo", [Text(row.status_quo) for row in rows]),
+            (self.NO_DEAL, [Text(row.no_deal) for row in rows]),
+            (
+                "On\ntable",
+                [Text(row.on_table, style=f"bold {error}" if row.crosses else "") for row in rows],
+            ),
+            ("\nIdeal", [Text(row.ideal, style=accent) for row in rows]),
+            ("Bottom\nline", [Text(row.bottom_line, style=accent) for row in rows]),
+        ]
+        shortest = max((cell_len(row.space.short) for row in rows), default=0)
+        if _room(self.size.width, columns) < shortest:
+            columns = [column for column in columns if column[0] != self.NO_DEAL]
+        return columns
+
     def render(self) -> Table:
-        theme = self.app.theme_variables
-        accent, error = theme["accent"], theme["error"]
         table = Table(
             box=None,
             expand=True,
@@ -207,19 +230,22 @@ class IssueTable(Widget):
             padding=(0, 1, 0, 0),
             header_style="bold underline dim",
         )
-        no_deal = self.size.width >= self.ROOM_FOR_NO_DEAL
-        table.add_column("Issue", ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column("Unit", width=8, no_wrap=True, overflow="ellipsis", style="dim")
-        table.add_column("Status quo", width=10, no_wrap=True)
-        if no_deal:
-            table.add_column("No deal", width=7, no_wrap=True)
-        table.add_column("On table", width=8, no_wrap=True)
-        table.add_column("Ideal", width=5, no_wrap=True, style=accent)
-        table.add_column("Bottom line", width=11, no_wrap=True, style=accent)
-        for row in self.rows:
-            on_table = Text(row.on_table, style=f"bold {error}" if row.crosses else "")
-            cells = [Text(row.space.name), row.unit, row.status_quo]
-            if no_deal:
-                cells.append(row.no_deal)
-            table.add_row(*cells, on_table, row.ideal, row.bottom_line)
+        columns = self._columns()
+        room = _room(self.size.width, columns)
+        table.add_column("\nIssue", ratio=1, no_wrap=True, overflow="ellipsis")
+        for header, cells in columns:
+            table.add_column(header, width=_width(header, cells), no_wrap=True)
+        for n, row in enumerate(self.rows):
+            name = row.space.name if cell_len(row.space.name) <= room else row.space.short
+            table.add_row(Text(name), *(cells[n] for _, cells in columns))
         return table
+
+
+def _width(header: str, cells: list[Text]) -> int:
+    """A column as wide as its widest header line or cell."""
+    return max([*map(cell_len, header.split("\n")), *(cell.cell_len for cell in cells)])
+
+
+def _room(width: int, columns: list[tuple[str, list[Text]]]) -> int:
+    """The width left to the issues' names beside these columns, a space after each name."""
+    return width - sum(_width(*column) + 1 for column in columns)
