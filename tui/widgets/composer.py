@@ -29,7 +29,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
-from sim.classroom.views import IssueRow, read_value
+from sim.classroom.views import IssueRow, draft_text, number_text, read_value
 from sim.engine.utility import IssueSpace
 
 
@@ -117,9 +117,12 @@ class PackageComposer(Widget):
         if self.desk is None:
             return
         texts = self.texts
+        fields = Vertical(id="fields")
+        # As wide as the longest value, so the issues' names keep the room.
+        fields.styles.width = max(5, *(_field_width(row.space) for row in self.desk.rows))
         with Horizontal(id="package"):
             yield IssueTable(self.desk.rows)
-            with Vertical(id="fields"):
+            with fields:
                 yield Label("Your\noffer", classes="head")
                 for row in self.desk.rows:
                     yield self._field(row.space, texts[row.space.id])
@@ -181,6 +184,15 @@ class PackageComposer(Widget):
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
+
+
+def _field_width(space: IssueSpace) -> int:
+    """The columns a field needs for the longest value the issue takes: a number and the
+    cursor after it, or an option and the arrow of its list."""
+    if space.choices is not None:
+        return max(cell_len(draft_text(space, float(n))) for n in range(len(space.choices))) + 3
+    values = [space.lo, space.hi, space.hi - (space.step or 0.01)]
+    return max(len(number_text(value)) for value in values) + 1
 
 
 class IssueTable(Widget):
