@@ -202,7 +202,8 @@ class IssueTable(Widget):
     showing the table pane take some 25 ms more. The headers take two lines so that the
     value columns are as narrow as their numbers, which leaves the room to the issues'
     names: an issue shows its full name where the column holds it and its short name where
-    not, so autos and steel never both read "Section 232 tariff on…". The *No deal*
+    not, so autos and steel never both read "Section 232 tariff on…"; issues whose names
+    begin with the same word go short together, so siblings read alike. The *No deal*
     column (what holds if the track ends without a deal: a carried-out threat shows here)
     shows whenever the short names still fit beside it.
     """
@@ -247,10 +248,17 @@ class IssueTable(Widget):
         table.add_column("\nIssue", ratio=1, no_wrap=True, overflow="ellipsis")
         for header, cells in columns:
             table.add_column(header, width=_width(header, cells), no_wrap=True)
+        # Siblings read alike: if one "Section 232 tariff on…" must be short, so are the rest.
+        cut = {_first_word(row.space.name) for row in self.rows if cell_len(row.space.name) > room}
         for n, row in enumerate(self.rows):
-            name = row.space.name if cell_len(row.space.name) <= room else row.space.short
+            space = row.space
+            name = space.short if _first_word(space.name) in cut else space.name
             table.add_row(Text(name), *(cells[n] for _, cells in columns))
         return table
+
+
+def _first_word(name: str) -> str:
+    return name.split(maxsplit=1)[0] if name.strip() else ""
 
 
 def _width(header: str, cells: list[Text]) -> int:
