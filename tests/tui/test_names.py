@@ -47,3 +47,15 @@ async def test_a_package_in_the_history_wraps_whole_words(width):
         shown = [line[start:].strip() for line in lines(history)[1:]]
         assert len([line for line in shown if line]) > 1  # it wraps...
         assert " ".join(line for line in shown if line) == proposal.detail  # ...whole words
+
+
+async def test_full_names_where_they_fit_and_siblings_read_alike():
+    app = game_app(humans=("japan",), seed=3, source=BASELINE)
+    async with app.run_test(size=(160, 48)) as pilot:
+        table = (await to_table(pilot)).query_one(IssueTable)
+        on_screen = dict(zip((row.space.id for row in table.rows), lines(table)[2:], strict=True))
+        assert on_screen["jp_tariff"].startswith("Reciprocal tariff on Japan ")
+        assert on_screen["jp_defense"].startswith("Japan's defense spending ")
+        # "Section 232 tariff on Japanese autos and parts" would fit; steel's would not.
+        assert on_screen["jp_autos"].startswith("autos tariff ")
+        assert on_screen["jp_steel"].startswith("steel tariff ")
