@@ -113,6 +113,8 @@ class IssueSpace:
 
     id: str
     name: str
+    short: str
+    """The issue's name for narrow columns (``Issue.short_name``)."""
     unit: str
     kind: str
     lo: float
@@ -125,11 +127,27 @@ class IssueSpace:
         """The space of an issue from the scenario."""
         if issue.kind == "numeric":
             return cls(
-                issue.id, issue.name, issue.unit, issue.kind, issue.min, issue.max, issue.step, None
+                issue.id,
+                issue.name,
+                issue.short_name,
+                issue.unit,
+                issue.kind,
+                issue.min,
+                issue.max,
+                issue.step,
+                None,
             )
         choices = tuple(issue.choices)
         return cls(
-            issue.id, issue.name, issue.unit, issue.kind, 0.0, len(choices) - 1.0, 1.0, choices
+            issue.id,
+            issue.name,
+            issue.short_name,
+            issue.unit,
+            issue.kind,
+            0.0,
+            len(choices) - 1.0,
+            1.0,
+            choices,
         )
 
     @property

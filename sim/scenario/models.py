@@ -52,7 +52,11 @@ class Issue(Strict):
     id: Id
     """Identifier used by preferences, bottom lines and events, e.g. ``jp_tariff``."""
     name: str
-    """Human-readable name shown in transcripts and the UI."""
+    """Human-readable name shown in transcripts, briefings and the UI where there is room."""
+    short: str | None = Field(default=None, min_length=1, max_length=24)
+    """A short name for narrow columns, e.g. ``autos tariff``: the words that tell this issue
+    from the others on its track. Left out, the issue's id in words (``jp_autos`` →
+    ``jp autos``)."""
     track: Id
     """The bargaining track this issue is negotiated on, e.g. ``us-japan``."""
     kind: Literal["numeric", "categorical", "boolean"] = "numeric"
@@ -122,6 +126,12 @@ class Issue(Strict):
                     f"{field} of a boolean issue must be true or false",
                 )
         return self
+
+    @property
+    def short_name(self) -> str:
+        """The name for narrow columns: ``short``, or the id in words when it is left out
+        (an id is unique and already chosen by the author, so it tells issues apart)."""
+        return self.short or self.id.replace("_", " ").replace("-", " ")
 
     @property
     def choices(self) -> list[str] | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -28,7 +29,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
-from sim.classroom.views import IssueRow, read_value
+from sim.classroom.views import IssueRow, draft_text, number_text, read_value
 from sim.engine.utility import IssueSpace
 
 
@@ -116,10 +117,13 @@ class PackageComposer(Widget):
         if self.desk is None:
             return
         texts = self.texts
+        fields = Vertical(id="fields")
+        # As wide as the longest value, so the issues' names keep the room.
+        fields.styles.width = max(5, *(_field_width(row.space) for row in self.desk.rows))
         with Horizontal(id="package"):
             yield IssueTable(self.desk.rows)
-            with Vertical(id="fields"):
-                yield Label("Your offer", classes="head")
+            with fields:
+                yield Label("Your\noffer", classes="head")
                 for row in self.desk.rows:
                     yield self._field(row.space, texts[row.space.id])
 
@@ -182,24 +186,56 @@ class PackageComposer(Widget):
         self.post_message(self.Leave())
 
 
+def _field_width(space: IssueSpace) -> int:
+    """The columns a field needs for the longest value the issue takes: a number and the
+    cursor after it, or an option and the arrow of its list."""
+    if space.choices is not None:
+        return max(cell_len(draft_text(space, float(n))) for n in range(len(space.choices))) + 3
+    values = [space.lo, space.hi, space.hi - (space.step or 0.01)]
+    return max(len(number_text(value)) for value in values) + 1
+
+
 class IssueTable(Widget):
     """The package's read-only columns, one line per issue beside the team's fields.
 
     Drawn as one Rich table rather than a label per cell: the sixty-odd labels made
-    showing the table pane take some 25 ms more. The *No deal* column shows when there is
-    room for it.
+    showing the table pane take some 25 ms more. The headers take two lines so that the
+    value columns are as narrow as their numbers, which leaves the room to the issues'
+    names: an issue shows its full name where the column holds it and its short name where
+    not, so autos and steel never both read "Section 232 tariff on…"; issues whose names
+    begin with the same word go short together, so siblings read alike. The *No deal*
+    column (what holds if the track ends without a deal: a carried-out threat shows here)
+    shows whenever the short names still fit beside it.
     """
 
-    ROOM_FOR_NO_DEAL = 75
-    """Columns the table needs before it shows what no deal leaves on each issue."""
+    NO_DEAL = "No\ndeal"
 
     def __init__(self, rows: tuple[IssueRow, ...]) -> None:
         super().__init__()
         self.rows = rows
 
+    def _columns(self) -> list[tuple[str, list[Text]]]:
+        """Each value column's two-line header and cells, left to right; *No deal* only
+        when the short names still fit beside it."""
+        accent, error = self.app.theme_variables["accent"], self.app.theme_variables["error"]
+        rows = self.rows
+        columns = [
+            ("\nUnit", [Text(row.unit, style="dim") for row in rows]),
+            ("Status\nquo", [Text(row.status_quo) for row in rows]),
+            (self.NO_DEAL, [Text(row.no_deal) for row in rows]),
+            (
+                "On\ntable",
+                [Text(row.on_table, style=f"bold {error}" if row.crosses else "") for row in rows],
+            ),
+            ("\nIdeal", [Text(row.ideal, style=accent) for row in rows]),
+            ("Bottom\nline", [Text(row.bottom_line, style=accent) for row in rows]),
+        ]
+        shortest = max((cell_len(row.space.short) for row in rows), default=0)
+        if _room(self.size.width, columns) < shortest:
+            columns = [column for column in columns if column[0] != self.NO_DEAL]
+        return columns
+
     def render(self) -> Table:
-        theme = self.app.theme_variables
-        accent, error = theme["accent"], theme["error"]
         table = Table(
             box=None,
             expand=True,
@@ -207,19 +243,29 @@ class IssueTable(Widget):
             padding=(0, 1, 0, 0),
             header_style="bold underline dim",
         )
-        no_deal = self.size.width >= self.ROOM_FOR_NO_DEAL
-        table.add_column("Issue", ratio=1, no_wrap=True, overflow="ellipsis")
-        table.add_column("Unit", width=8, no_wrap=True, overflow="ellipsis", style="dim")
-        table.add_column("Status quo", width=10, no_wrap=True)
-        if no_deal:
-            table.add_column("No deal", width=7, no_wrap=True)
-        table.add_column("On table", width=8, no_wrap=True)
-        table.add_column("Ideal", width=5, no_wrap=True, style=accent)
-        table.add_column("Bottom line", width=11, no_wrap=True, style=accent)
-        for row in self.rows:
-            on_table = Text(row.on_table, style=f"bold {error}" if row.crosses else "")
-            cells = [Text(row.space.name), row.unit, row.status_quo]
-            if no_deal:
-                cells.append(row.no_deal)
-            table.add_row(*cells, on_table, row.ideal, row.bottom_line)
+        columns = self._columns()
+        room = _room(self.size.width, columns)
+        table.add_column("\nIssue", ratio=1, no_wrap=True, overflow="ellipsis")
+        for header, cells in columns:
+            table.add_column(header, width=_width(header, cells), no_wrap=True)
+        # Siblings read alike: if one "Section 232 tariff on…" must be short, so are the rest.
+        cut = {_first_word(row.space.name) for row in self.rows if cell_len(row.space.name) > room}
+        for n, row in enumerate(self.rows):
+            space = row.space
+            name = space.short if _first_word(space.name) in cut else space.name
+            table.add_row(Text(name), *(cells[n] for _, cells in columns))
         return table
+
+
+def _first_word(name: str) -> str:
+    return name.split(maxsplit=1)[0] if name.strip() else ""
+
+
+def _width(header: str, cells: list[Text]) -> int:
+    """A column as wide as its widest header line or cell."""
+    return max([*map(cell_len, header.split("\n")), *(cell.cell_len for cell in cells)])
+
+
+def _room(width: int, columns: list[tuple[str, list[Text]]]) -> int:
+    """The width left to the issues' names beside these columns, a space after each name."""
+    return width - sum(_width(*column) + 1 for column in columns)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -89,7 +90,19 @@ class RoundSummary(Vertical):
 
 
 class MoveHistory(DataTable):
-    """Every move, AI and human, and every facilitator's intervention, in order."""
+    """Every move, AI and human, and every facilitator's intervention, in order.
+
+    Nothing in a row is cut off: every cell wraps at word boundaries and the row grows to
+    hold it. The package (every issue by its full name) gets at least half the width; the
+    other columns are as wide as their longest entry in the rest, narrower on a narrow
+    terminal.
+    """
+
+    COLUMNS = (("Rnd", 3), ("Track", 15), ("Who", 13), ("Move", 20))
+    """The columns before the package, each with the most it is given."""
+    UNMEASURED = 160
+    """The width assumed while the table is hidden (another pane, the curtain) and cannot
+    measure itself; it is laid out again when it is shown."""
 
     entries: reactive[tuple[Entry, ...]] = reactive(())
     """The history as the team at the keyboard may see it (``sim.classroom.record.history``)."""
@@ -97,24 +110,45 @@ class MoveHistory(DataTable):
     def on_mount(self) -> None:
         self.cursor_type = "row"
         self.zebra_stripes = True
-        # Fixed widths: rows often arrive while the table is hidden (another pane, the
-        # curtain), when it cannot measure itself.
-        for label, width in (("Rnd", 3), ("Track", 15), ("Who", 13), ("Move", 20)):
-            self.add_column(label, width=width)
-        self.add_column("Package", width=160)
-        self.watch_entries(self.entries)
+        self._lay_out()
 
-    def watch_entries(self, entries: tuple[Entry, ...]) -> None:
-        if not self.columns:
-            return
-        self.clear()
-        for entry in entries:
-            self.add_row(
-                str(entry.round),
-                entry.track,
-                entry.who,
-                entry.what,
-                Text(entry.detail, style="dim", overflow="ellipsis", no_wrap=True),
-            )
-        if entries:
-            self.move_cursor(row=len(entries) - 1, animate=False)
+    def on_resize(self) -> None:
+        if self._widths() != [column.width for column in self.ordered_columns]:
+            self._lay_out()
+
+    def watch_entries(self) -> None:
+        if self.is_mounted:
+            self._lay_out()
+
+    def _rows(self) -> list[tuple[str, ...]]:
+        """Each entry's cells as text."""
+        return [(str(e.round), e.track, e.who, e.what, e.detail) for e in self.entries]
+
+    def _widths(self) -> list[int]:
+        """Each column's width for the table's width and the entries in it: a column before
+        the package is never narrower than its longest word, so no word is broken."""
+        width = self.size.width or self.UNMEASURED
+        room = width - self.styles.scrollbar_size_vertical - 2 * self.cell_padding * 5
+        columns = [
+            [label, *(row[n] for row in self._rows())] for n, (label, _) in enumerate(self.COLUMNS)
+        ]
+        wanted = [
+            min(most, max(map(cell_len, texts)))
+            for texts, (_, most) in zip(columns, self.COLUMNS, strict=True)
+        ]
+        words = [max(map(cell_len, " ".join(texts).split())) for texts in columns]
+        share = min(1.0, room / 2 / sum(wanted))
+        short = [max(word, int(w * share)) for w, word in zip(wanted, words, strict=True)]
+        return [*short, max(10, room - sum(short))]
+
+    def _lay_out(self) -> None:
+        """The columns for the table's width, and every entry in them, the last selected."""
+        self.clear(columns=True)
+        labels = [*(label for label, _ in self.COLUMNS), "Package"]
+        for label, width in zip(labels, self._widths(), strict=True):
+            self.add_column(label, width=width)
+        for row in self._rows():
+            *cells, package = row
+            self.add_row(*map(Text, cells), Text(package, style="dim"), height=None)
+        if self.entries:
+            self.move_cursor(row=len(self.entries) - 1, animate=False)
