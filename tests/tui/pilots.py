@@ -6,7 +6,7 @@ loop passes curtains and briefings, answers confirmations, and stops at the debr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from time import monotonic
 
@@ -66,13 +66,18 @@ def waiting_for_keys(app: TrilateralApp) -> bool:
     return isinstance(screen, Curtain | BriefingScreen | ConfirmDialog)
 
 
-def burst(pilot: Pilot, keys: str) -> None:
-    """Type ``keys`` in one burst, as ``tmux send-keys -l`` does: every key is queued before
-    the app handles the first (``pilot.press`` waits for the app to be idle after each)."""
+def burst(pilot: Pilot, keys: Iterable[str]) -> None:
+    """Type ``keys`` (characters, or key names such as ``enter``) in one burst, as ``tmux
+    send-keys`` does: every key is queued before the app handles the first (``pilot.press``
+    waits for the app to be idle after each)."""
     for key in keys:
-        event = events.Key(key, key)
+        event = events.Key(key, key if len(key) == 1 else _CHARACTERS.get(key))
         event.set_sender(pilot.app)
         pilot.app._driver.send_message(event)
+
+
+_CHARACTERS = {"enter": "\r", "tab": "\t", "escape": "\x1b"}
+"""The character a terminal sends for a named key."""
 
 
 async def to_table(pilot: Pilot) -> TableScreen:

@@ -431,6 +431,22 @@ async def test_enter_moves_through_the_fields_and_only_ctrl_s_sends():
         assert app.game.human_moves()[-1].package["jp_tariff"] == 20
 
 
+async def test_values_and_enters_typed_in_one_burst_land_in_their_own_fields():
+    """``15 Enter 10 Enter`` typed at once, as a student fills a spreadsheet row: each value
+    in its own field (the Enter used to move the cursor only after ``10`` had gone into the
+    first field)."""
+    app = game_app(humans=("japan",), seed=3)
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_table(pilot)
+        composer = table.query_one(PackageComposer)
+        await pilot.press("c")
+        burst(pilot, [*"15", "enter", *"10", "enter"])
+        await pilot.pause()
+        await until(pilot, lambda: len(composer.draft) == 2, "both values")
+        assert composer.draft == {"jp_tariff": "15", "jp_autos": "10"}
+        assert app.focused is list(composer.query("#fields > .field"))[2]
+
+
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
 async def test_pane_keys_typed_in_a_burst_settle_on_the_last_pane(size):
     """Two pane keys in one burst used to flip the tabs back and forth for good: each

@@ -19,7 +19,6 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -56,11 +55,24 @@ class IssueValue(Validator):
 
 class OfferField(Input):
     """A number field of the offer: ``Ctrl+A`` selects its text, so typing replaces it (as
-    focusing it does), rather than moving the cursor to the start."""
+    focusing it does), rather than moving the cursor to the start; Enter and ``↓`` move to
+    the next field, ``↑`` to the one before.
+
+    The moves are priority bindings, which the app runs as it reads the key, before it
+    hands on the next one: a student who types ``15 Enter 10`` in one burst gets 15 and 10
+    in two fields (a message from the field would move the focus only after ``10`` had
+    gone into the first)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+a", "select_all", "Select all", show=False),
+        Binding("enter,down", "step(1)", "Next issue", show=False, priority=True),
+        Binding("up", "step(-1)", "Previous issue", show=False, priority=True),
     ]
+
+    def action_step(self, by: int) -> None:
+        """Move the cursor ``by`` fields on, round from the last to the first."""
+        fields = list(self.screen.query("#fields > .field"))
+        self.screen.set_focus(fields[(fields.index(self) + by) % len(fields)])
 
 
 class PackageComposer(Widget):
@@ -173,14 +185,6 @@ class PackageComposer(Widget):
 
     def _typed(self, issue: str, value: object) -> None:
         self.draft = {**self.draft, issue: str(value)}
-
-    @on(Input.Submitted, ".field")
-    def _submitted(self, event: Input.Submitted) -> None:
-        """Enter moves on to the next field: students used to spreadsheets press it after
-        each value, and a half-built offer must not go out."""
-        event.stop()
-        fields = list(self.query("#fields > .field"))
-        fields[(fields.index(event.input) + 1) % len(fields)].focus()
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
