@@ -49,8 +49,8 @@ sits at the screen. The table only ever shows the numbers of the team whose turn
 
 ## Saves
 
-Every move is saved at once. `trilateral play --resume` continues the latest game,
-`trilateral play --resume FILE` a given one.
+Every move is saved at once. `trilateral saves` lists the saved games;
+`trilateral play --resume NAME` continues one (with no name: the only one, or you pick).
 """
 
 
