@@ -12,14 +12,20 @@ from typing import Annotated
 import typer
 
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
-from sim.cli.output import err, out, write_or_print
+from sim.cli.output import err, out, output_file, output_folder, writable_or_exit, write_or_print
 from sim.scenario.loading import ScenarioError
 
 
 def schema(
     out_file: Annotated[
         Path | None,
-        typer.Option("-o", "--out", help="Write the schema to this file [default: print it]."),
+        typer.Option(
+            "-o",
+            "--out",
+            parser=output_file,
+            metavar="FILE",
+            help="Write the schema to this file [default: print it].",
+        ),
     ] = None,
 ) -> None:
     """Write the JSON Schema of scenario files, so editors complete and check them."""
@@ -34,7 +40,14 @@ def new(
         str, typer.Option(help="The scenario it varies: a bundled scenario's name or a file.")
     ] = "baseline-2025",
     out_dir: Annotated[
-        Path, typer.Option("-o", "--out", help="The folder to write NAME.yaml in.")
+        Path,
+        typer.Option(
+            "-o",
+            "--out",
+            parser=output_folder,
+            metavar="FOLDER",
+            help="The folder to write NAME.yaml in.",
+        ),
     ] = Path("."),
 ) -> None:
     """Write a commented starter scenario that extends another; never overwrite a file."""
@@ -103,6 +116,8 @@ def brief(
     if (party is None) == (not all_):
         err.print("Give --party PARTY for one role sheet, or --all for every sheet.")
         raise typer.Exit(2)
+    if out_path is not None:  # a file or a folder, by --all, so checked here, not when parsed
+        writable_or_exit(out_path, folder=all_)
     rules = Rules(load_or_exit(scenario, set_))
     if party is not None:
         try:
