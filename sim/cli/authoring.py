@@ -55,7 +55,7 @@ def new(
     import re
 
     from sim.scenario.authoring import starter
-    from sim.scenario.loading import BUNDLED_DIR, resolve
+    from sim.scenario.loading import BUNDLED_DIR, is_file, resolve
 
     stem = name.removesuffix(".yaml")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", stem):
@@ -67,7 +67,7 @@ def new(
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
     folder = out_dir.resolve()
-    if Path(extends).is_file():  # a file: named from the new file's folder, as extends reads it
+    if is_file(Path(extends)):  # a file: named from the new file's folder, as extends reads it
         extends = Path(os.path.relpath(parent.resolve(), folder)).as_posix()
     bundled = BUNDLED_DIR.resolve()
     schema_path = "schema.json" if folder == bundled else (bundled / "schema.json").as_posix()

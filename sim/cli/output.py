@@ -19,8 +19,9 @@ from rich.console import Console
 
 from sim.io import write_atomic, write_problem
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes: text quoted from a file or an option (``root:x:0``) is printed as written.
+out = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def write_or_print(text: str, path: Path | None) -> None:
