@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from sim.scenario.base import TRACK_PACKAGES
 from sim.scenario.effects import TARGET_HINT, TargetError
 
 if TYPE_CHECKING:
@@ -65,13 +66,25 @@ def _check_tracks(scenario: Scenario, fail) -> None:
 
 
 def _check_issues(scenario: Scenario, fail) -> None:
-    """Each issue belongs to a bargaining track of the scenario."""
+    """Each issue belongs to a bargaining track of the scenario, and no track offers more
+    than ``TRACK_PACKAGES`` packages."""
     tracks = {t.id: t for t in scenario.tracks}
+    packages = dict.fromkeys(tracks, 1.0)
     for n, issue in enumerate(scenario.issues):
         if issue.track not in tracks:
             fail(("issues", n, "track"), f"unknown track {issue.track!r}{_known(set(tracks))}")
         elif tracks[issue.track].kind != "bargaining":
             fail(("issues", n, "track"), f"track {issue.track!r} is not a bargaining track")
+        else:
+            packages[issue.track] *= issue.value_count
+    for n, track in enumerate(scenario.tracks):
+        if packages[track.id] > TRACK_PACKAGES:
+            fail(
+                ("tracks", n, "id"),
+                f"its issues offer {packages[track.id]:.1e} packages (the product of their "
+                f"values); a track may offer at most {TRACK_PACKAGES:.0e} (fewer issues or "
+                "larger steps)",
+            )
 
 
 def _check_party(

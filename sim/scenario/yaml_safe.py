@@ -82,8 +82,8 @@ def show(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "nothing"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float) and value.is_integer():  # 3.0 as 3, but 1e308 not in full
+        return str(int(value)) if abs(value) < 1e9 else f"{value:g}"
     return excerpt(repr(value))
 
 
