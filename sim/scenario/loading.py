@@ -34,7 +34,6 @@ from sim.scenario.yaml_safe import (
     Origin,
     Problem,
     ScenarioError,
-    excerpt,
     format_problems,
     read_value,
     read_yaml,
@@ -422,7 +421,7 @@ def _dotted(data: Any, loc: tuple) -> str:
         child = node[part]
         ident = child.get("id") if isinstance(node, list) and isinstance(child, dict) else None
         if not (isinstance(ident, str) and _ID.fullmatch(ident)):
-            ident = show(part) if isinstance(part, bool) else excerpt(str(part))
+            ident = show(part) if isinstance(part, bool) else str(part)
         names.append(ident)
         node = child
     return ".".join(names)

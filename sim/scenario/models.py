@@ -42,6 +42,7 @@ from sim.scenario.politics import (
     Signals,
 )
 from sim.scenario.references import reference_problems
+from sim.scenario.yaml_safe import show
 
 
 def _asked(question: str) -> str:
@@ -108,7 +109,7 @@ class Issue(Strict):
                 require(
                     isinstance(value, int | float) and not isinstance(value, bool),
                     field,
-                    f"{field} of a numeric issue must be a number, not {value!r}",
+                    f"{field} of a numeric issue must be a number, not {show(value)}",
                 )
                 require(
                     self.min <= value <= self.max,
@@ -132,7 +133,7 @@ class Issue(Strict):
                 require(
                     value is None or value in self.options,
                     field,
-                    f"{field} {value!r} is not one of the options {self.options}",
+                    f"{field} {show(value)} is not one of the options {self.options}",
                 )
         else:
             for field in ("min", "max", "step", "options"):

@@ -14,6 +14,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from sim.scenario.base import TRACK_PACKAGES
 from sim.scenario.effects import TARGET_HINT, TargetError
+from sim.scenario.yaml_safe import show
 
 if TYPE_CHECKING:
     from sim.scenario.base import StrategyCheck
@@ -169,7 +170,7 @@ def _check_preference(issue: Issue, pref: Preference, loc: tuple, fail) -> None:
     choices = issue.choices
     for option in pref.values:
         if option not in choices:
-            fail((*loc, "values", option), f"unknown option {option!r} (options: {choices})")
+            fail((*loc, "values", option), f"unknown option {show(option)} (options: {choices})")
     missing = [c for c in choices if c not in pref.values]
     if missing:
         fail((*loc, "values"), f"missing a value for option(s) {missing}")
@@ -196,7 +197,7 @@ def _check_bottom_line(issue: Issue, line: BottomLine, loc: tuple, fail) -> None
     for k, option in enumerate(line.reject or []):
         name = str(option).lower() if isinstance(option, bool) else option
         if name not in choices:
-            fail((*loc, "reject", k), f"unknown option {option!r} (options: {choices})")
+            fail((*loc, "reject", k), f"unknown option {show(option)} (options: {choices})")
     if line.reject and len({str(o).lower() for o in line.reject}) >= len(choices):
         fail((*loc, "reject"), "a bottom line cannot reject every option")
 

@@ -55,7 +55,10 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        if not self.path:
+            return f"{where}: {self.message}"
+        # A path is made of the file's keys: as long as a real one, not as long as any line.
+        return f"{where}: {excerpt(self.path, 3 * EXCERPT)}: {self.message}"
 
 
 class ScenarioError(Exception):
@@ -87,10 +90,10 @@ def show(value: Any) -> str:
     return excerpt(repr(value))
 
 
-def excerpt(text: str) -> str:
-    """``text`` as a message quotes it: its first line, at most ``EXCERPT`` characters."""
+def excerpt(text: str, most: int = EXCERPT) -> str:
+    """``text`` as a message quotes it: its first line, at most ``most`` characters."""
     line = _LINE_BREAK.split(text, maxsplit=1)[0]
-    return line if len(line) <= EXCERPT and line == text else line[: EXCERPT - 1] + "…"
+    return line if len(line) <= most and line == text else line[: most - 1] + "…"
 
 
 class Origin(NamedTuple):
