@@ -65,3 +65,42 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     content = data.encode("utf-8") if isinstance(data, str) else data
     with atomic_path(path) as temporary:
         temporary.write_bytes(content)
+
+
+def write_problem(path: Path, *, folder: bool = False) -> str | None:
+    """Why ``path`` cannot be written, in a few words, or None if it can.
+
+    A file needs a name and an existing folder to go in; a folder needs a name and is made
+    if missing, as long as the folder it goes in exists. Either way the folder that will hold
+    the new entry must take a file: that is tried by creating and removing a hidden
+    temporary there, because permission bits say nothing for root (who still cannot write
+    under a regular file or in ``/proc``).
+
+    Args:
+        path: The file (or with ``folder`` the folder) a command is about to write.
+        folder: Whether ``path`` names a folder to write files into.
+    """
+    path = Path(path)
+    if path.is_dir():
+        if not folder:
+            return "is a folder; name a file to write"
+        return _probe(path)
+    if path.exists():
+        return "is a file, not a folder" if folder else _probe(path.parent)
+    parent = path.parent
+    if not parent.exists():
+        return f"the folder {parent} does not exist"
+    if not parent.is_dir():
+        return f"{parent} is not a folder"
+    return _probe(parent)
+
+
+def _probe(folder: Path) -> str | None:
+    """Why no file can be created in ``folder`` (its system's words), or None if one can."""
+    probe = folder / f".probe.{secrets.token_hex(4)}.tmp"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except OSError as error:
+        return f"{folder}: {error.strerror}"
+    probe.unlink()
+    return None

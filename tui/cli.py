@@ -56,10 +56,20 @@ def play(
     set_: SetOption = None,
 ) -> None:
     """Play the game in the terminal: teams against AI parties, one keyboard for all."""
-    from sim.classroom.saves import SaveError, read_save, save_name, saves_dir
+    from sim.classroom.saves import (
+        SAVES_ENV,
+        SaveError,
+        read_save,
+        save_name,
+        saves_dir,
+        saves_problem,
+    )
     from sim.cli.saves import choose_save
     from tui.screens.start import StartChoice
 
+    if (problem := saves_problem()) is not None:  # every move is saved: refuse before a game
+        err.print(f"{problem} (set {SAVES_ENV} to another folder)", markup=False)
+        raise typer.Exit(2)
     save = loaded = None
     choice = StartChoice(scenario, tuple(set_ or ()), seed, tuple(as_ or ()), facilitator)
     if resume:

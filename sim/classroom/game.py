@@ -96,7 +96,10 @@ class Game:
         try:
             scenario = load_scenario(setup.source, setup.overrides, spec_problem)
         except ScenarioError as error:
-            raise SaveError(f"{path}: its scenario cannot be loaded:\n{error}") from None
+            # One problem, as a notice can show it; the command that lists them all is named.
+            first, more = error.problems[0], len(error.problems) - 1
+            rest = f" (and {more} more: trilateral validate {setup.source})" if more else ""
+            raise SaveError(f"{path}: its scenario cannot be loaded: {first}{rest}") from None
         if save.fingerprint and save.fingerprint != scenario.fingerprint():
             raise SaveError(
                 f"{path}: its scenario {setup.source} has changed since the game was saved, "

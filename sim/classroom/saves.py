@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.engine import MAX_SEED
-from sim.io import write_atomic
+from sim.io import write_atomic, write_problem
 
 SAVES_ENV = "TRILATERAL_SAVES"
 """The environment variable that overrides the saves folder."""
@@ -194,6 +194,22 @@ def saves_dir() -> Path:
         return Path(os.environ[SAVES_ENV])
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(data_home) / "trilateral" / "saves"
+
+
+def saves_problem() -> str | None:
+    """Why games cannot be saved in the saves folder, or None if they can.
+
+    ``play`` asks before a game starts, so a class never plays a game it cannot keep: the
+    folder, or the nearest of its parents that exists (the rest are made on the first save),
+    must take new files.
+    """
+    folder = saves_dir()
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    if existing.is_dir():
+        problem = write_problem(existing, folder=True)
+    else:
+        problem = f"{existing} is not a folder"
+    return None if problem is None else f"cannot save games in {folder}: {problem}"
 
 
 def _slug(text: str) -> str:

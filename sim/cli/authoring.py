@@ -12,14 +12,20 @@ from typing import Annotated
 import typer
 
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
-from sim.cli.output import err, out, write_or_print
+from sim.cli.output import err, out, output_file, output_folder, writable_or_exit, write_or_print
 from sim.scenario.loading import ScenarioError
 
 
 def schema(
     out_file: Annotated[
         Path | None,
-        typer.Option("-o", "--out", help="Write the schema to this file [default: print it]."),
+        typer.Option(
+            "-o",
+            "--out",
+            parser=output_file,
+            metavar="FILE",
+            help="Write the schema to this file [default: print it].",
+        ),
     ] = None,
 ) -> None:
     """Write the JSON Schema of scenario files, so editors complete and check them."""
@@ -34,7 +40,14 @@ def new(
         str, typer.Option(help="The scenario it varies: a bundled scenario's name or a file.")
     ] = "baseline-2025",
     out_dir: Annotated[
-        Path, typer.Option("-o", "--out", help="The folder to write NAME.yaml in.")
+        Path,
+        typer.Option(
+            "-o",
+            "--out",
+            parser=output_folder,
+            metavar="FOLDER",
+            help="The folder to write NAME.yaml in.",
+        ),
     ] = Path("."),
 ) -> None:
     """Write a commented starter scenario that extends another; never overwrite a file."""
@@ -43,7 +56,7 @@ def new(
 
     from sim.engine.strategies import spec_problem
     from sim.scenario.authoring import starter
-    from sim.scenario.loading import BUNDLED_DIR, load_scenario, resolve
+    from sim.scenario.loading import BUNDLED_DIR, is_file, load_scenario, resolve
 
     stem = name.removesuffix(".yaml")
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", stem):
@@ -55,7 +68,7 @@ def new(
     except ScenarioError as error:
         # A bundled name that is not one gets the loader's list of names; a file that is not
         # a scenario is only named, never quoted (it may be any file on the machine).
-        problem = "" if Path(extends).is_file() else f": {error}"
+        problem = "" if is_file(Path(extends)) else f": {error}"
         err.print(
             f"--extends {extends}: not a scenario that loads{problem}; "
             f"check it with: trilateral validate {extends}",
@@ -64,7 +77,7 @@ def new(
         )
         raise typer.Exit(2) from None
     folder = out_dir.resolve()
-    if Path(extends).is_file():  # a file: named from the new file's folder, as extends reads it
+    if is_file(Path(extends)):  # a file: named from the new file's folder, as extends reads it
         extends = Path(os.path.relpath(parent.resolve(), folder)).as_posix()
     bundled = BUNDLED_DIR.resolve()
     schema_path = "schema.json" if folder == bundled else (bundled / "schema.json").as_posix()
@@ -113,6 +126,8 @@ def brief(
     if (party is None) == (not all_):
         err.print("Give --party PARTY for one role sheet, or --all for every sheet.")
         raise typer.Exit(2)
+    if out_path is not None:  # a file or a folder, by --all, so checked here, not when parsed
+        writable_or_exit(out_path, folder=all_)
     rules = Rules(load_or_exit(scenario, set_))
     if party is not None:
         try:

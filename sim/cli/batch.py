@@ -14,7 +14,7 @@ from rich.table import Table
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
-from sim.cli.output import err, out
+from sim.cli.output import err, out, output_file, output_folder
 from sim.scenario.loading import ScenarioError
 
 if TYPE_CHECKING:  # pyarrow loads only inside the commands
@@ -24,7 +24,14 @@ if TYPE_CHECKING:  # pyarrow loads only inside the commands
 def batch(
     scenario: ScenarioArg,
     out_file: Annotated[
-        Path, typer.Option("-o", "--out", help="The results file to write (Parquet).")
+        Path,
+        typer.Option(
+            "-o",
+            "--out",
+            parser=output_file,
+            metavar="FILE",
+            help="The results file to write (Parquet).",
+        ),
     ],
     runs: Annotated[int, typer.Option(min=1, help="Seeded runs per cell.")] = 100,
     sweep: Annotated[
@@ -166,7 +173,11 @@ def report(
     out_dir: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--out", help="Folder for report.md and the charts [default: RESULTS-report]."
+            "-o",
+            "--out",
+            parser=output_folder,
+            metavar="FOLDER",
+            help="Folder for report.md and the charts [default: RESULTS-report].",
         ),
     ] = None,
 ) -> None:

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SeedOption, SetOption
-from sim.cli.output import err, out, write_or_print
+from sim.cli.output import err, out, output_file, write_or_print
 from sim.scenario.loading import ScenarioError
 
 
@@ -25,7 +25,13 @@ def check(
     seed: SeedOption = 0,
     set_: SetOption = None,
     json_file: Annotated[
-        Path | None, typer.Option("--json", help="Also write the verdicts as JSON to this file.")
+        Path | None,
+        typer.Option(
+            "--json",
+            parser=output_file,
+            metavar="FILE",
+            help="Also write the verdicts as JSON to this file.",
+        ),
     ] = None,
 ) -> None:
     """Test a scenario's expectations against its reference; exit 1 if a claim fails.

@@ -11,9 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
-from sim.cli.output import err, out
+from sim.cli.output import err, out, output_file, write_or_print
 from sim.engine import MAX_SEED
-from sim.io import write_atomic
 
 if TYPE_CHECKING:  # the engine (Mesa, pandas) loads only when a game is played
     from sim.engine.model import NegotiationModel
@@ -26,7 +25,13 @@ def run(
     ] = 0,
     set_: SetOption = None,
     json_file: Annotated[
-        Path | None, typer.Option("--json", help="Write the whole result as JSON to this file.")
+        Path | None,
+        typer.Option(
+            "--json",
+            parser=output_file,
+            metavar="FILE",
+            help="Write the whole result as JSON to this file.",
+        ),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="Print the results table only.")] = False,
 ) -> None:
@@ -49,8 +54,7 @@ def run(
     record = game_record(model, scenario, tuple(set_ or ()))
     _print_outcome(record["outcome"], model)
     if json_file is not None:
-        write_atomic(json_file, json.dumps(record, indent=2, sort_keys=True) + "\n")
-        out.print(f"Wrote {json_file}")
+        write_or_print(json.dumps(record, indent=2, sort_keys=True) + "\n", json_file)
 
 
 def _print_outcome(outcome: dict, model: NegotiationModel) -> None:

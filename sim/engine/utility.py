@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from math import floor, isclose
 from operator import mul
 
+from sim.scenario.base import GRID_POINTS
 from sim.scenario.models import Issue, Preference
 
 EPS = 1e-9
@@ -201,7 +202,7 @@ class IssueSpace:
         k = floor(k) if toward < x else floor(k) + 1
         return min(max(round(self.lo + k * self.step, 10), self.lo), self.hi)
 
-    def grid(self, points: int = 101) -> list[float]:
+    def grid(self, points: int = GRID_POINTS) -> list[float]:
         """Every value of a stepped issue, or ``points`` evenly spaced ones if continuous."""
         if self.step is None:
             return [self.lo + (self.hi - self.lo) * n / (points - 1) for n in range(points)]

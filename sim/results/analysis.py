@@ -20,6 +20,14 @@ points, keep back-pointers to rebuild each point's package. The intermediate fro
 stay at a few thousand points, which takes tens of milliseconds per track with numpy.
 The Nash solution then only needs the frontier: any feasible package is weakly dominated
 by a frontier point, whose Nash product is at least as high.
+
+A scenario may ask for far more than that: a few issues of thousands of values on one
+track made a frontier of millions of points and a merge of tens of gigabytes. So each step
+is bounded: an issue's undominated values are thinned to ``ISSUE_POINTS`` and the frontier
+to ``FRONTIER_POINTS``, evenly along it and keeping both ends (each party's best). Below
+those sizes — every bundled scenario, whose largest frontier has about 3,000 points — the
+frontier is exact; above them it is a fine approximation, and each merge costs at most
+``ISSUE_POINTS × FRONTIER_POINTS`` sums.
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import numpy as np
 
 from sim.engine.utility import EPS, IssueSpace, Limits, Valuation
 from sim.results.plain import plain
+from sim.scenario.base import GRID_POINTS
 
 if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
@@ -41,6 +50,10 @@ if TYPE_CHECKING:
 
 TIE = 1e-12
 """Utilities closer than this count as equal when pruning dominated points."""
+ISSUE_POINTS = 1_001
+"""The most undominated values of one issue a frontier step combines (exact up to here)."""
+FRONTIER_POINTS = 8_000
+"""The most points a frontier keeps after a step (exact up to here)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -80,7 +93,7 @@ def pareto_frontier(
     a: Valuation,
     b: Valuation,
     spaces: tuple[IssueSpace, ...],
-    points: int = 101,
+    points: int = GRID_POINTS,
     limits: tuple[Limits, ...] = (),
 ) -> Frontier:
     """The exact Pareto frontier of two parties' utilities over every issue's grid.
@@ -118,9 +131,10 @@ def _frontier(
         if not len(grid):
             return Frontier(_frozen(np.zeros(0)), _frozen(np.zeros(0)), ())
         ca, cb = _contribution(a, pos, grid), _contribution(b, pos, grid)
-        useful = _undominated(ca, cb)
+        useful = _thinned(_undominated(ca, cb), ISSUE_POINTS)
         grid, ca, cb = grid[useful], ca[useful], cb[useful]
-        keep = _undominated((ua[:, None] + ca).ravel(), (ub[:, None] + cb).ravel())
+        merged = _undominated((ua[:, None] + ca).ravel(), (ub[:, None] + cb).ravel())
+        keep = _thinned(merged, FRONTIER_POINTS)
         parent, pick = np.divmod(keep, len(grid))
         ua, ub = ua[parent] + ca[pick], ub[parent] + cb[pick]
         steps.append((_frozen(grid[pick]), _frozen(parent)))
@@ -147,6 +161,13 @@ def _undominated(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
     keep = np.ones(len(order), dtype=bool)
     keep[1:] = ub_sorted[1:] > np.maximum.accumulate(ub_sorted)[:-1] + TIE
     return order[keep][::-1]
+
+
+def _thinned(indices: np.ndarray, most: int) -> np.ndarray:
+    """At most ``most`` of a frontier's point indices, evenly spaced along it, both ends kept."""
+    if len(indices) <= most:
+        return indices
+    return indices[np.unique(np.linspace(0, len(indices) - 1, most).round().astype(np.intp))]
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:

@@ -148,7 +148,7 @@ def _find_item(items: list, part: str, where: str) -> int:
             return int(part)
         raise ValueError(f"no item {part} in {where}: it has {len(items)} (counting from 0)")
     known = f" (known: {', '.join(map(str, ids))})" if ids else ""
-    raise ValueError(f"no item with id {part!r} in {where}{known}")
+    raise ValueError(f"no item with id {show(part)} in {where}{known}")
 
 
 def starter(name: str, parent: str, schema: str) -> str:
@@ -221,7 +221,7 @@ def _merge(
         for item, item_at in zip(over, over_at.inner, strict=True):
             ident = item["id"]
             if ident in given:
-                message = f"duplicate id {ident!r} (first given on line {given[ident]})"
+                message = f"duplicate id {show(ident)} (first given on line {given[ident]})"
                 problems.append(Problem(*item_at.origin, "", message))
                 continue
             given[ident] = item_at.origin.line
@@ -268,7 +268,7 @@ def _find(data: Any, parts: list[str]) -> tuple:
         if isinstance(node, dict):
             if part not in node:
                 keys = ", ".join(map(str, node)) or "none"
-                raise ValueError(f"{where} has no key {part!r} (keys: {keys})")
+                raise ValueError(f"{where} has no key {show(part)} (keys: {keys})")
             key: Any = part
         elif isinstance(node, list):
             key = _find_item(node, part, where)

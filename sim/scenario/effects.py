@@ -14,7 +14,7 @@ from typing import Literal, NamedTuple
 
 from pydantic import Field, model_validator
 
-from sim.scenario.base import Strict, require
+from sim.scenario.base import Number, Strict, require
 
 TargetKind = Literal[
     "status_quo",
@@ -122,9 +122,9 @@ class Effect(Strict):
     """A change an event makes to one number in the world."""
 
     target: str = Field(description=TARGET_DESCRIPTION)
-    set: float | None = None
+    set: Number | None = None
     """The new value."""
-    add: float | None = None
+    add: Number | None = None
     """An amount added to the current value."""
 
     @model_validator(mode="after")

@@ -70,6 +70,15 @@ def bundled_scenarios() -> dict[str, Path]:
     return {path.stem: path for path in sorted(BUNDLED_DIR.glob("*.yaml"))}
 
 
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name too long to be one (which ``Path.is_file`` raises
+    for) is not."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def resolve(source: str | Path) -> Path:
     """The file a scenario source names: an existing path, or a bundled scenario's name.
 
@@ -77,7 +86,7 @@ def resolve(source: str | Path) -> Path:
         ScenarioError: if ``source`` is neither.
     """
     path = Path(source)
-    if path.is_file():
+    if is_file(path):
         return path
     bundled = bundled_scenarios()
     if str(source) in bundled:
@@ -243,17 +252,24 @@ def _read_chain(path: Path, chain: tuple[Path, ...]) -> tuple[dict, Locator]:
     return inherit(parent_data, parent_locator, data, locator)
 
 
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+"""What the name of a file another scenario extends ends with."""
+
+
 def _parent(name: str, child: Path, where: Origin, key: str = "extends") -> Path:
     """The file ``extends: name`` (or another ``key``) names: beside the child, or bundled."""
     path = child.parent / name
-    if path.is_file():
+    if is_file(path) and path.suffix in SCENARIO_SUFFIXES:
         return path
+    if is_file(path):  # not read: an error about it could quote any file on the machine
+        message = f"{show(name)} is not a scenario file (a {' or '.join(SCENARIO_SUFFIXES)} file)"
+        raise ScenarioError([Problem(*where, key, message)])
     bundled = bundled_scenarios()
     if name in bundled:
         return bundled[name]
     close = difflib.get_close_matches(name, bundled, n=1)
     hint = f" — did you mean {close[0]!r}?" if close else f" (bundled: {', '.join(bundled)})"
-    message = f"{name!r} is neither a file next to this one nor a bundled scenario{hint}"
+    message = f"{show(name)} is neither a file next to this one nor a bundled scenario{hint}"
     raise ScenarioError([Problem(*where, key, message)])
 
 
@@ -301,7 +317,8 @@ def _override_value(text: str) -> Any:
     try:
         return read_value(text, OVERRIDE)
     except ScenarioError as error:
-        raise ValueError(f"cannot read the value {text!r}: {error.problems[0].message}") from None
+        message = error.problems[0].message
+        raise ValueError(f"cannot read the value {show(text)}: {message}") from None
 
 
 _NOUNS = {
@@ -358,13 +375,13 @@ def _message(detail: Any) -> str:
     kind, loc, value = detail["type"], detail["loc"], detail["input"]
     ctx = detail.get("ctx", {})
     if kind == "missing":
-        return f"missing required key {loc[-1]!r}"
+        return f"missing required key {show(loc[-1])}"
     if kind == "extra_forbidden":
         if len(loc) == 1 and loc[0] in HEADER:  # reached the model: given as an override
             return f"{loc[0]!r} says how a file inherits: write it in the file, not in --set"
         known = _fields_at(loc[:-1]) + (list(HEADER) if len(loc) == 1 else [])
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
-        return f"unknown key {loc[-1]!r}" + (f" — did you mean {close[0]!r}?" if close else "")
+        return f"unknown key {show(loc[-1])}" + (f" — did you mean {close[0]!r}?" if close else "")
     if kind in _NOUNS:
         return f"expected {_NOUNS[kind]}, got {show(value)}"
     if kind in _BOUNDS:
@@ -372,7 +389,7 @@ def _message(detail: Any) -> str:
         return f"must be {words} {show(ctx[key])}, got {show(value)}"
     if kind == "string_pattern_mismatch":
         return (
-            f"{value!r} is not a valid id: use lower-case letters, digits, - and _ "
+            f"{show(value)} is not a valid id: use lower-case letters, digits, - and _ "
             "(starting with a letter)"
         )
     if kind == "literal_error":

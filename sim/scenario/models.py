@@ -20,7 +20,17 @@ from pydantic import AfterValidator, Field, ValidationInfo, field_validator, mod
 from pydantic_core import PydanticCustomError, ValidationError
 
 from sim.scenario.bargaining import Bargaining, Beliefs
-from sim.scenario.base import Id, IssueValue, Share, Strict, require
+from sim.scenario.base import (
+    GRID_POINTS,
+    ISSUE_VALUES,
+    WEIGHT,
+    Id,
+    IssueValue,
+    Number,
+    Share,
+    Strict,
+    require,
+)
 from sim.scenario.effects import Effect
 from sim.scenario.expectations import Expectations
 from sim.scenario.politics import (
@@ -33,6 +43,7 @@ from sim.scenario.politics import (
     Signals,
 )
 from sim.scenario.references import reference_problems
+from sim.scenario.yaml_safe import show
 
 
 def _asked(question: str) -> str:
@@ -65,12 +76,13 @@ class Issue(Strict):
     """Unit shown after numbers, e.g. ``%`` or ``$bn``."""
     description: str = ""
     """What the issue means in the world; shown in briefings."""
-    min: float | None = None
+    min: Number | None = None
     """Lowest value a package may give a numeric issue."""
-    max: float | None = None
+    max: Number | None = None
     """Highest value a package may give a numeric issue."""
     step: float | None = Field(default=None, gt=0)
-    """Granularity of offers on a numeric issue; leave out for a continuous issue."""
+    """Granularity of offers on a numeric issue; leave out for a continuous issue. The range
+    may hold at most ``ISSUE_VALUES`` (10,001) steps' values."""
     options: list[str] | None = None
     """The possible values of a categorical issue, in order."""
     status_quo: IssueValue
@@ -87,6 +99,14 @@ class Issue(Strict):
                 self.max > self.min, "max", f"max ({self.max:g}) must be above min ({self.min:g})"
             )
             require(self.options is None, "options", "only a categorical issue has options")
+            if self.step is not None:  # a continuous issue has its GRID_POINTS
+                require(
+                    self.value_count <= ISSUE_VALUES,
+                    "step",
+                    f"a step of {self.step:g} gives {self.value_count:,.0f} values from "
+                    f"{self.min:g} to {self.max:g}; an issue may take at most {ISSUE_VALUES:,} "
+                    "(take a larger step)",
+                )
             for field in ("status_quo", "escalation"):
                 value = getattr(self, field)
                 if value is None:
@@ -94,7 +114,7 @@ class Issue(Strict):
                 require(
                     isinstance(value, int | float) and not isinstance(value, bool),
                     field,
-                    f"{field} of a numeric issue must be a number, not {value!r}",
+                    f"{field} of a numeric issue must be a number, not {show(value)}",
                 )
                 require(
                     self.min <= value <= self.max,
@@ -106,6 +126,11 @@ class Issue(Strict):
             require(
                 len(set(self.options)) == len(self.options), "options", "options must be distinct"
             )
+            require(
+                self.value_count <= ISSUE_VALUES,
+                "options",
+                f"{self.value_count:,} options; an issue may take at most {ISSUE_VALUES:,}",
+            )
             for field in ("min", "max", "step"):
                 require(getattr(self, field) is None, field, f"a categorical issue has no {field}")
             for field in ("status_quo", "escalation"):
@@ -113,7 +138,7 @@ class Issue(Strict):
                 require(
                     value is None or value in self.options,
                     field,
-                    f"{field} {value!r} is not one of the options {self.options}",
+                    f"{field} {show(value)} is not one of the options {self.options}",
                 )
         else:
             for field in ("min", "max", "step", "options"):
@@ -132,6 +157,18 @@ class Issue(Strict):
         """The name for narrow columns: ``short``, or the id in words when it is left out
         (an id is unique and already chosen by the author, so it tells issues apart)."""
         return self.short or self.id.replace("_", " ").replace("-", " ")
+
+    @property
+    def value_count(self) -> float:
+        """How many values the issue can take: its grid's (``GRID_POINTS`` if continuous),
+        its options or true and false. A float: a range over a tiny step gives a huge one."""
+        if self.kind == "categorical":
+            return len(self.options)
+        if self.kind == "boolean":
+            return 2
+        if self.step is None:
+            return GRID_POINTS
+        return round((self.max - self.min) / self.step, 0) + 1
 
     @property
     def choices(self) -> list[str] | None:
@@ -171,8 +208,9 @@ class Preference(Strict):
     both ends of the range). Categorical and boolean issues give a value per option.
     """
 
-    weight: float = Field(gt=0)
-    """Relative importance; a party's weights are normalised to sum to 1."""
+    weight: float = Field(gt=0, le=WEIGHT)
+    """Relative importance; a party's weights are normalised to sum to 1. At most
+    ``WEIGHT`` (a million)."""
     shape: Literal["rising", "falling", "peaked"] | None = None
     """Value function of a numeric issue."""
     ideal: float | None = None

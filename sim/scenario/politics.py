@@ -10,11 +10,11 @@ rules and the numbers in YAML, never written into code.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from sim.scenario.base import Id, Share, Strict
+from sim.scenario.base import SENSITIVITY, Id, Share, Strict
 from sim.scenario.effects import Effect
 
 
@@ -197,9 +197,9 @@ class Security(Strict):
     """Threat level at the start (North Korea, Russia–North Korea transfers, China)."""
 
 
-Sensitivity = dict[Id, float]
+Sensitivity = dict[Id, Annotated[float, Field(ge=0.0, le=SENSITIVITY)]]
 """Issue id → how much the party's weight on it grows with the threat level:
-effective weight = weight × (1 + sensitivity × threat)."""
+effective weight = weight × (1 + sensitivity × threat), 0 to ``SENSITIVITY``."""
 
 ConsultKind = Literal["share_bottom_lines", "parity_pact", "joint_purchase"]
 

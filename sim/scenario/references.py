@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING
 
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from sim.scenario.base import TRACK_PACKAGES
 from sim.scenario.effects import TARGET_HINT, TargetError
+from sim.scenario.yaml_safe import show
 
 if TYPE_CHECKING:
     from sim.scenario.base import StrategyCheck
@@ -65,13 +67,25 @@ def _check_tracks(scenario: Scenario, fail) -> None:
 
 
 def _check_issues(scenario: Scenario, fail) -> None:
-    """Each issue belongs to a bargaining track of the scenario."""
+    """Each issue belongs to a bargaining track of the scenario, and no track offers more
+    than ``TRACK_PACKAGES`` packages."""
     tracks = {t.id: t for t in scenario.tracks}
+    packages = dict.fromkeys(tracks, 1.0)
     for n, issue in enumerate(scenario.issues):
         if issue.track not in tracks:
             fail(("issues", n, "track"), f"unknown track {issue.track!r}{_known(set(tracks))}")
         elif tracks[issue.track].kind != "bargaining":
             fail(("issues", n, "track"), f"track {issue.track!r} is not a bargaining track")
+        else:
+            packages[issue.track] *= issue.value_count
+    for n, track in enumerate(scenario.tracks):
+        if packages[track.id] > TRACK_PACKAGES:
+            fail(
+                ("tracks", n, "id"),
+                f"its issues offer {packages[track.id]:.1e} packages (the product of their "
+                f"values); a track may offer at most {TRACK_PACKAGES:.0e} (fewer issues or "
+                "larger steps)",
+            )
 
 
 def _check_party(
@@ -156,7 +170,7 @@ def _check_preference(issue: Issue, pref: Preference, loc: tuple, fail) -> None:
     choices = issue.choices
     for option in pref.values:
         if option not in choices:
-            fail((*loc, "values", option), f"unknown option {option!r} (options: {choices})")
+            fail((*loc, "values", option), f"unknown option {show(option)} (options: {choices})")
     missing = [c for c in choices if c not in pref.values]
     if missing:
         fail((*loc, "values"), f"missing a value for option(s) {missing}")
@@ -183,7 +197,7 @@ def _check_bottom_line(issue: Issue, line: BottomLine, loc: tuple, fail) -> None
     for k, option in enumerate(line.reject or []):
         name = str(option).lower() if isinstance(option, bool) else option
         if name not in choices:
-            fail((*loc, "reject", k), f"unknown option {option!r} (options: {choices})")
+            fail((*loc, "reject", k), f"unknown option {show(option)} (options: {choices})")
     if line.reject and len({str(o).lower() for o in line.reject}) >= len(choices):
         fail((*loc, "reject"), "a bottom line cannot reject every option")
 

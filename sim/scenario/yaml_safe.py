@@ -55,7 +55,10 @@ class Problem(NamedTuple):
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        if not self.path:
+            return f"{where}: {self.message}"
+        # A path is made of the file's keys: as long as a real one, not as long as any line.
+        return f"{where}: {excerpt(self.path, 3 * EXCERPT)}: {self.message}"
 
 
 class ScenarioError(Exception):
@@ -71,16 +74,26 @@ def format_problems(problems: Sequence[Problem]) -> str:
     return "\n".join(str(problem) for problem in problems)
 
 
+EXCERPT = 40
+"""The most characters of a file's text a message quotes: whatever a scenario names (by
+``extends``, say) is read, and an error must not print a file that is not a scenario."""
+
+
 def show(value: Any) -> str:
-    """A value as the author wrote it in YAML, shortened."""
+    """A value as the author wrote it in YAML, shortened to an excerpt."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "nothing"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = repr(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    if isinstance(value, float) and value.is_integer():  # 3.0 as 3, but 1e308 not in full
+        return str(int(value)) if abs(value) < 1e9 else f"{value:g}"
+    return excerpt(repr(value))
+
+
+def excerpt(text: str, most: int = EXCERPT) -> str:
+    """``text`` as a message quotes it: its first line, at most ``most`` characters."""
+    line = _LINE_BREAK.split(text, maxsplit=1)[0]
+    return line if len(line) <= most and line == text else line[: most - 1] + "…"
 
 
 class Origin(NamedTuple):
@@ -196,7 +209,8 @@ def read_yaml(path: Path) -> tuple[Any, Locator]:
         message = "the file is empty: a scenario is a mapping with title, rounds, parties, ..."
         raise ScenarioError([Problem(file, *_Lines(text).at(None), "", message)])
     if not isinstance(root, MappingNode):
-        what = "a list" if isinstance(root, SequenceNode) else f"the single value {root.value!r}"
+        single = isinstance(root, ScalarNode)
+        what = f"the single value {show(root.value)}" if single else "a list"
         message = f"the top level must be a mapping of keys (title: ..., rounds: ...), not {what}"
         raise ScenarioError([Problem(file, *_Lines(text).at(root), "", message)])
     return _Builder(text, file).run(root)
@@ -406,7 +420,7 @@ class _Builder:
             key = self.build(key_node, depth, alias, key_node)[0]
             if key in first:
                 line = first[key].line
-                self.fail(key_node, f"duplicate key {key!r} (first given on line {line})")
+                self.fail(key_node, f"duplicate key {show(key)} (first given on line {line})")
                 continue
             first[key] = self.origin(key_node)
             value, inner = self.build(value_node, depth + 1, alias, key_node)
@@ -420,5 +434,5 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except (LookupError, ValueError, YAMLError):
             tag = node.tag.replace(_STD, "!!", 1)
-            self.fail(node, f"{node.value!r} cannot be read as {tag}")
+            self.fail(node, f"{show(node.value)} cannot be read as {tag}")
             return None

@@ -1,0 +1,126 @@
+"""Misuse, class 2: output paths that cannot be written end in one line and exit status 2.
+
+Every option that names a file or folder to write is checked as the command line is read,
+before any game is played: a missing folder, a folder under a regular file or in ``/proc``
+(which stop root too, unlike permission bits), a folder where a file is wanted, a file where
+a folder is wanted, and an empty name. ``play`` checks the saves folder before a game starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from sim.classroom.saves import saves_problem
+from sim.io import write_problem
+from tui.cli import build_cli
+
+runner = CliRunner()
+app = build_cli()
+
+FILE_WRITERS = {
+    "run --json": ["run", "baseline-2025", "--quiet", "--json"],
+    "check --json": ["check", "baseline-2025", "--runs", "2", "--json"],
+    "batch -o": ["batch", "baseline-2025", "--runs", "1", "--jobs", "1", "-o"],
+    "schema -o": ["schema", "-o"],
+    "brief --party -o": ["brief", "baseline-2025", "--party", "japan", "-o"],
+}
+"""Each option that writes a file, with the arguments that reach it (the path goes last)."""
+FOLDER_WRITERS = {
+    "report -o": ["report", "results.parquet", "-o"],
+    "new -o": ["new", "my-class", "-o"],
+    "brief --all -o": ["brief", "baseline-2025", "--all", "-o"],
+}
+"""Each option that writes files into a folder, likewise."""
+
+
+@pytest.fixture
+def regular_file(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a folder\n")
+    return path
+
+
+def bad_files(tmp_path: Path, regular_file: Path) -> dict[str, str]:
+    return {
+        "missing folder": str(tmp_path / "missing" / "out.json"),
+        "under a file": str(regular_file / "out.json"),
+        "in /proc": "/proc/out.json",
+        "a folder": str(tmp_path),
+        "empty": "",
+    }
+
+
+def bad_folders(tmp_path: Path, regular_file: Path) -> dict[str, str]:
+    return {
+        "missing parent": str(tmp_path / "missing" / "report"),
+        "under a file": str(regular_file / "report"),
+        "in /proc": "/proc/report",
+        "a file": str(regular_file),
+        "empty": "",
+    }
+
+
+def assert_one_line_refusal(result, start: str = "cannot write") -> None:
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(start), result.output
+    assert "Traceback" not in result.output and "Round 1" not in result.output
+
+
+@pytest.mark.parametrize("writer", FILE_WRITERS)
+@pytest.mark.parametrize(
+    "case", ["missing folder", "under a file", "in /proc", "a folder", "empty"]
+)
+def test_an_unwritable_file_is_refused_before_any_game(writer, case, tmp_path, regular_file):
+    path = bad_files(tmp_path, regular_file)[case]
+    assert_one_line_refusal(runner.invoke(app, [*FILE_WRITERS[writer], path]))
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize("writer", FOLDER_WRITERS)
+@pytest.mark.parametrize("case", ["missing parent", "under a file", "in /proc", "a file", "empty"])
+def test_an_unwritable_folder_is_refused(writer, case, tmp_path, regular_file, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = bad_folders(tmp_path, regular_file)[case]
+    if writer == "brief --all -o" and case == "empty":
+        path = str(regular_file)  # Path("") is the current folder by the time brief sees it
+    assert_one_line_refusal(runner.invoke(app, [*FOLDER_WRITERS[writer], path]))
+    assert not (tmp_path / "missing").exists()
+
+
+def test_every_option_that_writes_is_checked():
+    """A new command, or a new option that writes, must join the lists above (and so be
+    parsed by ``output_file``/``output_folder``) before this passes."""
+    writing = set()
+    for name, command in typer.main.get_command(app).commands.items():
+        for param in command.params:
+            if {"--out", "--json"} & set(param.opts) and not getattr(param, "is_flag", False):
+                writing.add(name)
+    listed = {words[0] for words in [*FILE_WRITERS.values(), *FOLDER_WRITERS.values()]}
+    assert writing == listed
+
+
+def test_a_writable_file_and_a_new_folder_pass(tmp_path):
+    assert write_problem(tmp_path / "out.json") is None
+    assert write_problem(tmp_path / "report", folder=True) is None
+    assert write_problem(tmp_path, folder=True) is None
+    assert list(tmp_path.iterdir()) == []  # the probe leaves nothing behind
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_play_refuses_a_saves_folder_it_cannot_write(resume, regular_file, monkeypatch):
+    monkeypatch.setenv("TRILATERAL_SAVES", str(regular_file / "saves"))
+    monkeypatch.setattr("tui.app.TrilateralApp.run", lambda self: pytest.fail("a game started"))
+    args = ["play", "--resume"] if resume else ["play", "baseline-2025", "--as", "japan"]
+    assert_one_line_refusal(runner.invoke(app, args), start="cannot save games in")
+
+
+def test_a_missing_saves_folder_is_made_on_the_first_save(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRILATERAL_SAVES", str(tmp_path / "a" / "b" / "saves"))
+    assert saves_problem() is None
+    monkeypatch.setenv("TRILATERAL_SAVES", "/proc/saves")
+    assert saves_problem().startswith("cannot save games in /proc/saves")
