@@ -102,6 +102,8 @@ def batch(
     load_or_exit(scenario, set_)
     if scheduler is None and jobs is None:
         scheduler = os.environ.get(SCHEDULER_ENV) or None
+        if scheduler:
+            err.print(f"Playing on the Dask scheduler at {scheduler} (from ${SCHEDULER_ENV}).")
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -114,6 +116,12 @@ def batch(
     )
 
     def started(run) -> None:
+        if run.damaged:
+            err.print(
+                f"{len(run.damaged)} damaged chunk file(s) in {out_file}.partial "
+                f"({', '.join(run.damaged)}): their runs are played again.",
+                markup=False,
+            )
         if run.resumed:
             err.print(f"Resuming: {run.resumed:,} of {run.total:,} runs were already done.")
         progress.add_task("playing", total=run.total, completed=run.resumed, rate="…")
