@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.experiments.batch import BatchError
 from sim.io import atomic_path, write_atomic
@@ -54,7 +55,75 @@ def read_metadata(path: Path) -> dict:
     found = (schema.metadata or {}).get(METADATA_KEY)
     if found is None:
         raise BatchError(f"{path}: not the results of `trilateral batch` (no batch metadata)")
-    return json.loads(found)
+    try:
+        metadata = json.loads(found)
+    except ValueError as error:
+        raise BatchError(f"{path}: its batch metadata is not valid JSON ({error})") from None
+    if not isinstance(metadata, dict):
+        raise BatchError(f"{path}: its batch metadata is not a JSON object")
+    try:
+        _Metadata.model_validate(metadata)
+    except ValidationError as error:
+        problems = [
+            " ".join(filter(None, [".".join(map(str, e["loc"])), f"({e['msg'].lower()})"]))
+            for e in error.errors()
+        ]
+        raise BatchError(
+            f"{path}: not the results of `trilateral batch`: in its batch metadata, "
+            + ", ".join(problems[:3])
+            + (", …" if len(problems) > 3 else "")
+        ) from None
+    return metadata
+
+
+class _Problem(BaseModel):
+    """SALib's problem of a Sobol' design."""
+
+    model_config = ConfigDict(strict=True)
+
+    num_vars: int
+    names: list[str]
+    bounds: list[list[float]]
+
+
+class _Design(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    kind: str
+    keys: list[str]
+    factors: list[str]
+    cells: list[list[str]]
+    samples: int | None
+    problem: _Problem | None
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+    source: str
+    fixed: list[str]
+    runs: int
+    seed: int
+    per_round: bool
+    design: _Design
+
+
+class _Metadata(BaseModel):
+    """What ``summary`` and ``report`` read of a results file's metadata (more keys may follow)."""
+
+    model_config = ConfigDict(strict=True)
+
+    title: str
+    parties: list[str]
+    tracks: dict[str, list[str]] = Field(min_length=1)
+    spec: _Spec
+
+    @model_validator(mode="after")
+    def _track_parties_are_parties(self) -> _Metadata:
+        strangers = {p for parties in self.tracks.values() for p in parties} - set(self.parties)
+        if strangers:
+            raise ValueError(f"tracks name parties not in parties: {', '.join(sorted(strangers))}")
+        return self
 
 
 MANIFEST = "manifest.json"
