@@ -231,20 +231,18 @@ def test_an_empty_chunk_folder_is_used(whole, tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out.parquet"]
 
 
-@pytest.mark.parametrize("per_round", [False, True], ids=["out", "rounds"])
-def test_results_named_like_a_folder_stop_before_any_game(per_round, tmp_path):
+def test_results_named_like_a_folder_stop_before_any_game(tmp_path):
     # `batch -o /tmp`: the results would replace a folder, the chunks would go beside it.
     folder = tmp_path / "results"
     folder.mkdir()
-    out = folder if not per_round else tmp_path / "out.parquet"
-    if per_round:
-        (tmp_path / "out.rounds.parquet").mkdir()
-    extra = ["--per-round"] if per_round else []
-    target = folder if not per_round else tmp_path / "out.rounds.parquet"
-    refused(command(out, *extra), f"{target} is a folder: give the results file a name")
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
-        ["results"] + (["out.rounds.parquet"] if per_round else [])
+    refused(command(folder), f"{folder} is a folder: give the results file a name")
+    (tmp_path / "out.rounds.parquet").mkdir()
+    refused(
+        command(tmp_path / "out.parquet", "--per-round"),
+        f"{tmp_path / 'out.rounds.parquet'} is a folder, in the way of the per-round results",
     )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out.rounds.parquet", "results"]
+    assert list(folder.iterdir()) == []
 
 
 def test_a_chunk_folder_is_not_made_in_a_missing_folder(tmp_path):
@@ -256,3 +254,23 @@ def test_a_manifest_holds_who_wrote_it(tmp_path):
     partial = interrupted(tmp_path / "out.parquet")
     manifest = json.loads((partial / "manifest.json").read_text())
     assert manifest["written_by"] == "trilateral batch" and manifest["chunk_size"] == 5
+
+
+def test_a_file_put_in_the_chunk_folder_during_the_batch_stays(whole, tmp_path):
+    out = tmp_path / "out.parquet"
+    partial = out.with_name(out.name + ".partial")
+    plan = plan_batch(BatchScenario.load("baseline-2025"), make_design([SWEEP]), 6)
+
+    def drop_a_note(runs: int) -> None:
+        (partial / "notes.txt").write_text("mine")
+
+    run_batch(plan, out, jobs=1, chunk_size=5, on_chunk=drop_a_note)
+    assert pq.read_table(out).equals(pq.read_table(whole))
+    assert contents(partial) == {"notes.txt": b"mine"}
+
+
+def test_a_file_named_like_the_chunk_folder_is_refused(tmp_path):
+    out = tmp_path / "out.parquet"
+    out.with_name(out.name + ".partial").write_text("mine")
+    refused(command(out), "is in the way (a file, not a batch's chunk folder)")
+    assert out.with_name(out.name + ".partial").read_text() == "mine"

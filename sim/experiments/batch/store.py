@@ -11,6 +11,14 @@ as it is finished.
 When every chunk is done the parts are joined, in chunk (hence run) order, into
 ``OUT`` — one row group per chunk — and ``OUT.rounds.parquet``; the plan goes into
 their file metadata under ``trilateral``, which is what ``trilateral report`` reads.
+
+The folder is the batch's own or it is not used. Before any game the store checks where
+the results go and claims the folder: it takes an ``flock`` on ``lock`` in it for as long
+as the batch runs (a second batch on the same file stops at once rather than racing), and
+it goes on only if the folder is empty or holds a manifest that says trilateral wrote it
+and nothing but that batch's chunks. A folder of the user's, a link, a damaged manifest
+or a stray file is refused with a message and left as it was; a chunk file that does not
+read back is played again. At the end the store removes only the names it writes.
 """
 
 from __future__ import annotations
@@ -20,7 +28,7 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,6 +138,10 @@ MANIFEST = "manifest.json"
 LOCK = "lock"
 WRITER = "trilateral batch"
 """What a manifest says under ``written_by``: a chunk folder without it is not ours."""
+_OURS = re.compile(r"manifest\.json|lock|(runs|rounds)-(0|[1-9][0-9]*)\.parquet")
+"""The names a batch writes in its chunk folder."""
+_TEMPORARY = re.compile(r"\.(manifest\.json|(runs|rounds)-[0-9]+\.parquet)\.[0-9a-f]{8}\.tmp")
+"""A temporary ``sim.io.atomic_path`` makes for one of them, left by a killed write."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +212,7 @@ class ResultStore:
         try:
             yield self._interrupted(spec, total, resume)
         except BaseException:
-            if self._lock is not None and not (self.parts / MANIFEST).exists():
+            if not (self.parts / MANIFEST).exists():
                 self._remove_folder()  # nothing of the batch was kept: leave nothing behind
             raise
         finally:
@@ -228,13 +240,13 @@ class ResultStore:
 
     def _check_paths(self, spec: dict) -> None:
         """Stop before any game if the results or the chunks cannot go where asked."""
-        targets = [self.out, self.rounds] if spec["per_round"] else [self.out]
-        for target in targets:
-            if target.is_dir():
-                raise BatchError(
-                    f"{target} is a folder: give the results file a name, "
-                    f"such as {target / 'results.parquet'}"
-                )
+        if self.out.is_dir():
+            raise BatchError(
+                f"{self.out} is a folder: give the results file a name, "
+                f"such as {self.out / 'results.parquet'}"
+            )
+        if spec["per_round"] and self.rounds.is_dir():
+            raise BatchError(f"{self.rounds} is a folder, in the way of the per-round results")
         if not self.out.parent.is_dir():
             raise BatchError(f"{self.out.parent}: no such folder")
         if self.parts.is_symlink():
@@ -250,7 +262,7 @@ class ResultStore:
 
     def _check_ours(self) -> None:
         """Refuse a folder that holds files but no manifest of trilateral's."""
-        names = [name for name in _names(self.parts) if not _is_temporary(name)]
+        names = [name for name in _names(self.parts) if not _TEMPORARY.fullmatch(name)]
         if names and names != [LOCK] and _manifest(self.parts / MANIFEST) is None:
             raise BatchError(
                 f"{self.parts} is in the way and is not a trilateral batch's chunk folder "
@@ -281,10 +293,13 @@ class ResultStore:
         expected = {MANIFEST, LOCK}
         for k in range(chunks):
             expected |= {f"runs-{k}.parquet", f"rounds-{k}.parquet"}
-        stray = [name for name in _names(self.parts) if name not in expected]
-        for name in [name for name in stray if _is_temporary(name, expected)]:
-            (self.parts / name).unlink(missing_ok=True)  # the leftover of a killed write
-            stray.remove(name)
+        stray = []
+        for name in _names(self.parts):
+            if _TEMPORARY.fullmatch(name):
+                with _writing(self.parts / name):
+                    (self.parts / name).unlink()  # the leftover of a killed write
+            elif name not in expected:
+                stray.append(name)
         if stray:
             shown = ", ".join(sorted(stray)[:3]) + (", …" if len(stray) > 3 else "")
             raise BatchError(
@@ -298,24 +313,31 @@ class ResultStore:
                 continue
             if spec["per_round"]:
                 files.append(self.parts / f"rounds-{k}.parquet")
-            rows = min(size, total - k * size)
-            if _whole(files[0], rows) and all(_whole(path) for path in files[1:]):
+            broken = [path for path in files if not _whole(path)]
+            if not broken and _rows(files[0]) == min(size, total - k * size):
                 done.add(k)
                 continue
-            for path in files:
-                damaged.append(path.name)
+            damaged += [path.name for path in broken or files[:1]]
+            for path in files:  # its runs file first: the chunk is no longer done
                 with _writing(path):
                     path.unlink(missing_ok=True)
         return Interrupted(size, frozenset(done), tuple(damaged))
 
     def _remove_folder(self) -> None:
-        """Remove this batch's files, its lock last, then the folder if nothing else is left."""
-        for path in self.parts.iterdir():
-            if path.name != LOCK:
-                with _writing(path):
-                    path.unlink()
-        with _writing(self.parts):
-            (self.parts / LOCK).unlink(missing_ok=True)
+        """Remove this batch's files, its lock last, then the folder if nothing else is left.
+
+        Only names a batch writes are removed: a file someone put there meanwhile stays,
+        and so does the folder with it.
+        """
+        ours = [
+            name
+            for name in _names(self.parts)
+            if (_OURS.fullmatch(name) or _TEMPORARY.fullmatch(name)) and name != LOCK
+        ]
+        for name in [*ours, LOCK]:
+            with _writing(self.parts / name):
+                (self.parts / name).unlink(missing_ok=True)
+        with suppress(OSError):
             self.parts.rmdir()
 
     def _release(self) -> None:
@@ -345,12 +367,6 @@ def _names(folder: Path) -> list[str]:
         raise BatchError(f"{folder}: cannot read it: {error.strerror}") from None
 
 
-def _is_temporary(name: str, ours: set[str] | None = None) -> bool:
-    """Whether a name is a temporary of ``sim.io.atomic_path`` (of one of ``ours``)."""
-    match = re.fullmatch(r"\.(.+)\.[0-9a-f]{8}\.tmp", name)
-    return match is not None and (ours is None or match[1] in ours)
-
-
 def _manifest(path: Path) -> dict | None:
     """The manifest a batch wrote there, or None if there is no valid one of trilateral's."""
     try:
@@ -367,13 +383,17 @@ def _manifest(path: Path) -> dict | None:
     return found if valid else None
 
 
-def _whole(path: Path, rows: int | None = None) -> bool:
-    """Whether a chunk file reads back as Parquet (with ``rows`` rows, if given)."""
+def _whole(path: Path) -> bool:
+    """Whether a chunk file is there and reads back as Parquet."""
     try:
-        found = pq.read_metadata(path).num_rows
+        pq.read_metadata(path)
     except (OSError, pa.ArrowException):
         return False
-    return rows is None or found == rows
+    return True
+
+
+def _rows(path: Path) -> int:
+    return pq.read_metadata(path).num_rows
 
 
 @contextmanager
