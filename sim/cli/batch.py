@@ -103,7 +103,10 @@ def batch(
     if scheduler is None and jobs is None:
         scheduler = os.environ.get(SCHEDULER_ENV) or None
         if scheduler:
-            err.print(f"Playing on the Dask scheduler at {scheduler} (from ${SCHEDULER_ENV}).")
+            err.print(
+                f"Playing on the Dask scheduler at {scheduler} (from ${SCHEDULER_ENV}).",
+                markup=False,
+            )
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
