@@ -155,7 +155,8 @@ def batch(
             on_chunk=advance,
         )
     except (BatchError, ScenarioError) as error:
-        progress.stop()
+        if progress.live.is_started:  # stopping one that never started prints a blank line
+            progress.stop()
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:

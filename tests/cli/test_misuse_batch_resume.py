@@ -54,12 +54,15 @@ def contents(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
 
-def refused(args: list[str], message: str) -> str:
+def refused(args: list[str], message: str, before_play: bool = True) -> str:
+    """Exit status 2 and a last line that says why; nothing else if no game was played."""
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert message in result.output.splitlines()[-1]
+    assert not before_play or len(result.output.splitlines()) == 1, result.output
     return result.output
 
 
@@ -150,7 +153,9 @@ def test_a_chunk_folder_that_cannot_be_written_ends_in_one_line(tmp_path, monkey
     out = tmp_path / "out.parquet"
     partial = interrupted(out)
     monkeypatch.setattr(store, "atomic_path", read_only)
-    output = refused(command(out, "--resume"), "runs-2.parquet: cannot write: Read-only")
+    output = refused(
+        command(out, "--resume"), "runs-2.parquet: cannot write: Read-only", before_play=False
+    )
     assert f"kept in {partial}" in output and "--resume" in output
     monkeypatch.undo()
     assert runner.invoke(app, command(out, "--resume")).exit_code == 0

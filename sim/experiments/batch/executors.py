@@ -130,9 +130,10 @@ def _greet(address: str, seconds: float) -> None:
             "write tcp://HOST:PORT"
         ) from None
     except (OSError, TimeoutError) as error:
+        detail = f": {error}" if str(error) else ""
         raise BatchError(
-            f"cannot reach the Dask scheduler at {address}: no answer within {seconds:g} s "
-            f"({error or type(error).__name__}; the time allowed is Dask's {CONNECT_TIMEOUT})"
+            f"cannot reach the Dask scheduler at {address}: no answer within {seconds:g} s"
+            f"{detail} (Dask's {CONNECT_TIMEOUT} sets how long to wait)"
         ) from None
 
 
