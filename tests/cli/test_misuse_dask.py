@@ -74,6 +74,15 @@ def test_an_address_that_is_not_a_schedulers_is_refused(address, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("address", ["tls://127.0.0.1:8786", "ucx://127.0.0.1:8786"])
+def test_a_scheme_dask_is_not_set_up_for_is_refused(address, tmp_path):
+    refused(
+        command(tmp_path / "out.parquet", "--scheduler", address),
+        f"--scheduler {address!r}: Dask cannot connect there as it is set up",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_scheduler_named_by_the_environment_is_shown(tmp_path, monkeypatch):
     monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", "garbage")
     output = refused(command(tmp_path / "out.parquet"), "is not a Dask scheduler's address")

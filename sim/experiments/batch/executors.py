@@ -117,9 +117,12 @@ def _greet(address: str, seconds: float) -> None:
         BatchError: if the address is not one, or nothing answers in time.
     """
     from distributed.comm import connect
+    from distributed.security import Security
 
     async def greet() -> None:
-        comm = await asyncio.wait_for(connect(address, timeout=seconds), seconds)
+        # The client's TLS settings from Dask's config, as the Client itself would use them.
+        options = Security().get_connection_args("client")
+        comm = await asyncio.wait_for(connect(address, timeout=seconds, **options), seconds)
         await comm.close()
 
     try:
@@ -128,6 +131,10 @@ def _greet(address: str, seconds: float) -> None:
         raise BatchError(
             f"--scheduler {address!r} is not a Dask scheduler's address ({error}); "
             "write tcp://HOST:PORT"
+        ) from None
+    except TypeError as error:  # tls:// without TLS settings, ucx:// without UCX
+        raise BatchError(
+            f"--scheduler {address!r}: Dask cannot connect there as it is set up ({error})"
         ) from None
     except (OSError, TimeoutError) as error:
         detail = f": {error}" if str(error) else ""
@@ -145,14 +152,17 @@ def _quiet_dask() -> Iterator[None]:
     the batch reports the loss itself, in one line.
     """
     handlers = logging.getLogger("distributed").handlers
-    silence = logging.Filter("silenced")  # passes only records of a logger named so
     for handler in handlers:
-        handler.addFilter(silence)
+        handler.addFilter(_drop)
     try:
         yield
     finally:
         for handler in handlers:
-            handler.removeFilter(silence)
+            handler.removeFilter(_drop)
+
+
+def _drop(record: logging.LogRecord) -> bool:
+    return False
 
 
 def _start_worker() -> None:
