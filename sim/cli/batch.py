@@ -161,9 +161,12 @@ def batch(
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         progress.stop()
+        kept = out_file.with_name(out_file.name + ".partial")
         err.print(
-            f"Interrupted. Finished chunks are kept in {out_file}.partial; "
-            "run the same command with --resume to finish the batch.",
+            f"Interrupted. Finished chunks are kept in {kept}; "
+            "run the same command with --resume to finish the batch."
+            if kept.is_dir()
+            else "Interrupted before the batch began: nothing was written.",
             markup=False,
         )
         raise typer.Exit(130) from None

@@ -124,3 +124,16 @@ def test_a_scheduler_lost_mid_batch_leaves_a_batch_to_resume(tmp_path, capfd):
     whole = tmp_path / "whole.parquet"
     run_batch(plan, whole, jobs=1, chunk_size=5)
     assert pq.read_table(out).equals(pq.read_table(whole))
+
+
+def test_ctrl_c_while_reaching_the_scheduler_leaves_nothing(tmp_path, monkeypatch):
+    from sim.experiments.batch import executors
+
+    def interrupted(address: str, seconds: float) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(executors, "_greet", interrupted)
+    result = runner.invoke(app, command(tmp_path / "out.parquet", "--scheduler", "tcp://x:1"))
+    assert result.exit_code == 130
+    assert "Interrupted before the batch began: nothing was written." in result.output
+    assert list(tmp_path.iterdir()) == []
