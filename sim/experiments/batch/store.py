@@ -313,8 +313,9 @@ class ResultStore:
                 continue
             if spec["per_round"]:
                 files.append(self.parts / f"rounds-{k}.parquet")
-            broken = [path for path in files if not _whole(path)]
-            if not broken and _rows(files[0]) == min(size, total - k * size):
+            rows = [_rows(path) for path in files]
+            broken = [path for path, count in zip(files, rows, strict=True) if count is None]
+            if not broken and rows[0] == min(size, total - k * size):
                 done.add(k)
                 continue
             damaged += [path.name for path in broken or files[:1]]
@@ -383,17 +384,12 @@ def _manifest(path: Path) -> dict | None:
     return found if valid else None
 
 
-def _whole(path: Path) -> bool:
-    """Whether a chunk file is there and reads back as Parquet."""
+def _rows(path: Path) -> int | None:
+    """The rows of a chunk file, or None if it is not there or does not read as Parquet."""
     try:
-        pq.read_metadata(path)
+        return pq.read_metadata(path).num_rows
     except (OSError, pa.ArrowException):
-        return False
-    return True
-
-
-def _rows(path: Path) -> int:
-    return pq.read_metadata(path).num_rows
+        return None
 
 
 @contextmanager
@@ -408,7 +404,10 @@ def _writing(path: Path) -> Iterator[None]:
 def _join(parts: list[Path], target: Path, metadata: dict[bytes, bytes]) -> None:
     """Concatenate part files into one, a row group each, reading one at a time."""
     with _writing(target):
-        _concatenate(parts, target, metadata)
+        try:
+            _concatenate(parts, target, metadata)
+        except pa.ArrowException as error:  # a chunk file that is not this batch's
+            raise BatchError(f"{target}: cannot join the chunks into it ({error})") from None
 
 
 def _concatenate(parts: list[Path], target: Path, metadata: dict[bytes, bytes]) -> None:
