@@ -86,6 +86,28 @@ def test_metadata_that_is_not_a_batchs(change, message, batch, tmp_path):
     refused(write(tmp_path / "odd.parquet", pq.read_table(batch), metadata), message)
 
 
+def test_a_sobol_design_whose_problem_does_not_fit_its_keys(tmp_path):
+    results = tmp_path / "sobol.parquet"
+    args = ["batch", "baseline-2025", "--runs", "1", "--jobs", "1", "--design", "sobol"]
+    args += ["--samples", "4", "--range", "parties.korea.patience=0.8:0.99", "-o", str(results)]
+    assert runner.invoke(app, args).exit_code == 0
+    metadata = real_metadata(results)
+    for change in [{"names": []}, {"num_vars": 2}, {"bounds": []}]:
+        problem = metadata["spec"]["design"]["problem"] | change
+        design = metadata["spec"]["design"] | {"problem": problem}
+        forged = json.dumps(metadata | {"spec": metadata["spec"] | {"design": design}})
+        path = write(tmp_path / "forged.parquet", pq.read_table(results), forged.encode())
+        refused(path, "spec.design (value error, a sobol design needs a problem over its keys)")
+
+
+def test_a_report_folder_that_cannot_be_made(batch, tmp_path):
+    (tmp_path / "taken").write_text("mine")
+    result = runner.invoke(app, ["report", str(batch), "-o", str(tmp_path / "taken")])
+    assert result.exit_code == 2
+    assert result.output == f"{tmp_path / 'taken'}: cannot make the report's folder: File exists\n"
+    assert (tmp_path / "taken").read_text() == "mine"
+
+
 def test_the_columns_of_another_table(batch, tmp_path):
     metadata = pq.read_schema(batch).metadata[METADATA_KEY]
     path = write(tmp_path / "other.parquet", pa.table({"x": [1, 2]}), metadata)

@@ -104,6 +104,17 @@ class _Design(BaseModel):
     samples: int | None
     problem: _Problem | None
 
+    @model_validator(mode="after")
+    def _sobol_problem_fits_keys(self) -> _Design:
+        if self.kind != "sobol":
+            return self
+        problem = self.problem
+        if problem is None or not (
+            problem.names == self.keys and problem.num_vars == len(self.keys) == len(problem.bounds)
+        ):
+            raise ValueError("a sobol design needs a problem over its keys")
+        return self
+
 
 class _Spec(BaseModel):
     model_config = ConfigDict(strict=True)
