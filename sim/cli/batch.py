@@ -109,6 +109,11 @@ def batch(
     load_or_exit(scenario, set_)
     if scheduler is None and jobs is None:
         scheduler = os.environ.get(SCHEDULER_ENV) or None
+        if scheduler:
+            err.print(
+                f"Playing on the Dask scheduler at {scheduler} (from ${SCHEDULER_ENV}).",
+                markup=False,
+            )
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -121,6 +126,12 @@ def batch(
     )
 
     def started(run) -> None:
+        if run.damaged:
+            err.print(
+                f"{len(run.damaged)} damaged chunk file(s) in {out_file}.partial "
+                f"({', '.join(run.damaged)}): their runs are played again.",
+                markup=False,
+            )
         if run.resumed:
             err.print(f"Resuming: {run.resumed:,} of {run.total:,} runs were already done.")
         progress.add_task("playing", total=run.total, completed=run.resumed, rate="…")
@@ -151,14 +162,18 @@ def batch(
             on_chunk=advance,
         )
     except (BatchError, ScenarioError) as error:
-        progress.stop()
+        if progress.live.is_started:  # stopping one that never started prints a blank line
+            progress.stop()
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
         progress.stop()
+        kept = out_file.with_name(out_file.name + ".partial")
         err.print(
-            f"Interrupted. Finished chunks are kept in {out_file}.partial; "
-            "run the same command with --resume to finish the batch.",
+            f"Interrupted. Finished chunks are kept in {kept}; "
+            "run the same command with --resume to finish the batch."
+            if kept.is_dir()
+            else "Interrupted before the batch began: nothing was written.",
             markup=False,
         )
         raise typer.Exit(130) from None

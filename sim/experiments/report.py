@@ -47,7 +47,10 @@ def write_report(results: Path, folder: Path) -> list[Path]:
     spec = meta["spec"]
     keys = spec["design"]["keys"]
     table = pq.read_table(results)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BatchError(f"{folder}: cannot make the report's folder: {error.strerror}") from None
     charts = {"outcomes.png": _outcomes_chart(table, meta)}
     charts["utilities.png"] = _by_parameter_chart(
         table, keys, {p: table[f"{p}.utility"] for p in meta["parties"]}, "mean utility"
@@ -61,11 +64,14 @@ def write_report(results: Path, folder: Path) -> list[Path]:
         sensitivity = _sobol_indices(table, meta)
         charts["sensitivity.png"] = _sensitivity_chart(sensitivity, keys, _outcomes(meta))
     written = [folder / "report.md"]
-    for name, figure in charts.items():
-        with atomic_path(folder / name) as temporary:
-            figure.savefig(temporary, dpi=110, format="png")
-        written.append(folder / name)
-    write_atomic(written[0], _markdown(results, summary, list(charts), sensitivity))
+    try:
+        for name, figure in charts.items():
+            with atomic_path(folder / name) as temporary:
+                figure.savefig(temporary, dpi=110, format="png")
+            written.append(folder / name)
+        write_atomic(written[0], _markdown(results, summary, list(charts), sensitivity))
+    except OSError as error:
+        raise BatchError(f"{folder}: cannot write the report: {error.strerror}") from None
     return written
 
 
@@ -196,7 +202,10 @@ def _sobol_indices(table: pa.Table, meta: dict) -> dict[str, dict | None]:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # near-constant outputs
-            indices = sobol.analyze(problem, y, calc_second_order=False, seed=spec["seed"])
+            try:
+                indices = sobol.analyze(problem, y, calc_second_order=False, seed=spec["seed"])
+            except ValueError as error:  # a design that is not the Saltelli sample it says
+                raise BatchError(f"its Sobol' design cannot be analysed: {error}") from None
         found[name] = {
             k: [float(v) for v in indices[k]] for k in ("S1", "S1_conf", "ST", "ST_conf")
         }

@@ -10,14 +10,15 @@ chunk costs little next to playing it (a game takes about half a millisecond).
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.experiments.batch import BatchError
 from sim.experiments.batch.executors import InProcess, open_executor
 from sim.experiments.batch.games import Chunk, play_chunk
 from sim.experiments.batch.plan import BatchPlan
-from sim.experiments.batch.store import ResultStore
+from sim.experiments.batch.store import Interrupted, ResultStore
 
 MAX_CHUNK = 1000
 """Runs per chunk at most by default: about half a second of play."""
@@ -36,6 +37,8 @@ class BatchRun:
     """Runs found already done, from an interrupted batch."""
     chunks: int
     chunk_size: int
+    damaged: tuple[str, ...] = ()
+    """Chunk files of an interrupted batch that were damaged: their chunks are played again."""
 
 
 def run_batch(
@@ -74,38 +77,71 @@ def run_batch(
         if on_start:
             on_start(done)
         return done
-    with open_executor(jobs, scheduler) as (executor, workers):
-        size = chunk_size or min(max(-(-plan.total // (4 * workers)), MIN_CHUNK), MAX_CHUNK)
-        size, finished = store.begin(spec, size, resume)
-        count = -(-plan.total // size)
-        todo = [k for k in range(count) if k not in finished]
-        resumed = plan.total - sum(_runs(plan, size, k) for k in todo)
-        batch = BatchRun(plan.total, resumed, count, size)
-        if on_start:
-            on_start(batch)
-        chunks = (Chunk.of(plan, k, size) for k in todo)
-        # In this process a chunk is played as it is submitted: save each one at once.
-        window = 1 if isinstance(executor, InProcess) else IN_FLIGHT * workers
-        running: set[Future] = set()
+    with store.claim(spec, plan.total, resume) as found:
         try:
-            while True:
-                for chunk in chunks:
-                    running.add(executor.submit(play_chunk, chunk))
-                    if len(running) >= window:
-                        break
-                if not running:
+            with open_executor(jobs, scheduler) as (executor, workers):
+                if found is None:
+                    size = chunk_size or min(
+                        max(-(-plan.total // (4 * workers)), MIN_CHUNK), MAX_CHUNK
+                    )
+                    store.start(spec, size)
+                    found = Interrupted(size, frozenset(), ())
+                batch = _play(plan, store, executor, workers, found, on_start, on_chunk)
+        except BatchError as error:
+            if found is None:
+                raise
+            raise BatchError(
+                f"{error}. The chunks finished so far are kept in {store.parts}: "
+                "run the same command with --resume to finish the batch"
+            ) from None
+        metadata = {
+            "spec": spec,
+            "title": plan.title,
+            "parties": plan.parties,
+            "tracks": plan.tracks,
+        }
+        store.finish(batch.chunks, metadata)
+    return batch
+
+
+def _play(
+    plan: BatchPlan,
+    store: ResultStore,
+    executor: Executor,
+    workers: int,
+    found: Interrupted,
+    on_start: Callable[[BatchRun], None] | None,
+    on_chunk: Callable[[int], None] | None,
+) -> BatchRun:
+    """Play the chunks not yet done, saving each as it finishes."""
+    size = found.chunk_size
+    count = -(-plan.total // size)
+    todo = [k for k in range(count) if k not in found.done]
+    resumed = plan.total - sum(_runs(plan, size, k) for k in todo)
+    batch = BatchRun(plan.total, resumed, count, size, found.damaged)
+    if on_start:
+        on_start(batch)
+    chunks = (Chunk.of(plan, k, size) for k in todo)
+    # In this process a chunk is played as it is submitted: save each one at once.
+    window = 1 if isinstance(executor, InProcess) else IN_FLIGHT * workers
+    running: set[Future] = set()
+    try:
+        while True:
+            for chunk in chunks:
+                running.add(executor.submit(play_chunk, chunk))
+                if len(running) >= window:
                     break
-                finished_now, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished_now:
-                    result = future.result()
-                    store.save(result.index, result.runs, result.rounds)
-                    if on_chunk:
-                        on_chunk(result.runs.num_rows)
-        finally:
-            for future in running:
-                future.cancel()
-    metadata = {"spec": spec, "title": plan.title, "parties": plan.parties, "tracks": plan.tracks}
-    store.finish(count, metadata)
+            if not running:
+                break
+            finished_now, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished_now:
+                result = future.result()
+                store.save(result.index, result.runs, result.rounds)
+                if on_chunk:
+                    on_chunk(result.runs.num_rows)
+    finally:
+        for future in running:
+            future.cancel()
     return batch
 
 

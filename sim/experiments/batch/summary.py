@@ -7,6 +7,7 @@ design. Both ``trilateral batch`` (its closing table) and ``trilateral report`` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from sim.experiments.batch import BatchError
 from sim.experiments.batch.plan import PARAMETER
 from sim.experiments.batch.store import read_metadata
 
@@ -50,13 +52,60 @@ class Summary:
         return list(self.metadata["spec"]["design"]["factors"])
 
 
+def check_results(path: Path) -> dict:
+    """The batch metadata of a results file, once the file holds what a summary reads.
+
+    That is every column ``summarise`` and ``trilateral report`` read, of the kind of data
+    they expect, and at least one run: a file that ``trilateral batch`` did not write is
+    refused with what it lacks.
+
+    Raises:
+        BatchError: if the file is not a batch's results file, naming what is missing.
+    """
+    metadata = read_metadata(path)
+    schema = pq.read_schema(path)
+    missing, wrong = [], []
+    for name, (kind, fits) in _columns(metadata).items():
+        if name not in schema.names:
+            missing.append(name)
+        elif not fits(schema.field(name).type):
+            wrong.append(f"{name} holds {schema.field(name).type}, not {kind}")
+    if missing:
+        more = len(missing) - 5
+        shown = ", ".join(missing[:5]) + (f" and {more} more" if more > 0 else "")
+        raise BatchError(f"{path}: not the results of `trilateral batch`: no column {shown}")
+    if wrong:
+        raise BatchError(f"{path}: not the results of `trilateral batch`: column {wrong[0]}")
+    if pq.read_metadata(path).num_rows == 0:
+        raise BatchError(f"{path}: holds no runs")
+    return metadata
+
+
+def _columns(metadata: dict) -> dict[str, tuple[str, Callable[[pa.DataType], bool]]]:
+    """Column → what it must hold, for every column a summary or report reads."""
+    numbers = ("numbers", lambda t: pa.types.is_integer(t) or pa.types.is_floating(t))
+    # A column that is empty in every run (no deal, say) is written null-typed.
+    maybe = ("numbers", lambda t: pa.types.is_null(t) or numbers[1](t))
+    text = ("text", lambda t: pa.types.is_string(t) or pa.types.is_large_string(t))
+    anything = ("values", lambda t: True)
+    columns = {"cell": numbers, "rounds": numbers}
+    design = metadata["spec"]["design"]
+    columns |= {PARAMETER + key: anything for key in [*design["keys"], *design["factors"]]}
+    for track, parties in metadata["tracks"].items():
+        columns |= {f"{track}.status": text, f"{track}.deal_round": maybe}
+        columns |= {f"{track}.utility.{party}": numbers for party in parties}
+    for party in metadata["parties"]:
+        columns |= {f"{party}.utility": numbers, f"{party}.score": numbers}
+    return columns
+
+
 def summarise(path: Path) -> Summary:
     """Summarise a batch's results file.
 
     Raises:
         BatchError: if the file is not a batch's results file.
     """
-    metadata = read_metadata(path)
+    metadata = check_results(path)
     tracks, parties = list(metadata["tracks"]), metadata["parties"]
     factors = [PARAMETER + key for key in metadata["spec"]["design"]["factors"]]
     payoffs = [f"{p}.{what}" for p in parties for what in ("utility", "score")]
