@@ -240,7 +240,7 @@ def test_results_named_like_a_folder_stop_before_any_game(tmp_path):
     # `batch -o /tmp`: the results would replace a folder, the chunks would go beside it.
     folder = tmp_path / "results"
     folder.mkdir()
-    refused(command(folder), f"{folder} is a folder: give the results file a name")
+    refused(command(folder), f"cannot write '{folder}': is a folder; name a file to write")
     (tmp_path / "out.rounds.parquet").mkdir()
     refused(
         command(tmp_path / "out.parquet", "--per-round"),
@@ -251,7 +251,7 @@ def test_results_named_like_a_folder_stop_before_any_game(tmp_path):
 
 
 def test_a_chunk_folder_is_not_made_in_a_missing_folder(tmp_path):
-    refused(command(tmp_path / "missing" / "out.parquet"), "missing: no such folder")
+    refused(command(tmp_path / "missing" / "out.parquet"), "missing does not exist")
     assert list(tmp_path.iterdir()) == []
 
 

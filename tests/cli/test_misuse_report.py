@@ -104,7 +104,7 @@ def test_a_report_folder_that_cannot_be_made(batch, tmp_path):
     (tmp_path / "taken").write_text("mine")
     result = runner.invoke(app, ["report", str(batch), "-o", str(tmp_path / "taken")])
     assert result.exit_code == 2
-    assert result.output == f"{tmp_path / 'taken'}: cannot make the report's folder: File exists\n"
+    assert result.output == f"cannot write '{tmp_path / 'taken'}': is a file, not a folder\n"
     assert (tmp_path / "taken").read_text() == "mine"
 
 
