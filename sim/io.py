@@ -96,10 +96,15 @@ def write_problem(path: Path, *, folder: bool = False) -> str | None:
 
 
 def _probe(folder: Path) -> str | None:
-    """Why no file can be created in ``folder`` (its system's words), or None if one can."""
+    """Why no file can be created in ``folder`` (its system's words), or None if one can.
+
+    A folder that exists but refuses new files (``/proc`` says "No such file or directory"
+    for the file) is said to take no files, not to be missing."""
     probe = folder / f".probe.{secrets.token_hex(4)}.tmp"
     try:
         os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    except FileNotFoundError:
+        return f"the folder {folder} takes no new files"
     except OSError as error:
         return f"{folder}: {error.strerror}"
     probe.unlink()
