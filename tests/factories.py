@@ -67,6 +67,19 @@ def split(
     )
 
 
+CONSULTATION = {
+    "channel": "a-b",
+    "trust": 0.5,
+    "sentiment": 0.5,
+    "share_bottom_lines": {"trust": 0.4},
+    "parity_pact": {"trust": 0.6},
+    "trust_gain": 0.0,
+    "sentiment_gain": 0.0,
+}
+"""The trio's channel between the allies a and b: sharing bottom lines opens at trust 0.4,
+the parity pact at 0.6; trust and sentiment stay where a test puts them."""
+
+
 def trio(rounds: int = 10, **sections) -> Scenario:
     """A small alliance game: ``us`` bargains with allies ``a`` and ``b`` over one tariff
     each (paired) plus a side issue; ``a`` and ``b`` share a consultation channel.
@@ -136,15 +149,7 @@ def trio(rounds: int = 10, **sections) -> Scenario:
         ],
         "issues": issues,
         "precedent": {"pull": 0.5, "pact_blunting": 0.5, "pairs": [["tariff_a", "tariff_b"]]},
-        "consultation": {
-            "channel": "a-b",
-            "trust": 0.5,
-            "sentiment": 0.5,
-            "share_bottom_lines": {"trust": 0.4},
-            "parity_pact": {"trust": 0.6},
-            "trust_gain": 0.0,
-            "sentiment_gain": 0.0,
-        },
+        "consultation": CONSULTATION,
     }
     data.update(sections)
     return Scenario.model_validate(data)

@@ -8,16 +8,9 @@ from sim.classroom.summary import summary
 from sim.classroom.views import opening
 from sim.engine.moves import Move
 from sim.scenario.loading import load_scenario
-from tests.factories import raw_ids, trio
+from tests.factories import CONSULTATION, raw_ids, trio
 
-PACT = {
-    "channel": "a-b",
-    "trust": 0.7,
-    "sentiment": 0.5,
-    "share_bottom_lines": {"trust": 0.4},
-    "parity_pact": {"trust": 0.6},
-    "trust_gain": 0.0,
-}
+PACT = {**CONSULTATION, "trust": 0.7}
 THREAT = {
     "id": "tariff-a",
     "name": "Tariff threat against A",

@@ -12,7 +12,7 @@ from sim.engine.moves import InvalidMove, Move
 from sim.engine.rules import Rules
 from sim.engine.utility import EPS
 from sim.scenario.loading import load_scenario
-from tests.factories import trio
+from tests.factories import CONSULTATION, trio
 
 
 def politics(model, phase=None):
@@ -340,15 +340,7 @@ def pact_game(a: dict | None = None, **consultation):
 
     scenario = trio(
         a=a or {},
-        consultation={
-            "channel": "a-b",
-            "trust": 0.7,
-            "sentiment": 0.5,
-            "share_bottom_lines": {"trust": 0.4},
-            "parity_pact": {"trust": 0.6},
-            "trust_gain": 0.0,
-            **consultation,
-        },
+        consultation={**CONSULTATION, "trust": 0.7, **consultation},
     )
     model = NegotiationModel(scenario, seed=0)
     model.step()
