@@ -15,14 +15,14 @@ from pathlib import Path
 
 from sim.classroom.debriefing import outcome_markdown, questions_markdown, timeline
 from sim.classroom.game import Game
-from sim.classroom.record import utility_series
+from sim.classroom.views import offer_lines
 from sim.io import atomic_path, write_atomic
 from sim.results.analysis import analyse
 from sim.results.transcript import game_record
 
 
 def export_game(game: Game, folder: Path) -> list[Path]:
-    """Write transcript.md, game.json, utilities.png and frontiers.png into ``folder``."""
+    """Write transcript.md, game.json, offers.png and frontiers.png into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     setup = game.setup
     analysis = analyse(game.model).to_dict()
@@ -31,7 +31,7 @@ def export_game(game: Game, folder: Path) -> list[Path]:
     path = folder / "game.json"
     write_atomic(path, json.dumps(record, indent=2, sort_keys=True) + "\n")
     written.append(path)
-    charts = [utilities_chart(game, folder / "utilities.png")]
+    charts = [offers_chart(game, folder / "offers.png")]
     charts.append(frontiers_chart(game, analysis, folder / "frontiers.png"))
     lines = [outcome_markdown(game, analysis)]
     questions = questions_markdown(game)
@@ -45,19 +45,27 @@ def export_game(game: Game, folder: Path) -> list[Path]:
     return [path, *written, *charts]
 
 
-def utilities_chart(game: Game, path: Path) -> Path:
-    """Each party's utility of the package on the table, by round, one line per track."""
+def offers_chart(game: Game, path: Path) -> Path:
+    """For each party at each of its tracks, what its own and the other side's latest offers
+    were worth to it by round, with its floor and no deal: the debrief's chart, on paper."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(8, 4.5), layout="constrained")
-    axes = figure.add_subplot()
-    for label, points in utility_series(game, None).items():
-        axes.plot([r for r, _ in points], [u for _, u in points], marker="o", label=label)
-    axes.set(xlabel="round", ylabel="utility of the offer on the table", ylim=(-0.02, 1.02))
-    axes.set_title(f"{game.scenario.title}: utilities by round", fontsize="medium")
-    axes.grid(alpha=0.3)
-    if axes.lines:
-        axes.legend(fontsize="small")
+    seats = [lines for party in game.rules.party_ids for lines in offer_lines(game, party)]
+    figure = Figure(figsize=(8, 2.2 * max(len(seats), 1)), layout="constrained")
+    for n, lines in enumerate(seats, start=1):
+        axes = figure.add_subplot(len(seats), 1, n)
+        for label, points in (("own latest offer", lines.own), (lines.other, lines.theirs)):
+            if points:
+                xs, ys = zip(*points, strict=True)
+                axes.plot(xs, ys, marker="o", label=label)
+        axes.axhline(lines.floor, linestyle=":", color="grey", label="floor")
+        axes.axhline(lines.no_deal, linestyle="--", color="grey", label="no deal")
+        axes.set(ylabel="worth", ylim=(-0.02, 1.02), xlim=(0.5, game.model.rounds + 0.5))
+        axes.set_title(f"{lines.track}, worth to {lines.party}", fontsize="medium")
+        axes.grid(alpha=0.3)
+        axes.legend(fontsize="x-small", loc="lower right")
+    if seats:
+        axes.set_xlabel("round")
     with atomic_path(path) as temporary:
         figure.savefig(temporary, dpi=120, format="png")
     return path

@@ -1,4 +1,4 @@
-"""The public record of a game as one team may see it: moves, news, utilities by round.
+"""The public record of a game as one team may see it: moves and news.
 
 Who moved on which track, and the news, are public. A package on a track is shown only
 to the two parties at that table, with its worth to the viewer alone; a Japan–Korea
@@ -110,22 +110,3 @@ def _intervention_text(game: Game, act: Intervention) -> str:
 def news(game: Game) -> list[tuple[int, str, str]]:
     """The news feed: round, headline and the line of news, oldest first."""
     return [(r, event.name, event.news) for r, event in game.model.news]
-
-
-def utility_series(game: Game, parties: list[str] | None) -> dict[str, list[tuple[int, float]]]:
-    """Utility of the package on the table by round, one series per track and party.
-
-    ``parties`` limits the series to those parties (the viewer alone at the table);
-    ``None`` gives every party at every table (the debrief, where all is revealed).
-    """
-    series: dict[str, list[tuple[int, float]]] = {}
-    for track in game.rules.tracks:
-        talks = game.model.talks[track.id]
-        for party in track.parties:
-            if parties is not None and party not in parties:
-                continue
-            points = [(offer.round, offer.worth[party]) for offer in talks.history]
-            if points:
-                label = track.name if parties is not None else f"{game.name(party)} ({track.name})"
-                series[label] = points
-    return series

@@ -82,13 +82,13 @@ async def test_one_team_plays_a_whole_game_against_the_ai_and_exports_it(tmp_pat
         await app.workers.wait_for_complete()
     out = tmp_path / "out"
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["frontiers.png", "game.json", "transcript.md", "utilities.png"]
+    assert names == ["frontiers.png", "game.json", "offers.png", "transcript.md"]
     record = json.loads((out / "game.json").read_text())
     assert record["scenario"]["source"] == CLASSROOM and record["finished"]
     markdown = (out / "transcript.md").read_text()
     assert "## Scores" in markdown and "Nash solution" in markdown
-    assert "![utilities](utilities.png)" in markdown and "Round 1 of" in markdown
-    assert (out / "utilities.png").read_bytes()[:4] == b"\x89PNG"
+    assert "![offers](offers.png)" in markdown and "Round 1 of" in markdown
+    assert (out / "offers.png").read_bytes()[:4] == b"\x89PNG"
 
 
 async def test_two_teams_hot_seat_behind_the_curtain():
