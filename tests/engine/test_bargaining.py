@@ -257,23 +257,31 @@ def test_in_the_baseline_some_votes_fail_and_some_pacts_break():
     assert 0 < broken < 0.3 * games
 
 
-def japan_gain_from_consulting(trust: float, games: int = 200) -> tuple[float, float]:
-    """Japan's mean score with the allies' channel minus without, on the same seeds, and
-    the 95 % half-width of that paired difference."""
+def score_change(
+    party: str, changed: list[str], reference: list[str], games: int
+) -> tuple[float, float]:
+    """``party``'s mean baseline score with the ``changed`` overrides minus with the
+    ``reference`` ones, on the same seeds, and the 95 % half-width of that paired difference."""
     from sim.results.analysis import party_result
     from sim.results.stats import paired_difference
 
     scores = []
-    for extra in ([], ["consultation.enabled=false"]):
-        rules = Rules(load_scenario("baseline-2025", [f"consultation.trust={trust}", *extra]))
+    for overrides in (changed, reference):
+        rules = Rules(load_scenario("baseline-2025", overrides))
         arm = []
         for seed in range(games):
             model = NegotiationModel(rules, seed=seed, collect=False)
             model.run()
-            arm.append(party_result(model.world, model.talks, "japan").score)
+            arm.append(party_result(model.world, model.talks, party).score)
             model.close()
         scores.append(arm)
     return paired_difference(*scores)
+
+
+def japan_gain_from_consulting(trust: float, games: int = 200) -> tuple[float, float]:
+    """Japan's mean score with the allies' channel minus without, on the same seeds."""
+    trusting = [f"consultation.trust={trust}"]
+    return score_change("japan", trusting, [*trusting, "consultation.enabled=false"], games)
 
 
 def test_consulting_pays_japan_more_the_more_the_allies_trust_each_other():
@@ -284,3 +292,25 @@ def test_consulting_pays_japan_more_the_more_the_allies_trust_each_other():
     assert below == 0.0
     assert all(gain - half > 0 for gain, half in gains)  # the interval excludes 0
     assert gains[0][0] < gains[1][0] <= gains[2][0] + 0.1
+
+
+HASTY_JAPAN = "parties.japan.strategy={name: conceder, params: {exponent: 8}}"
+"""A Tokyo in a hurry: it concedes at once, so it usually signs first and signs worse."""
+
+
+@pytest.mark.slow
+def test_a_hasty_first_deal_costs_the_other_ally_more_with_pull_and_less_under_a_pact():
+    """Negative precedent: Japan's hasty deal moves what Washington expects of Seoul, the
+    more the greater ``precedent.pull`` (none without it), and a parity pact blunts it."""
+
+    def korea_loss(*context: str) -> tuple[float, float]:
+        return score_change("korea", [*context, HASTY_JAPAN], list(context), games=1000)
+
+    alone = "consultation.enabled=false"
+    losses = [korea_loss(alone, f"precedent.pull={pull}") for pull in (0, 0.3, 0.6, 0.9)]
+    means = [mean for mean, _ in losses]
+    assert abs(means[0]) < losses[0][1]  # without pull the difference is noise
+    assert means == sorted(means, reverse=True) and means[0] - means[-1] > 2
+    assert all(mean + half < 0 for mean, half in losses[2:])  # the interval excludes 0
+    pact, _ = korea_loss("consultation.trust=0.9", "precedent.pull=0.6")
+    assert pact > means[2] + 1
