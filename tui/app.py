@@ -30,7 +30,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from sim.classroom.saves import GameSetup, SaveError
+from sim.classroom.saves import GameSetup, SaveError, save_name
 from sim.scenario.models import Scenario
 from tui.dialogs.help import HelpDialog
 from tui.screens.briefing import BriefingScreen
@@ -118,7 +118,7 @@ class TrilateralApp(App[Path | None]):
             self.notify(str(error), title="Cannot resume", severity="error", timeout=15)
             await self.push_screen(StartScreen(self.choice, self.local_dir))
             return
-        self.notify(f"Resumed {path.name}", title="Welcome back")
+        self.notify(f"Resumed {save_name(path)}", title="Welcome back")
         await self.show_table()
 
     async def show_table(self) -> None:
