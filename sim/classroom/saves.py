@@ -18,10 +18,13 @@ Saves live in ``$TRILATERAL_SAVES`` if set (tests point it at a temporary folder
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -242,9 +245,20 @@ def new_save_path(setup: GameSetup, now: datetime | None = None) -> Path:
 
 
 def write_save(path: Path, save: Save) -> None:
-    """Write a save atomically, creating the saves folder if need be."""
+    """Write a save atomically, creating the saves folder if need be, and sweep away the
+    temporaries of this save that a killed program left behind (``sim.io.atomic_path``
+    removes its own on any error it lives to see; a ``kill -9`` mid-write leaves one)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, json.dumps(save.to_dict(), indent=1, sort_keys=True) + "\n")
+    stale = time.time() - STALE_SECONDS
+    for temporary in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):  # another program's, or gone already
+            if temporary.stat().st_mtime < stale:
+                temporary.unlink()
+
+
+STALE_SECONDS = 60
+"""How old a save's temporary must be to count as left behind (no write takes so long)."""
 
 
 def read_save(path: Path) -> Save:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
@@ -143,3 +145,17 @@ def test_any_value_in_any_field_is_resumed_or_refused_never_a_traceback(value, f
     with contextlib.suppress(SaveError):
         Game.resume(game.save_path)
     listing()
+
+
+def test_a_temporary_left_by_a_killed_write_is_swept_at_the_next_save(saved):
+    game, _ = saved
+    folder = game.save_path.parent
+    left = folder / f".{game.save_path.name}.dead0000.tmp"
+    fresh = folder / f".{game.save_path.name}.beef0000.tmp"  # a write in progress elsewhere
+    left.write_text("{half a save")
+    fresh.write_text("{")
+    old = time.time() - 3600
+    os.utime(left, (old, old))
+    game.save()
+    assert not left.exists() and fresh.exists()
+    assert listing()[1] == []
