@@ -74,7 +74,9 @@ def test_a_custom_news_line_with_a_control_character_is_refused():
 @settings(max_examples=25, deadline=None)
 @given(
     st.text(
-        st.sampled_from(list("[]/@=:x bold_link#\\\"'\t")) | st.characters(codec="utf-8"),
+        # Tabs and line breaks are text too, but Rich lays them out (a tab becomes spaces)
+        st.sampled_from(list("[]/@=:x bold_link#\\\"'"))
+        | st.characters(codec="utf-8", exclude_characters="\t\n"),
         min_size=1,
         max_size=30,
     )

@@ -108,7 +108,9 @@ class MoveHistory(DataTable):
     """The history as the team at the keyboard may see it (``sim.classroom.record.history``)."""
 
     def on_mount(self) -> None:
-        self.cursor_type = "row"
+        # A record to read, not a list to pick from: no cursor (and Textual releases draw a
+        # cursor over a row of several lines differently).
+        self.cursor_type = "none"
         self.zebra_stripes = True
         self._lay_out()
 
@@ -142,7 +144,7 @@ class MoveHistory(DataTable):
         return [*short, max(10, room - sum(short))]
 
     def _lay_out(self) -> None:
-        """The columns for the table's width, and every entry in them, the last selected."""
+        """The columns for the table's width, and every entry in them, scrolled to the last."""
         self.clear(columns=True)
         labels = [*(label for label, _ in self.COLUMNS), "Package"]
         for label, width in zip(labels, self._widths(), strict=True):
@@ -150,5 +152,4 @@ class MoveHistory(DataTable):
         for row in self._rows():
             *cells, package = row
             self.add_row(*map(Text, cells), Text(package, style="dim"), height=None)
-        if self.entries:
-            self.move_cursor(row=len(self.entries) - 1, animate=False)
+        self.scroll_end(animate=False)

@@ -132,7 +132,7 @@ def _greet(address: str, seconds: float) -> None:
             f"--scheduler {address!r} is not a Dask scheduler's address ({error}); "
             "write tcp://HOST:PORT"
         ) from None
-    except TypeError as error:  # tls:// without TLS settings, ucx:// without UCX
+    except (TypeError, ImportError) as error:  # tls:// without TLS settings, ucx:// without UCX
         raise BatchError(
             f"--scheduler {address!r}: Dask cannot connect there as it is set up ({error})"
         ) from None
