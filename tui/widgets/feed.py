@@ -65,7 +65,9 @@ class RoundSummary(Vertical):
     RoundSummary #happened { text-wrap: nowrap; text-overflow: ellipsis; }
     """
     LINES = 4
-    """At most this many lines of what happened: the rest is in the news and the history."""
+    """At most this many lines of what happened (half as many on a terminal under ``TALL``
+    rows, so the package still shows below): the rest is in the news and the history."""
+    TALL = 30
 
     summary: reactive[Summary | None] = reactive(None)
     """The summary on show; None hides the panel."""
@@ -83,9 +85,10 @@ class RoundSummary(Vertical):
             changes.append(f"\n• {line}", style="yellow")
         self.query_one("#changes", Static).update(changes)
         lines = summary.moves + summary.notes + summary.news
-        happened = Text("\n").join(Text(f"• {line}") for line in lines[: self.LINES])
-        if len(lines) > self.LINES:
-            happened.append(f"\n… {len(lines) - self.LINES} more: 4 News, 5 History", style="dim")
+        shown = self.LINES if self.app.size.height >= self.TALL else self.LINES // 2
+        happened = Text("\n").join(Text(f"• {line}") for line in lines[:shown])
+        if len(lines) > shown:
+            happened.append(f"\n… {len(lines) - shown} more: 4 News, 5 History", style="dim")
         self.query_one("#happened", Static).update(happened)
 
 
