@@ -73,7 +73,13 @@ Where = tuple[Any, ...]
 
 def nodes(tree: Any, path: Where = ()) -> Iterator[tuple[Where, Any]]:
     """Every node of ``tree`` below the root, with its path, depth first."""
-    items = tree.items() if isinstance(tree, dict) else enumerate(tree) if isinstance(tree, list) else ()
+    items = (
+        tree.items()
+        if isinstance(tree, dict)
+        else enumerate(tree)
+        if isinstance(tree, list)
+        else ()
+    )
     for key, value in items:
         yield (*path, key), value
         yield from nodes(value, (*path, key))
@@ -141,6 +147,8 @@ def _like(value: Any, rng: random.Random, ids: list[str]) -> Any:
     if isinstance(value, bool):
         return rng.choice((not value, None, 0, "yes"))
     if isinstance(value, int | float):
+        if rng.random() < 0.5:  # near the number written: valid often, and at an edge
+            return rng.choice((value * 2, value / 2, -value, value + 1, value - 1, value * 10))
         return rng.choice(NUMBERS)
     if isinstance(value, str):
         return rng.choice((*TEXTS, *ids)) if ids and rng.random() < 0.5 else rng.choice(TEXTS)
