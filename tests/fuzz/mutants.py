@@ -63,8 +63,6 @@ OTHERS: tuple[Any, ...] = (None, True, False, [], {}, [1, 2], {"x": 1})
 """Values of another kind altogether."""
 JUNK_KEYS: tuple[str, ...] = ("x", "id", "weight", "min", "max", "extends", "remove", "round")
 """Keys to add: unknown ones, and ones the schema knows but not in every place."""
-MOST_CHANGES = 3
-"""A mutant changes one to this many nodes: few enough that it often stays valid."""
 
 
 Where = tuple[Any, ...]
@@ -86,16 +84,23 @@ def nodes(tree: Any, path: Where = ()) -> Iterator[tuple[Where, Any]]:
 
 
 def ids_in(tree: Any) -> list[str]:
-    """The ids a scenario gives (of parties, issues, tracks, events, ...), and its keys that
-    name them: what a mutant may swap one for another."""
+    """The ids a scenario gives (of parties, issues, tracks, events, ...): what a mutant may
+    swap one for another."""
     found = {value for path, value in nodes(tree) if path[-1] == "id" and isinstance(value, str)}
     return sorted(found)
 
 
 def keys_in(tree: Any) -> list[str]:
-    """Every string key the scenario uses anywhere."""
+    """Every string key the scenario uses anywhere (some of them ids: ``preferences.jp_tariff``)."""
     found = {path[-1] for path, _ in nodes(tree) if isinstance(path[-1], str)}
     return sorted(found)
+
+
+ACTIONS = ("replace", "replace", "replace", "retype", "delete", "duplicate", "add key", "rename")
+"""What a change does to the node it picks; a same-kind replacement most often, as it is
+the change most likely to leave a valid scenario, whose game then meets the odd value."""
+CHANGES = (1, 1, 1, 2, 2, 3)
+"""How many nodes a mutant changes: one most often, so that many stay valid."""
 
 
 def mutate(tree: Any, rng: random.Random) -> tuple[Any, list[str]]:
@@ -103,7 +108,7 @@ def mutate(tree: Any, rng: random.Random) -> tuple[Any, list[str]]:
     mutant = copy.deepcopy(tree)
     ids, keys = ids_in(tree), keys_in(tree)
     changes = []
-    for _ in range(rng.randint(1, MOST_CHANGES)):
+    for _ in range(rng.choice(CHANGES)):
         places = list(nodes(mutant))
         if not places:
             break
@@ -118,26 +123,28 @@ def _change(root: Any, path: Where, value: Any, rng: random.Random, ids, keys) -
         parent = parent[part]
     last = path[-1]
     where = ".".join(str(part) for part in path)
-    action = rng.choice(("replace", "replace", "retype", "delete", "duplicate", "add key"))
+    action = rng.choice(ACTIONS)
     if action == "delete":
         del parent[last]
         return f"delete {where}"
-    if action == "duplicate":
-        if isinstance(parent, list):
-            parent.insert(last, copy.deepcopy(value))
-            return f"duplicate {where}"
-        action = "add key"
+    if action == "duplicate" and isinstance(parent, list):
+        parent.insert(rng.randint(0, len(parent)), copy.deepcopy(value))
+        return f"duplicate {where}"
+    if action in ("duplicate", "rename") and isinstance(parent, dict):
+        key = rng.choice((*ids, *keys))
+        parent[key] = parent.pop(last) if action == "rename" else copy.deepcopy(value)
+        return f"{action} {where} as {key!r}"
     if action == "add key":
         target = value if isinstance(value, dict) else parent
         if isinstance(target, dict):
             key = rng.choice((*JUNK_KEYS, *keys))
             target[key] = copy.deepcopy(rng.choice((*NUMBERS, *TEXTS[:3], *ids, *OTHERS)))
             return f"add {key!r} in {where}"
-        action = "retype"
     if action == "replace":
         new = _like(value, rng, ids)
     else:
         new = rng.choice((*NUMBERS, *TEXTS, *OTHERS, *ids))
+        action = "retype"
     parent[last] = copy.deepcopy(new)
     return f"{action} {where} with {str(new)[:40]!r}"
 
@@ -148,12 +155,13 @@ def _like(value: Any, rng: random.Random, ids: list[str]) -> Any:
         return rng.choice((not value, None, 0, "yes"))
     if isinstance(value, int | float):
         if rng.random() < 0.5:  # near the number written: valid often, and at an edge
-            return rng.choice((value * 2, value / 2, -value, value + 1, value - 1, value * 10))
+            near = (value * 2, value / 2, -value, value + 1, value - 1, value * 1000, value / 1000)
+            return rng.choice((*near, 0, 1, 1e-9, 0.999999))
         return rng.choice(NUMBERS)
     if isinstance(value, str):
         return rng.choice((*TEXTS, *ids)) if ids and rng.random() < 0.5 else rng.choice(TEXTS)
     if isinstance(value, list):
-        return rng.choice(([], value * 3, [*value, None], value[::-1]))
+        return rng.choice(([], value * 3, [*value, None], value[::-1], value[1:]))
     if isinstance(value, dict):
         return rng.choice(({}, dict(list(value.items())[: len(value) // 2])))
     return rng.choice((*NUMBERS, *TEXTS))
