@@ -38,6 +38,24 @@ def test_every_bundled_scenario_is_mutated():
         assert changes and mutant != tree, name
 
 
+def test_an_exception_that_escapes_a_command_is_caught_as_a_traceback(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the engine broke")
+
+    monkeypatch.setattr("sim.cli.scenarios.Rules", broken)
+    path = tmp_path / "mutant.yaml"
+    write_yaml(TREES["baseline-2025"], path)
+    outcome = try_file(path)
+    assert outcome.kind == "traceback" and "the engine broke" in outcome.error
+
+
+def test_an_unchanged_scenario_is_played(tmp_path):
+    path = tmp_path / "mutant.yaml"
+    write_yaml(TREES["baseline-2025"], path)
+    outcome = try_file(path)
+    assert (outcome.kind, outcome.validated, outcome.ran) == ("played", 0, 0)
+
+
 @pytest.mark.parametrize("name", sorted(TREES))
 @pytest.mark.parametrize("seed", range(SEEDS))
 def test_a_seeded_mutant_is_refused_or_played(name, seed, tmp_path):
