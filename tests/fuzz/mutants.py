@@ -96,9 +96,14 @@ def keys_in(tree: Any) -> list[str]:
     return sorted(found)
 
 
-ACTIONS = ("replace", "replace", "replace", "retype", "delete", "duplicate", "add key", "rename")
+ACTIONS = (
+    *("replace", "replace", "replace", "retype", "delete"),
+    *("duplicate", "add key", "rename", "transplant"),
+)
 """What a change does to the node it picks; a same-kind replacement most often, as it is
-the change most likely to leave a valid scenario, whose game then meets the odd value."""
+the change most likely to leave a valid scenario, whose game then meets the odd value.
+A transplant puts a copy of another node of the scenario in its place (an issue where a
+party was, an effect's list where a number was)."""
 CHANGES = (1, 1, 1, 2, 2, 3)
 """How many nodes a mutant changes: one most often, so that many stay valid."""
 
@@ -140,7 +145,9 @@ def _change(root: Any, path: Where, value: Any, rng: random.Random, ids, keys) -
             key = rng.choice((*JUNK_KEYS, *keys))
             target[key] = copy.deepcopy(rng.choice((*NUMBERS, *TEXTS[:3], *ids, *OTHERS)))
             return f"add {key!r} in {where}"
-    if action == "replace":
+    if action == "transplant":
+        new = rng.choice(list(nodes(root)))[1]
+    elif action == "replace":
         new = _like(value, rng, ids)
     else:
         new = rng.choice((*NUMBERS, *TEXTS, *OTHERS, *ids))
