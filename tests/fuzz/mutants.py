@@ -3,10 +3,11 @@
 A scenario file may come from anyone, so no file may end in a traceback or a game that does
 not end. This module makes files to try that with: it reads a bundled scenario with the
 project's own safe reader, changes a few nodes of the parsed tree (a value replaced by one of
-another kind or a hostile one, a key dropped or added, a list item deleted or repeated, an id
-swapped for another id of the scenario), writes the mutant as YAML and runs the CLI on it in
-process, as a user would. One seeded mutator serves both the test suite (a few mutants) and
-``benchmarks/fuzz.py`` (thousands), so what the benchmark finds the tests can reproduce.
+another kind, a hostile one or a copy of another node; a key dropped, added or renamed; a list
+item deleted or repeated; an id swapped for another id of the scenario), writes the mutant
+as YAML and runs the CLI on it in process, as a user would. One seeded mutator serves both
+the test suite (a few mutants) and ``benchmarks/fuzz.py`` (thousands), so what the benchmark
+finds the tests can reproduce.
 """
 
 from __future__ import annotations
@@ -71,13 +72,10 @@ Where = tuple[Any, ...]
 
 def nodes(tree: Any, path: Where = ()) -> Iterator[tuple[Where, Any]]:
     """Every node of ``tree`` below the root, with its path, depth first."""
-    items = (
-        tree.items()
-        if isinstance(tree, dict)
-        else enumerate(tree)
-        if isinstance(tree, list)
-        else ()
-    )
+    if isinstance(tree, dict):
+        items = tree.items()
+    else:
+        items = enumerate(tree) if isinstance(tree, list) else ()
     for key, value in items:
         yield (*path, key), value
         yield from nodes(value, (*path, key))
