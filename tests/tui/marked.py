@@ -1,0 +1,41 @@
+"""A scenario whose every line of text is markup, emoji codes and a link: what the
+screens must show as written (the robustness issue, class 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tests.factories import CLASSROOM
+
+MARKUP = "[/bold][/States]:x:[@click=app.quit]q[/][link=https://example.com]l[/link]"
+"""What every text field ends with: closing tags that crash a markup parser, an action a
+click would run, a hyperlink and an emoji code."""
+SHORT = "[/b]:x:"
+"""For the fields with a length limit (an issue's short name)."""
+TEXT_FIELDS = {"title", "summary", "teaches", "name", "role", "news", "unit", "description"}
+
+
+def marked(value: object, key: object = None) -> object:
+    """``value`` (a scenario's data) with ``text`` after every line of text but the AI
+    strategies' names, which name code."""
+    if isinstance(value, dict):
+        return {k: v if k == "strategy" else marked(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [marked(v, key) for v in value]
+    if isinstance(value, str) and key in TEXT_FIELDS:
+        return f"{value.strip()} {MARKUP}"
+    if isinstance(value, str) and key == "short":
+        return f"{value} {SHORT}"
+    return value
+
+
+def marked_scenario(folder: Path, source: str = CLASSROOM, name: str = "marked.yaml") -> str:
+    """The classroom scenario with markup after every line of text, and a debrief question
+    of it, written to ``folder``; its path."""
+    data = marked(yaml.safe_load(Path(source).read_text(encoding="utf-8")))
+    data["debrief"] = [f"Question {MARKUP}?"]
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return str(path)
