@@ -1,5 +1,5 @@
-"""A scenario whose every line of text is markup, emoji codes and a link: what the
-screens must show as written (the robustness issue, class 1)."""
+"""Scenarios whose text is markup, emoji codes and links: what the screens must show as
+written (the robustness issue, class 1)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ TEXT_FIELDS = {"title", "summary", "teaches", "name", "role", "news", "unit", "d
 
 
 def marked(value: object, key: object = None) -> object:
-    """``value`` (a scenario's data) with ``text`` after every line of text but the AI
+    """``value`` (a scenario's data) with ``MARKUP`` after every line of text but the AI
     strategies' names, which name code."""
     if isinstance(value, dict):
         return {k: v if k == "strategy" else marked(v, k) for k, v in value.items()}
@@ -37,5 +37,19 @@ def marked_scenario(folder: Path, source: str = CLASSROOM, name: str = "marked.y
     data = marked(yaml.safe_load(Path(source).read_text(encoding="utf-8")))
     data["debrief"] = [f"Question {MARKUP}?"]
     path = folder / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def with_text(folder: Path, text: str) -> str:
+    """The classroom scenario with ``text`` as its title, Japan's name, the US–Japan
+    track's name, an issue's unit and an event's news, written to ``folder``; its path."""
+    data = yaml.safe_load(Path(CLASSROOM).read_text(encoding="utf-8"))
+    data["title"] = text
+    next(p for p in data["parties"] if p["id"] == "japan")["name"] = text
+    next(t for t in data["tracks"] if t["id"] == "us-japan")["name"] = text
+    data["issues"][0]["unit"] = text
+    data["events"][0]["news"] = text
+    path = folder / "generated.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return str(path)
