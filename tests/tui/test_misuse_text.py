@@ -25,6 +25,7 @@ from sim.classroom.game import Game
 from sim.classroom.saves import GameSetup, read_save
 from sim.engine.moves import Intervention
 from sim.scenario.loading import ScenarioError, load_scenario
+from tests.factories import CLASSROOM
 from tests.tui.marked import marked_scenario, with_text
 from tests.tui.pilots import counter_then_accept, game_app, play_out, to_table, until
 from tui.app import TrilateralApp
@@ -181,13 +182,15 @@ async def test_a_resumed_save_with_markup_in_its_custom_news_plays_to_the_debrie
 async def test_the_start_screen_lists_and_previews_such_files_as_written(tmp_path):
     marked_scenario(tmp_path, name=ODD_FILE)
     (tmp_path / BROKEN_FILE).write_text("title: [/bold]\nrounds: [@click=app.quit]x[/]\n")
+    (tmp_path / "esc\x1b[2J.yaml").write_text(Path(CLASSROOM).read_text())
     app = TrilateralApp(local_dir=tmp_path)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         await until(pilot, lambda: isinstance(app.screen, StartScreen), "the start screen")
         start = app.screen
         labels = [str(o.prompt) for o in start.query_one("#scenarios").options]
-        assert labels[-2:] == [f"./{ODD_FILE}", f"./{BROKEN_FILE}"]
-        await pilot.press(*["down"] * (len(labels) - 2))
+        # A control character in a file name is dropped: it cannot clear the screen.
+        assert labels[-3:] == [f"./{ODD_FILE}", f"./{BROKEN_FILE}", "./esc[2J.yaml"]
+        await pilot.press(*["down"] * (len(labels) - 3))
         await until(pilot, lambda: start.scenario is not None, "the scenario to load")
         # The list (the name wraps in its column), the preview and the seats.
         await assert_as_written(pilot, "./[@click=app.quit]odd[", ":x:.yaml", CRASHING, CLICK)
