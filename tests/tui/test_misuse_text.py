@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from textual.pilot import Pilot
+from textual.visual import visualize
 from typer.testing import CliRunner
 
 from sim.classroom.game import Game
@@ -104,6 +105,9 @@ async def test_every_screen_shows_the_scenarios_text_as_written(tmp_path):
         # The round summary, the turn, the package, meters, chart, news and history.
         await assert_as_written(pilot, CRASHING, CLICK)
         assert app.game.scenario.title in str(app.screen.query_one("HeaderTitle").render())
+        field = app.screen.query_one("#offer-jp_tariff")  # its tooltip, as Textual draws it
+        issue = app.game.scenario.issue("jp_tariff")
+        assert str(visualize(field, field.tooltip)) == f"{issue.name} (0–50{issue.unit})"
         for key, dialog in (("m", PoliticsDialog), ("w", ConfirmDialog)):
             await pilot.press(key)
             await until(pilot, lambda d=dialog: isinstance(app.screen, d), dialog.__name__)
@@ -169,6 +173,10 @@ async def test_a_resumed_save_with_markup_in_its_custom_news_plays_to_the_debrie
             await pilot.press(tab)
             await pilot.pause()
             await assert_as_written(pilot, CRASHING)
+        await pilot.press("u")  # the question names the team
+        await until(pilot, lambda: isinstance(app.screen, ConfirmDialog), "the question")
+        await assert_as_written(pilot, "Undo Japan", CRASHING)
+        await pilot.press("n")
         # The export dialog quotes a typed path that is a file as written.
         (tmp_path / "x[").mkdir()
         file = tmp_path / "x[" / "b] :x:"  # a path with "x[/b] :x:" in it
