@@ -29,7 +29,7 @@ import asyncio
 import gc
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -48,8 +48,6 @@ from tui.written import printable
 
 if TYPE_CHECKING:  # it imports the engine, which loads in a thread once a game starts
     from tui.screens.table import TableScreen
-
-T = TypeVar("T")
 
 
 class TrilateralApp(App[Path | None]):
@@ -135,23 +133,19 @@ class TrilateralApp(App[Path | None]):
         self.notify(f"Resumed {path.name}", title="Welcome back")
         await self.show_table()
 
-    async def change_game(self, change: Callable[[], T]) -> T | None:
+    async def change_game(self, change: Callable[[], object]) -> None:
         """Run ``change`` (a move, an intervention, an undo: it saves the game) in a thread.
 
         A save that fails is told, not raised: the change has happened all the same, and
         the game goes on in memory until a later save succeeds.
 
-        Returns:
-            What ``change`` returned, or None if the save failed.
-
         Raises:
             InvalidMove: the change was refused; nothing changed.
         """
         try:
-            done = await asyncio.to_thread(change)
+            await asyncio.to_thread(change)
         except OSError as error:
-            folder = self.game.save_path.parent
-            self.save_problem = f"The game could not be saved: {save_failure(folder, error)}"
+            self.save_problem = save_failure(self.game.save_path.parent, error)
             self.sub_title = "not saved"
             self.notify(
                 f"{self.save_problem}. The move stands and play goes on; every move tries "
@@ -166,7 +160,6 @@ class TrilateralApp(App[Path | None]):
             self.save_problem = None
             self.sub_title = ""
             self.notify("Saved again: nothing is lost.", title="Saved")
-        return done
 
     async def show_table(self) -> None:
         """The table while the game goes on, the debrief once it is over."""
@@ -278,8 +271,7 @@ class TrilateralApp(App[Path | None]):
             try:
                 self.game.save()
             except OSError as error:
-                folder = self.game.save_path.parent
-                self.save_problem = f"The game could not be saved: {save_failure(folder, error)}"
+                self.save_problem = save_failure(self.game.save_path.parent, error)
             else:
                 self.save_problem = None
         self.exit(self.game.save_path if self.game is not None else None)
@@ -289,12 +281,12 @@ class TrilateralApp(App[Path | None]):
 
 
 def save_failure(folder: Path, error: OSError) -> str:
-    """Why a save in ``folder`` failed, in a few words: what is wrong with the folder, if
-    anything is, else the system's words."""
+    """That a save in ``folder`` failed, and why in a few words: what is wrong with the
+    folder, if anything is, else the system's words."""
     problem = write_problem(folder, folder=True) or str(error.strerror or error)
-    if problem.startswith(str(folder)):
-        return problem
-    return f"{folder} {problem}" if problem.startswith("is ") else f"{folder}: {problem}"
+    if not problem.startswith(str(folder)):
+        problem = f"{folder} {problem}" if problem.startswith("is ") else f"{folder}: {problem}"
+    return f"The game could not be saved: {problem}"
 
 
 def _free_dropped_game() -> None:

@@ -305,3 +305,14 @@ async def test_quitting_with_the_save_still_failing_is_said_on_the_command_line(
         f"{saves} is a file, not a folder; the moves since the last save are lost "
         f"(trilateral play --resume {save.stem} continues from it)"
     )
+
+
+async def test_a_game_that_cannot_be_saved_does_not_start(saves: Path):
+    saves.write_text("")  # made a file after ``play`` checked it, say
+    app = game_app(humans=("japan",), seed=1)
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, BriefingScreen), "the briefing")
+        await pilot.press("enter")  # the game is built while the team reads
+        await until(pilot, lambda: isinstance(app.screen, StartScreen), "the start screen")
+        assert app.game is None
+        await assert_as_written(pilot, "Cannot start this game", "is a file, not a folder")
