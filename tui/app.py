@@ -12,6 +12,12 @@ In hot-seat play the app is the privacy officer: before any screen that shows a 
 private numbers it asks whether that team is the one at the keyboard, and if not it
 drops the curtain (``Curtain``) until the right team says it is ready.
 
+Every change of the game saves it. If the save fails (the saves folder removed, made a
+file or unwritable mid-game), the change has still happened: the engine moved. So the app
+says so and where, and play goes on in memory; every later change, and quitting, writes the
+whole game again, so freeing the folder loses nothing, and the command line says when the
+game ended unsaved (``save_problem``).
+
 While a game is on screen its objects are frozen out of the cycle collector's reach
 (``gc.freeze``), so a full collection never walks them on a keypress; they are handed
 back to the collector when the class starts over, so a finished game is freed.
@@ -21,21 +27,24 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from sim.classroom.saves import GameSetup, SaveError, save_name
+from sim.classroom.saves import GameSetup, SaveError, save_name, saves_dir
+from sim.io import write_problem
 from sim.scenario.models import Scenario
 from tui.dialogs.help import HelpDialog
 from tui.screens.briefing import BriefingScreen
 from tui.screens.curtain import Curtain
 from tui.screens.start import StartChoice, StartScreen
+from tui.written import printable
 
 if TYPE_CHECKING:  # it imports the engine, which loads in a thread once a game starts
     from tui.screens.table import TableScreen
@@ -77,6 +86,8 @@ class TrilateralApp(App[Path | None]):
         self.game = None
         self.at_keyboard: str | None = None
         """The team that last saw its private numbers (hot-seat privacy)."""
+        self.save_problem: str | None = None
+        """Why the game's last save failed (its moves since are only in memory), or None."""
 
     def on_mount(self) -> None:
         if self.resume_path is not None:
@@ -100,8 +111,9 @@ class TrilateralApp(App[Path | None]):
                 await self.pass_keyboard(setup, party, scenario.party(party).name)
                 await self.push_screen_wait(BriefingScreen(scenario, party))
             game = await building
-        except ValueError as error:
-            self.notify(str(error), title="Cannot start this game", severity="error")
+        except (ValueError, OSError) as error:
+            problem = save_failure(saves_dir(), error) if isinstance(error, OSError) else str(error)
+            self.notify(problem, title="Cannot start this game", severity="error")
             await self.replace_screen(StartScreen(self.choice, self.local_dir))
             return
         self.game = game
@@ -120,6 +132,34 @@ class TrilateralApp(App[Path | None]):
             return
         self.notify(f"Resumed {save_name(path)}", title="Welcome back")
         await self.show_table()
+
+    async def change_game(self, change: Callable[[], object]) -> None:
+        """Run ``change`` (a move, an intervention, an undo: it saves the game) in a thread.
+
+        A save that fails is told, not raised: the change has happened all the same, and
+        the game goes on in memory until a later save succeeds.
+
+        Raises:
+            InvalidMove: the change was refused; nothing changed.
+        """
+        try:
+            await asyncio.to_thread(change)
+        except OSError as error:
+            self.save_problem = save_failure(self.game.save_path.parent, error)
+            self.sub_title = "not saved"
+            self.notify(
+                f"{self.save_problem}. The move stands and play goes on; every move tries "
+                "again. Free the folder before you quit, or the moves since the last save "
+                "are lost.",
+                title="Not saved",
+                severity="error",
+                timeout=30,
+            )
+            return None
+        if self.save_problem is not None:
+            self.save_problem = None
+            self.sub_title = ""
+            self.notify("Saved again: nothing is lost.", title="Saved")
 
     async def show_table(self) -> None:
         """The table while the game goes on, the debrief once it is over."""
@@ -185,6 +225,31 @@ class TrilateralApp(App[Path | None]):
         await self.replace_screen(StartScreen(self.choice, self.local_dir))
         self.call_after_refresh(_free_dropped_game)
 
+    # -- notices ----------------------------------------------------------------------
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a toast, as written: no toast of this app reads markup.
+
+        A notice quotes names, paths and errors, which are data (``tui.written``), and
+        every screen's ``notify`` comes here, asking for markup by default; so ``markup`` is
+        taken and not used.
+        """
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     # -- help and the command palette -----------------------------------------------
 
     def action_help(self) -> None:
@@ -200,11 +265,28 @@ class TrilateralApp(App[Path | None]):
         yield from super().get_system_commands(screen)
 
     def exit_with_save(self) -> None:
-        """Quit, handing the save's path to the command line."""
+        """Quit, handing the save's path to the command line; a game whose last save
+        failed is saved once more first (``save_problem`` stays set if that fails too)."""
+        if self.game is not None and self.save_problem is not None:
+            try:
+                self.game.save()
+            except OSError as error:
+                self.save_problem = save_failure(self.game.save_path.parent, error)
+            else:
+                self.save_problem = None
         self.exit(self.game.save_path if self.game is not None else None)
 
     async def action_quit(self) -> None:
         self.exit_with_save()
+
+
+def save_failure(folder: Path, error: OSError) -> str:
+    """That a save in ``folder`` failed, and why in a few words: what is wrong with the
+    folder, if anything is, else the system's words."""
+    problem = write_problem(folder, folder=True) or str(error.strerror or error)
+    if not problem.startswith(str(folder)):
+        problem = f"{folder} {problem}" if problem.startswith("is ") else f"{folder}: {problem}"
+    return f"The game could not be saved: {problem}"
 
 
 def _free_dropped_game() -> None:

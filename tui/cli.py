@@ -117,6 +117,14 @@ def play(
         )
         err.print(f"The game stopped on an error{where}", markup=False, soft_wrap=True)
         raise typer.Exit(app.return_code)
+    if app.save_problem is not None:  # the app told the class; the terminal keeps it
+        err.print(
+            f"{app.save_problem}; the moves since the last save are lost "
+            f"(trilateral play --resume {save_name(Path(saved))} continues from it)",
+            markup=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2)
     if saved is not None:
         out.print(f"Game saved: {saved}", markup=False, soft_wrap=True)
         out.print(f"Continue with: trilateral play --resume {save_name(Path(saved))}", markup=False)

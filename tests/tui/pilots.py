@@ -54,6 +54,10 @@ def waiting_for_keys(app: TrilateralApp) -> bool:
     or the table with the decision's team at the keyboard and the engine idle."""
     screen = app.screen
     if isinstance(screen, TableScreen):
+        # Its reactives, read before it is mounted, would run their watchers early, racing
+        # the screen's own mounting (a resumed game opens straight on the table).
+        if not screen.is_mounted:
+            return False
         request = app.game.request if app.game else None
         return (
             not screen.busy

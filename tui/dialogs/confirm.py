@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tui.written import as_written
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Asks a question; dismisses with True for yes (y, Enter) and False for no (n, Escape)."""
@@ -34,8 +36,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.heading, classes="dialog-title")
-            yield Static(self.question, markup=False)
+            yield Label(as_written(self.heading), classes="dialog-title")
+            yield Static(as_written(self.question), id="question")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="warning", compact=True)
                 yield Button(f"{self.no} (n)", id="no", compact=True)

@@ -12,6 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from tui.written import as_written
+
 
 class ExportDialog(ModalScreen[Path | None]):
     """A folder for transcript.md, game.json and the PNG charts; Enter exports."""
@@ -41,7 +43,7 @@ class ExportDialog(ModalScreen[Path | None]):
             if folder.exists() and not folder.is_dir():
                 problem = f"{folder} is a file, not a folder."
         if problem:
-            self.query_one("#problem", Static).update(f"[b red]{problem}[/]")
+            self.query_one("#problem", Static).update(as_written(problem, style="bold red"))
             return
         self.dismiss(folder)
 

@@ -9,7 +9,6 @@ dismisses with the intervention, already logged and saved.
 
 from __future__ import annotations
 
-import asyncio
 import math
 from typing import ClassVar
 
@@ -32,6 +31,7 @@ from textual.widgets.option_list import Option
 
 from sim.classroom.game import Game
 from sim.engine.moves import Intervention, InvalidMove
+from tui.written import as_written
 
 
 class FacilitatorDialog(ModalScreen[Intervention | None]):
@@ -55,7 +55,7 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
             with TabbedContent():
                 with TabPane("Fire an event", id="fire"):
                     yield OptionList(
-                        *[Option(_event_label(e), id=e.id) for e in events],
+                        *[Option(as_written(_event_label(e)), id=e.id) for e in events],
                         id="events",
                         compact=True,
                     )
@@ -96,7 +96,7 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
         """Carry out ``act`` in a thread; close with it, or show why it was refused."""
         self.working = True
         try:
-            await asyncio.to_thread(self.game.intervene, act)
+            await self.app.change_game(lambda: self.game.intervene(act))
         except InvalidMove as error:
             self._problem(str(error))
             return
@@ -111,7 +111,7 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
             self.dismiss(self.carried_out)
 
     def _problem(self, text: str) -> None:
-        self.query_one("#problem", Static).update(f"[b red]{text}[/]")
+        self.query_one("#problem", Static).update(as_written(text, style="bold red"))
 
     @on(OptionList.OptionSelected, "#events")
     def _fire(self, event: OptionList.OptionSelected) -> None:

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from sim.classroom.politics import Politics
 from sim.engine.moves import Move
+from tui.written import as_written
 
 SIGNAL_KINDS = {"threat": "Threat", "tie_hands": "Commitment", "outside_option": "Outside option"}
 
@@ -44,7 +45,7 @@ class PoliticsDialog(ModalScreen[Move | None]):
             self.moves[key] = replace(
                 self.template, kind="signal", package={"signal": kind, "id": ident}
             )
-            options.append(Option(f"{SIGNAL_KINDS.get(kind, kind)}: {label}", id=key))
+            options.append(Option(as_written(f"{SIGNAL_KINDS.get(kind, kind)}: {label}"), id=key))
         if self.state.allied:
             for option in self.state.options:
                 key = f"consult-{option.id}"
@@ -53,7 +54,8 @@ class PoliticsDialog(ModalScreen[Move | None]):
                     self.template, kind="consult", package={"option": option.id, "agree": agree}
                 )
                 verb = "Say yes to" if agree else "Withdraw from"
-                options.append(Option(f"{self.state.channel}: {verb} {option.name}", id=key))
+                prompt = as_written(f"{self.state.channel}: {verb} {option.name}")
+                options.append(Option(prompt, id=key))
         with Vertical(classes="dialog"):
             yield Label("Signal or consult", classes="dialog-title")
             yield Static(

@@ -41,7 +41,9 @@ class BriefingScreen(Screen[None]):
         with VerticalScroll(id="sheet"):
             # Rich draws the sheet as one widget; Textual's Markdown widget builds one per
             # paragraph and table cell, which took half a second before the class saw it.
-            yield Static(Markdown(role_sheet(self.scenario, self.party)), id="role-sheet")
+            # The sheet quotes the scenario's text: a link written in it is no hyperlink.
+            sheet = Markdown(role_sheet(self.scenario, self.party), hyperlinks=False)
+            yield Static(sheet, id="role-sheet")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -58,7 +58,8 @@ class DebriefScreen(Screen[None]):
         yield Header()
         with TabbedContent(id="debrief", initial="outcome"):
             with TabPane("1 Outcome", id="outcome"), VerticalScroll(id="outcome-scroll"):
-                yield Markdown(outcome_markdown(game))
+                # The pages quote the scenario's text: a link written in it opens nothing.
+                yield Markdown(outcome_markdown(game), open_links=False)
             with TabPane("2 Timeline", id="timeline"), VerticalScroll(id="timeline-scroll"):
                 yield Static(Text("\n".join(timeline(game))), id="timeline-text")
             with TabPane("3 Chart", id="chart"), VerticalScroll(id="chart-scroll"):
@@ -70,7 +71,7 @@ class DebriefScreen(Screen[None]):
             questions = questions_markdown(game)
             if questions:
                 with TabPane("4 Questions", id="questions"), VerticalScroll(id="questions-scroll"):
-                    yield Markdown(questions)
+                    yield Markdown(questions, open_links=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -133,7 +134,7 @@ class DebriefScreen(Screen[None]):
     @work(exclusive=True, group="engine")
     async def undo(self) -> None:
         """Take back the last human move in a thread, then return to the table."""
-        await asyncio.to_thread(self.game.undo)
+        await self.app.change_game(self.game.undo)
         self.post_message(self.Undone())
 
     def action_new_game(self) -> None:

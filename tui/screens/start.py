@@ -38,6 +38,7 @@ from sim.engine.strategies import spec_problem
 from sim.scenario.loading import ScenarioError, bundled_scenarios, load_scenario
 from sim.scenario.models import Scenario
 from tui.widgets.seats import HUMAN, Chair, Seats
+from tui.written import as_written
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +109,12 @@ class StartScreen(Screen[None]):
         with Horizontal(id="start"):
             with Vertical(id="catalogue"):
                 yield Label("Scenarios", classes="heading")
+                options = [
+                    Option(as_written(label), id=str(n))
+                    for n, (_, label) in enumerate(self.sources)
+                ]
                 yield OptionList(
-                    *[Option(label, id=str(n)) for n, (_, label) in enumerate(self.sources)],
+                    *options,
                     id="scenarios",
                     compact=True,
                 )
@@ -174,7 +179,7 @@ class StartScreen(Screen[None]):
         summary = self.query_one("#summary", Static)
         if isinstance(found, ScenarioError):
             self.scenario = None
-            summary.update(Text(f"This scenario has problems:\n{found}", style="red"))
+            summary.update(as_written(f"This scenario has problems:\n{found}", style="red"))
             self.query_one(Seats).chairs = ()
             return
         self.source = source
@@ -191,7 +196,7 @@ class StartScreen(Screen[None]):
         self.problems = ""
 
     def watch_problems(self, problems: str) -> None:
-        self.query_one("#problems", Static).update(Text(problems, style="bold red"))
+        self.query_one("#problems", Static).update(as_written(problems, style="bold red"))
 
     @on(Input.Changed, "#seed")
     def _seed_changed(self) -> None:

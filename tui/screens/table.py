@@ -16,7 +16,6 @@ hot-seat play, and hands the table its viewer (``seat``).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from typing import ClassVar
 
@@ -286,14 +285,15 @@ class TableScreen(Screen[None]):
 
     @work(exclusive=True, group="engine")
     async def play(self, change: Callable[[], object], done: str = "") -> None:
-        """Run a change of the game in a thread (AI turns included), then follow it.
+        """Run a change of the game in a thread (AI turns included; a failed save is told
+        by ``TrilateralApp.change_game``), then follow it.
 
         The table stays busy until the app seats the next team: no key acts on a decision
         that team has not seen yet.
         """
         self.busy = True
         try:
-            await asyncio.to_thread(change)
+            await self.app.change_game(change)
         except InvalidMove as error:
             self.busy = False
             self.problem = str(error)

@@ -30,6 +30,7 @@ from textual.widgets import Input, Label, Select
 
 from sim.classroom.views import IssueRow, draft_text, number_text, read_value
 from sim.engine.utility import IssueSpace
+from tui.written import as_written
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +150,10 @@ class PackageComposer(Widget):
                 classes=classes,
                 compact=True,
                 validators=[IssueValue(space)],
-                tooltip=f"{space.name} ({space.lo:g}–{space.hi:g}{space.unit})",
+                tooltip=as_written(f"{space.name} ({space.lo:g}–{space.hi:g}{space.unit})"),
             )
         return Select(
-            [(space.show(float(n)), choice) for n, choice in enumerate(space.choices)],
+            [(as_written(space.show(float(n))), choice) for n, choice in enumerate(space.choices)],
             value=text,
             allow_blank=False,
             id=field_id,

@@ -10,6 +10,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, Select
 
+from tui.written import as_written
+
 HUMAN = "human"
 """The seat value of a party played by people."""
 
@@ -39,9 +41,9 @@ class Seats(Widget):
     def compose(self) -> ComposeResult:
         with Grid(id="seats"):
             for chair in self.chairs:
-                yield Label(chair.name, classes="party")
-                options = [("Human team", HUMAN)] + [
-                    (f"AI: {name}{' (scenario)' if name == chair.strategy else ''}", name)
+                yield Label(as_written(chair.name), classes="party")
+                options = [(as_written("Human team"), HUMAN)] + [
+                    (as_written(f"AI: {name}{' (scenario)' * (name == chair.strategy)}"), name)
                     for name in self.strategies
                 ]
                 yield Select(
