@@ -52,6 +52,25 @@ def test_markup_and_emoji_codes_in_scenario_text_print_as_written(tmp_path, text
     assert "❌" not in result.output
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["study", "--runs", "2"],
+        ["teams", "--runs", "2", "--team", "steady"],
+        ["batch", "--runs", "2", "-o", "OUT"],
+        ["validate"],
+    ],
+)
+def test_the_commands_that_print_tables_and_titles_take_markup_as_text(tmp_path, command):
+    text = "[/bold] [link=https://example.com]x[/link] :x:"
+    if "-o" in command:
+        command = [*command[:-1], str(tmp_path / "out.parquet")]
+    result = runner.invoke(app, [command[0], variant(tmp_path, text), *command[1:]])
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    assert "❌" not in result.output
+
+
 def test_a_control_character_is_refused_where_it_was_written(tmp_path):
     path = tmp_path / "ctl.yaml"
     path.write_text('extends: baseline-2025\ntitle: "a \\e]0;owned\\a b"\n')
