@@ -101,8 +101,10 @@ def test_a_custom_news_line_with_a_control_character_is_refused():
     )
 )
 def test_any_title_prints_as_plain_text_or_is_refused_in_one_line(tmp_path_factory, text):
-    result = runner.invoke(app, ["run", variant(tmp_path_factory.mktemp("t"), text)])
-    assert result.exit_code in (0, 2), result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    if result.exit_code == 0:
-        assert text.strip() in result.output or not text.strip()
+    source = variant(tmp_path_factory.mktemp("t"), text)
+    for command in (["run", source], ["brief", source, "--party", "japan"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code in (0, 2), result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        if result.exit_code == 0:
+            assert text.strip() in result.output or not text.strip()
