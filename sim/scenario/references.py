@@ -94,8 +94,10 @@ def _check_party(
     """A party's strategy plays, and its preferences and bottom lines name its issues."""
     problem = strategies and strategies(party.strategy.name, party.strategy.params)
     if problem:
-        field = "name" if problem.startswith("unknown strategy") else "params"
-        fail((*here, "strategy", field), problem)
+        # At the parameter the problem names, so an override of it is blamed, not the file.
+        named = [k for k in party.strategy.params if problem.startswith(k) or repr(k) in problem]
+        where = ("name",) if problem.startswith("unknown strategy") else ("params", *named[:1])
+        fail((*here, "strategy", *where), problem)
     issues = {i.id: i for i in scenario.issues}
     for section, check in (
         ("preferences", _check_preference),

@@ -71,3 +71,17 @@ def test_a_game_that_crashes_exits_non_zero_and_says_where_its_save_is(monkeypat
     assert result.exit_code == 1
     assert "The game stopped on an error; every move is saved in" in result.output
     assert f"trilateral play --resume {save_name(game.save_path)}" in result.output
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("parties.us.strategy.params.exponent=0", "exponent must be greater than 0"),
+        ("parties.us.strategy.params.nope=1", "has no parameter 'nope'"),
+    ],
+)
+def test_a_bad_strategy_parameter_set_by_override_is_blamed_on_the_override(override, message):
+    result = runner.invoke(build_app(), ["validate", "baseline-2025", "--set", override])
+    assert result.exit_code == 2
+    key = override.partition("=")[0]
+    assert result.output.startswith(f"--set:0:0: {key}: ") and message in result.output
