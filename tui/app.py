@@ -40,11 +40,11 @@ from textual.screen import Screen
 from sim.classroom.saves import GameSetup, SaveError, save_name, saves_dir
 from sim.io import write_problem
 from sim.scenario.models import Scenario
+from sim.scenario.text import without_controls
 from tui.dialogs.help import HelpDialog
 from tui.screens.briefing import BriefingScreen
 from tui.screens.curtain import Curtain
 from tui.screens.start import StartChoice, StartScreen
-from tui.written import printable
 
 if TYPE_CHECKING:  # it imports the engine, which loads in a thread once a game starts
     from tui.screens.table import TableScreen
@@ -243,8 +243,8 @@ class TrilateralApp(App[Path | None]):
         taken and not used.
         """
         super().notify(
-            printable(message),
-            title=printable(title),
+            without_controls(message),
+            title=without_controls(title),
             severity=severity,
             timeout=timeout,
             markup=False,

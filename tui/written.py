@@ -18,14 +18,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from sim.scenario.text import control_problem
-
-
-def printable(text: str) -> str:
-    """``text`` without its control characters (tabs and line breaks stay)."""
-    if control_problem(text) is None:
-        return text
-    return "".join(c for c in text if control_problem(c) is None)
+from sim.scenario.text import without_controls
 
 
 def as_written(text: str, style: str = "") -> Text:
@@ -35,4 +28,4 @@ def as_written(text: str, style: str = "") -> Text:
         text: Text from a scenario, a save, a file name or a player.
         style: A style for all of it (e.g. ``"bold red"``), never read from ``text``.
     """
-    return Text(printable(text), style=style)
+    return Text(without_controls(text), style=style)

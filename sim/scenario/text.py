@@ -30,6 +30,12 @@ def control_problem(text: str) -> str | None:
     return f"contains the control character U+{ord(found.group()):04X}; write plain text"
 
 
+def without_controls(text: str) -> str:
+    """``text`` with the characters ``control_problem`` names dropped (tabs and line breaks
+    stay): for text shown that no loader checked, such as a file's name."""
+    return _CONTROL.sub("", text)
+
+
 def control_problems(data: Any, at: tuple = ()) -> Iterator[tuple[tuple, str]]:
     """(location, problem) for every key and string in a scenario's data tree that is not
     plain text."""

@@ -70,6 +70,21 @@ def plain_plan(seat: Seat, round_: int) -> tuple[float, float, float]:
     return (ask, value, no_deal + go_on[round_ - 1] * (value - no_deal))
 
 
+def before_each_decision(model: NegotiationModel, check) -> None:
+    """Call ``check(seat, kind)`` before every AI proposal and answer in ``model``."""
+
+    def checking(agent, decide):
+        def decision(talks, *args):
+            check(agent.seats[talks.track.id], decide.__name__)
+            return decide(talks, *args)
+
+        return decision
+
+    for agent in model.countries.values():
+        agent.propose = checking(agent, agent.propose)
+        agent.respond = checking(agent, agent.respond)
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_the_priced_asks_are_the_plain_backward_induction(seed):
     rules = Rules(
@@ -82,21 +97,14 @@ def test_the_priced_asks_are_the_plain_backward_induction(seed):
     model = NegotiationModel(rules, seed=seed)
     checked, raised = [], []
 
-    def checking(agent, decide):
-        def decision(talks, *args):
-            seat = agent.seats[talks.track.id]
-            for round_ in (seat.round, seat.round + 1):
-                assert seat.plan(round_) == plain_plan(seat, round_)
-            checked.append(seat.round)
-            risks = model.breakdowns(talks.track.id)
-            raised.append(max(risks) > rules.scenario.bargaining.breakdown)
-            return decide(talks, *args)
+    def check(seat, kind):
+        for round_ in (seat.round, seat.round + 1):
+            assert seat.plan(round_) == plain_plan(seat, round_)
+        checked.append(seat.round)
+        risks = model.breakdowns(seat.track.id)
+        raised.append(max(risks) > rules.scenario.bargaining.breakdown)
 
-        return decision
-
-    for agent in model.countries.values():
-        agent.propose = checking(agent, agent.propose)
-        agent.respond = checking(agent, agent.respond)
+    before_each_decision(model, check)
     model.run()
     assert len(checked) > 10
     assert any(raised), "no threat raised the risk: the threats' part went unchecked"
@@ -111,17 +119,10 @@ def test_long_talks_price_as_the_plain_induction(seed):
     and a plan made without a trend in the other side's offers is kept for a round."""
     model = NegotiationModel(Rules(load_scenario(str(BILATERAL))), seed=seed)
 
-    def checking(agent, decide):
-        def decision(talks, *args):
-            seat = agent.seats[talks.track.id]
-            round_ = seat.round + (decide.__name__ == "respond")
-            assert seat.plan(round_) == plain_plan(seat, round_)
-            return decide(talks, *args)
+    def check(seat, kind):
+        round_ = seat.round + (kind == "respond")
+        assert seat.plan(round_) == plain_plan(seat, round_)
 
-        return decision
-
-    for agent in model.countries.values():
-        agent.propose = checking(agent, agent.propose)
-        agent.respond = checking(agent, agent.respond)
+    before_each_decision(model, check)
     model.run()
     assert model.round > 50, "the talks ended early: the long induction went unchecked"
