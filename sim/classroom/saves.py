@@ -34,6 +34,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.engine import MAX_SEED
 from sim.io import write_atomic, write_problem
+from sim.scenario.loading import is_file
+from sim.scenario.yaml_safe import excerpt
 
 SAVES_ENV = "TRILATERAL_SAVES"
 """The environment variable that overrides the saves folder."""
@@ -357,7 +359,7 @@ def find_save(name: str | None) -> Path:
             raise SaveError(f"there is no saved game in {saves_dir()}")
         return saves[0]
     for candidate in (Path(name), saves_dir() / name, saves_dir() / f"{name}.json"):
-        if candidate.is_file():
+        if is_file(candidate):
             return candidate
     starting = [p for p in saves if save_name(p).startswith(name)]
     if len(starting) == 1:
@@ -366,7 +368,7 @@ def find_save(name: str | None) -> Path:
         names = ", ".join(save_name(p) for p in starting)
         raise SaveError(f"{name!r} could be any of {len(starting)} saved games: {names}")
     raise SaveError(
-        f"no saved game {name!r} (trilateral saves lists them; they are in {saves_dir()})"
+        f"no saved game {excerpt(name)!r} (trilateral saves lists them; they are in {saves_dir()})"
     )
 
 

@@ -16,6 +16,7 @@ MISUSES = [
     "play nope",
     "play baseline-2025 --as mars",
     "play --resume zzz",
+    "play --resume " + "a" * 5000,
     "play baseline-2025 --seed x",
     "saves extra",
     "run",
