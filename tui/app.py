@@ -103,14 +103,15 @@ class TrilateralApp(App[Path | None]):
     async def open_game(self, setup: GameSetup, scenario: Scenario) -> None:
         """Brief each human team (behind the curtain in hot-seat), then open the table.
 
-        The engine is imported and built in a thread while the teams read their briefings.
+        The engine is imported and built in a thread while the first team is called to
+        the keyboard; the briefings wait for it, since a game draws each party's bottom lines.
         """
         building = asyncio.create_task(asyncio.to_thread(_start_game, setup, scenario))
         try:
             for party in setup.humans:
                 await self.pass_keyboard(setup, party, scenario.party(party).name)
-                await self.push_screen_wait(BriefingScreen(scenario, party))
-            game = await building
+                game = await building
+                await self.push_screen_wait(BriefingScreen(game, party))
         except (ValueError, OSError) as error:
             problem = save_failure(saves_dir(), error) if isinstance(error, OSError) else str(error)
             self.notify(problem, title="Cannot start this game", severity="error")

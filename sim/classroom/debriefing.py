@@ -162,7 +162,7 @@ def _track_markdown(game: Game, track_id: str, info: dict) -> list[str]:
 
 
 def _line(game: Game, party: str, track_id: str, pos: int) -> str:
-    limits = game.rules.limits[(party, track_id)]
+    limits = game.model.world.bottom_lines[(party, track_id)]
     space = game.rules.track[track_id].spaces[pos]
     return bottom_line_text(space, *limits.bounds[pos], limits.refused[pos])
 

@@ -142,15 +142,7 @@ def _nearest_allowed(
     if space.step is None:
         return min(max(x, lo), hi)
     allowed = [v for v in space.grid() if lo - EPS <= v <= hi + EPS and v not in refused]
-    return min(allowed, key=lambda v: abs(v - x), default=nearest(space, x))
-
-
-def nearest(space: IssueSpace, x: float) -> float:
-    """The grid value nearest ``x``: a status quo off the grid is not a valid offer."""
-    if space.step is None:
-        return x
-    k = round((x - space.lo) / space.step)
-    return min(max(round(space.lo + k * space.step, 10), space.lo), space.hi)
+    return min(allowed, key=lambda v: abs(v - x), default=space.nearest(x))
 
 
 def crosses(limits: Limits, pos: int, x: float) -> bool:

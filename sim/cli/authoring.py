@@ -13,6 +13,7 @@ import typer
 
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
 from sim.cli.output import err, out, output_file, output_folder, writable_or_exit, write_or_print
+from sim.engine import MAX_SEED
 from sim.scenario.loading import ScenarioError
 
 
@@ -118,8 +119,19 @@ def brief(
         ),
     ] = None,
     set_: SetOption = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=MAX_SEED,
+            help="The sheets of the game with this seed (as 'play --seed' and 'run --seed' "
+            "play it): bottom lines with a spread as that game draws them "
+            "[default: the range games draw from].",
+        ),
+    ] = None,
 ) -> None:
     """Write role sheets (Markdown) for printing: one party's, or with --all everyone's."""
+    from sim.engine.model import NegotiationModel
     from sim.engine.rules import Rules
     from sim.results.briefing import facilitator_sheet, role_sheet
 
@@ -129,16 +141,17 @@ def brief(
     if out_path is not None:  # a file or a folder, by --all, so checked here, not when parsed
         writable_or_exit(out_path, folder=all_)
     rules = Rules(load_or_exit(scenario, set_))
+    rooms = None if seed is None else NegotiationModel(rules, seed=seed, collect=False).rooms
     if party is not None:
         try:
-            sheet = role_sheet(rules, party)
+            sheet = role_sheet(rules, party, rooms)
         except KeyError as error:
             err.print(f"--party: {error.args[0]}", markup=False)
             raise typer.Exit(2) from None
         write_or_print(sheet, out_path)
         return
     folder = out_path or Path(f"{Path(scenario).stem}-briefs")
-    sheets = {f"{p}.md": role_sheet(rules, p) for p in rules.party_ids}
+    sheets = {f"{p}.md": role_sheet(rules, p, rooms) for p in rules.party_ids}
     sheets["facilitator.md"] = facilitator_sheet(rules)
     try:
         folder.mkdir(parents=True, exist_ok=True)

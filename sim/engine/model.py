@@ -62,6 +62,10 @@ class NegotiationModel(mesa.Model):
             )
         self.humans = humans
         self.world = World(self.rules)
+        self.rooms = {p: self.random.randrange(len(r)) for p, r in self.rules.rooms.items()}
+        """Party → the level of ``ROOMS`` its bottom lines were drawn at for this game."""
+        for party, room in self.rooms.items():
+            self.world.give_room(party, room)
         self.round = 0
         self.rounds = scenario.rounds
         self.talks = {t.id: Talks(t, t.opener) for t in self.rules.tracks}

@@ -23,6 +23,11 @@ from sim.scenario.models import Event, Scenario
 
 T = TypeVar("T")
 
+ROOMS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+"""The levels of political room a game may give a party (``Limits.of``'s ``room``), drawn
+with equal chances: its bottom lines a full ``spread`` tighter, half, as written, half or
+a full ``spread`` looser. A few levels, so the games of a batch share their paths."""
+
 _KEPT = 4096
 """How many shared limits and derived results the rules keep (a bound on memory)."""
 
@@ -70,6 +75,16 @@ class Rules:
             for p in scenario.parties
             for t in self.tracks
         }
+        self.rooms = {
+            p.id: tuple(
+                {t.id: Limits.of(p.bottom_lines, t.spaces, room) for t in self.tracks}
+                for room in ROOMS
+            )
+            for p in scenario.parties
+            if any(line.spread for line in p.bottom_lines.values())
+        }
+        """Party → for each level of ``ROOMS``, track → its bottom lines at that level: only
+        parties with a bottom line that has a ``spread`` (the others' are as written)."""
         self.readings = {
             (party, t.id): self._readings(party, t.other(party), t) for t, party in self._seats()
         }

@@ -436,8 +436,13 @@ def red_line_bounds(
     if asked == offered or space.discrete:
         return None
     step = (space.hi - space.lo) / _RED_LINE_STEPS
-    middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
-    middle = space.snap(middle, asked)
+    if abs(asked - offered) <= step:
+        # Within a step of the other side's ask, halving on the coarse grid would stall at
+        # ``offered``, refused again every round: the proposer goes to the ask itself.
+        middle = asked
+    else:
+        middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
+        middle = space.snap(middle, asked)
     lo, hi = kept
     lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
     return (lo, hi) if lo <= hi else None

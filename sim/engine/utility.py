@@ -192,6 +192,15 @@ class IssueSpace:
                 return f"{self.name}: {value:g} is not a multiple of {self.step:g} from {self.lo:g}"
         return None
 
+    def nearest(self, x: float) -> float:
+        """The value in range, on the grid, nearest ``x``: a status quo or a limit off the
+        grid is not a value anyone can offer."""
+        x = min(max(x, self.lo), self.hi)
+        if self.step is None:
+            return x
+        k = round((x - self.lo) / self.step)
+        return min(max(round(self.lo + k * self.step, 10), self.lo), self.hi)
+
     def snap(self, x: float, toward: float) -> float:
         """The grid value next to ``x`` on the side of ``toward`` (no-op when continuous)."""
         if self.step is None:
@@ -316,16 +325,25 @@ class Limits:
         return self._hash
 
     @classmethod
-    def of(cls, lines: dict, spaces: tuple[IssueSpace, ...]) -> Limits:
-        """Limits from a party's scenario bottom lines on the issues of one track."""
+    def of(cls, lines: dict, spaces: tuple[IssueSpace, ...], room: float = 0.0) -> Limits:
+        """Limits from a party's scenario bottom lines on the issues of one track.
+
+        ``room`` (−1..1) is how much political room the party's government has in this
+        game: each ``min``/``max`` with a ``spread`` moves ``room × spread`` looser (or
+        tighter, below 0), inside the issue's range and onto its grid, rounded away from
+        the written value, so that every level of room other than 0 moves the limit.
+        """
         bounds, refused = [], []
         for space in spaces:
             line = lines.get(space.id)
             lo, hi = space.lo, space.hi
             out: frozenset[float] = frozenset()
             if line is not None:
-                lo = line.min if line.min is not None else lo
-                hi = line.max if line.max is not None else hi
+                give = room * (line.spread or 0.0)
+                lo = _moved(space, line.min, -give) if line.min is not None else lo
+                hi = _moved(space, line.max, give) if line.max is not None else hi
+                if lo > hi:  # a tight game for a party with a min and a max: they meet
+                    lo = hi = space.nearest((lo + hi) / 2)
                 out = frozenset(space.encode(v) for v in line.reject or ())
             bounds.append((lo, hi))
             refused.append(out)
@@ -390,3 +408,11 @@ def best_allowed(
     around = (space.snap(x, space.lo), space.snap(x, space.hi))
     inside = [p for p in around if lo - EPS <= p <= hi + EPS]
     return max(inside, key=value) if inside else x
+
+
+def _moved(space: IssueSpace, written: float, by: float) -> float:
+    """A limit ``written`` moved ``by``, on the grid, rounded away from where it was."""
+    if not by:
+        return written
+    moved = min(max(written + by, space.lo), space.hi)
+    return space.snap(moved, moved + by)

@@ -30,6 +30,7 @@ NUMBERS: dict[str, int] = {
     "sentiment": 0,
     "threat": 0,
     "limits": 1,
+    "bottom_lines": 1,
     "raw_weights": 2,
     "weights": 1,
 }
@@ -96,6 +97,9 @@ class World:
         self.limits = dict(rules.limits)
         """(party, track) → the party's current hard limits (joint floors and precedents
         tighten them during a game)."""
+        self.bottom_lines = dict(rules.limits)
+        """(party, track) → the party's own bottom lines in this game, as its role sheet
+        gives them and its deals are judged against (``limits`` starts from them)."""
         self.raw_weights = {
             p.id: {i: pref.weight for i, pref in p.preferences.items()} for p in scenario.parties
         }
@@ -193,6 +197,12 @@ class World:
         mine = self.reservation[party]
         mine[track.id] = max(mine[track.id], agreed)
         self._refresh()
+
+    def give_room(self, party: str, room: int) -> None:
+        """Set the party's bottom lines for this game to room level ``room`` of
+        ``Rules.rooms``: how far its government can go is its own, drawn per game."""
+        for track, limits in self.rules.rooms[party][room].items():
+            self.limits[(party, track)] = self.bottom_lines[(party, track)] = limits
 
     def tighten(self, party: str, track: str, limits: Limits) -> None:
         """Replace a party's limits on a track (a joint floor or a precedent tightened them)."""

@@ -311,7 +311,7 @@ def _track_analysis(world: World, talks: Talks) -> TrackAnalysis:
     batna = tuple(world.no_deal_utility(p, track) for p in track.parties)
     # Without a deal each side gets its no-deal utility, outside options included.
     utility = (a(outcome), b(outcome)) if agreed else batna
-    limits = tuple(world.rules.limits[(p, track.id)] for p in track.parties)
+    limits = tuple(world.bottom_lines[(p, track.id)] for p in track.parties)
     frontier = pareto_frontier(a, b, track.spaces, limits=limits)
     nash = nash_solution(frontier, *batna)
     nash_package = nash_utility = distance_to_nash = None
@@ -370,7 +370,7 @@ def party_result(world: World, all_talks: dict[str, Talks], party: str) -> Party
         else:
             best += valuation.share * _ideal(valuation, track.spaces)
         if agreed and party in track.parties:
-            broken += world.rules.limits[(party, track.id)].breaches(
+            broken += world.bottom_lines[(party, track.id)].breaches(
                 talks.deal.package, track.spaces
             )
             # Judged as the party saw the deal when it signed (valuations can move later).
@@ -402,7 +402,7 @@ def _best_deal(world: World, track: TrackRules, party: str) -> float:
     """The most ``party`` could get on a track within the other side's bottom lines: the
     frontier point best for it among those the other side's limits and floor allow."""
     other = track.other(party)
-    limits = world.rules.limits
+    limits = world.bottom_lines
     frontier = pareto_frontier(
         world.valuation(party, track.id),
         world.valuation(other, track.id),

@@ -32,8 +32,15 @@ from sim.scenario.effects import GRAMMAR, Effect, Target, TargetKind
 from sim.scenario.models import Event, Issue, Party, Preference, Scenario
 
 
-def role_sheet(scenario: Scenario | Rules, party: str) -> str:
+def role_sheet(scenario: Scenario | Rules, party: str, rooms: dict[str, int] | None = None) -> str:
     """The confidential role sheet of ``party`` as Markdown.
+
+    Args:
+        scenario: The scenario, or its rules.
+        party: Whose sheet.
+        rooms: The game's draw of each party's bottom lines (``NegotiationModel.rooms``),
+            for the sheet of one game; without it, a bottom line with a spread is given as
+            the range its games draw from.
 
     Raises:
         KeyError: ``party`` is not a party of the scenario.
@@ -44,6 +51,8 @@ def role_sheet(scenario: Scenario | Rules, party: str) -> str:
         raise KeyError(f"unknown party {party!r} (parties: {', '.join(rules.party_ids)})")
     me = scenario.party(party)
     world = World(rules)
+    for other, room in (rooms or {}).items():
+        world.give_room(other, room)
     issues = {i.id: i for i in scenario.issues}
     lines = [
         f"# {me.name}: confidential role sheet",
@@ -56,7 +65,7 @@ def role_sheet(scenario: Scenario | Rules, party: str) -> str:
         lines += ["## Your situation", "", " ".join(me.role.split()), ""]
     lines += _tracks(rules, world, me)
     lines += _priorities(me, issues)
-    lines += _bottom_lines(me, issues, scenario.scoring.breach)
+    lines += _bottom_lines(rules, world, me, scenario.scoring.breach, drawn=rooms is not None)
     lines += _points(rules, world, me, scenario.scoring.breach)
     lines += _patience(me)
     lines += _at_home(scenario, me)
@@ -115,7 +124,7 @@ def _priorities(me: Party, issues: dict[str, Issue]) -> list[str]:
     return [*lines, ""]
 
 
-def _bottom_lines(me: Party, issues: dict[str, Issue], cost: float) -> list[str]:
+def _bottom_lines(rules: Rules, world: World, me: Party, cost: float, drawn: bool) -> list[str]:
     lines = ["## Your bottom lines", ""]
     below = "a deal worth less than your reservation utility"
     if not me.bottom_lines:
@@ -131,18 +140,39 @@ def _bottom_lines(me: Party, issues: dict[str, Issue], cost: float) -> list[str]
         "| issue | bottom line |",
         "|---|---|",
     ]
+    spread = False
     for issue_id, line in me.bottom_lines.items():
-        issue = issues[issue_id]
-        space = IssueSpace.of(issue)
+        track, pos = rules.track[rules.issue_track[issue_id]], rules.position(issue_id)
+        space = track.spaces[pos]
+        # A sheet for no game in particular gives each spread limit's range over the rooms.
+        rooms = rules.rooms.get(me.id, ()) if not drawn and line.spread else ()
+        spread = spread or bool(rooms)
+        bounds = [room[track.id].bounds[pos] for room in rooms] or [
+            world.bottom_lines[(me.id, track.id)].bounds[pos]
+        ]
         limits = []
         if line.min is not None:
-            limits.append(f"at least {space.show(line.min)}")
+            limits.append(f"at least {_values(space, [lo for lo, _ in bounds])}")
         if line.max is not None:
-            limits.append(f"at most {space.show(line.max)}")
+            limits.append(f"at most {_values(space, [hi for _, hi in bounds])}")
         if line.reject:
+            issue = rules.scenario.issue(issue_id)
             limits.append("never " + " or ".join(_option(issue, v) for v in line.reject))
-        lines.append(f"| {issue.name} | {', '.join(limits)} |")
+        lines.append(f"| {space.name} | {', '.join(limits)} |")
+    if spread:
+        lines += [
+            "",
+            "Where a limit is a range, how far your government can go is drawn when a game "
+            "starts: the sheet of one game (`trilateral brief --seed`, or the briefing at the "
+            "table) gives the figure.",
+        ]
     return [*lines, ""]
+
+
+def _values(space: IssueSpace, values: list[float]) -> str:
+    """One value, or the range of several (a limit drawn per game)."""
+    low, high = min(values), max(values)
+    return space.show(low) if low == high else f"{space.show(low)} to {space.show(high)}"
 
 
 def _points(rules: Rules, world: World, me: Party, cost: float) -> list[str]:
@@ -178,7 +208,7 @@ def _points(rules: Rules, world: World, me: Party, cost: float) -> list[str]:
             "",
         ]
         sheets = score_sheet(
-            valuation, track.spaces, rules.limits[(me.id, track.id)], status_quo, no_deal
+            valuation, track.spaces, world.bottom_lines[(me.id, track.id)], status_quo, no_deal
         )
         for sheet in sheets:
             # ``15%→12.4`` without spaces: a narrow screen never parts a value from its points.

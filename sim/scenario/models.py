@@ -23,6 +23,7 @@ from sim.scenario.bargaining import Bargaining, Beliefs
 from sim.scenario.base import (
     GRID_POINTS,
     ISSUE_VALUES,
+    MAGNITUDE,
     WEIGHT,
     Id,
     IssueValue,
@@ -252,6 +253,10 @@ class BottomLine(Strict):
     """The highest acceptable value of a numeric issue."""
     reject: list[IssueValue] | None = None
     """Options of a categorical or boolean issue the party never accepts."""
+    spread: float | None = Field(default=None, gt=0, le=MAGNITUDE)
+    """How far the game's true ``min``/``max`` may lie from the written one, in the
+    issue's units: a party's bottom lines are its own, so each game draws how much room
+    its government has (Rules.room), and the other side cannot read them off the file."""
 
 
 class Strategy(Strict):

@@ -190,11 +190,15 @@ def _check_bottom_line(issue: Issue, line: BottomLine, loc: tuple, fail) -> None
                 )
         if line.min is not None and line.max is not None and line.min > line.max:
             fail((*loc, "max"), f"bottom line max {line.max:g} is below its min {line.min:g}")
+        if line.spread is not None and line.min is None and line.max is None:
+            fail((*loc, "spread"), "a spread moves a min or a max: this bottom line has neither")
         if line.reject is not None:
             fail((*loc, "reject"), f"issue {issue.id!r} is numeric: use min or max, not reject")
         return
     if line.min is not None or line.max is not None:
         fail((*loc, "min"), f"issue {issue.id!r} is {issue.kind}: use reject, not min or max")
+    if line.spread is not None:
+        fail((*loc, "spread"), f"issue {issue.id!r} is {issue.kind}: only a numeric limit spreads")
     choices = issue.choices
     for k, option in enumerate(line.reject or []):
         name = str(option).lower() if isinstance(option, bool) else option

@@ -114,7 +114,9 @@ def test_with_a_parity_pact_no_ai_ally_accepts_below_the_joint_floor(seed):
     checked = 0
     for a_issue, b_issue in scenario.precedent.pairs:
         bounds = [
-            rules.limits[(ally, rules.scenario.issue(i).track)].bounds[rules.position(i)]
+            model.world.bottom_lines[(ally, rules.scenario.issue(i).track)].bounds[
+                rules.position(i)
+            ]
             for ally, i in (("japan", a_issue), ("korea", b_issue))
         ]
         joint = max(b[0] for b in bounds), min(b[1] for b in bounds)

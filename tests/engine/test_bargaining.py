@@ -301,7 +301,8 @@ HASTY_JAPAN = "parties.japan.strategy={name: conceder, params: {exponent: 8}}"
 @pytest.mark.slow
 def test_a_hasty_first_deal_costs_the_other_ally_more_with_pull_and_less_under_a_pact():
     """Negative precedent: Japan's hasty deal moves what Washington expects of Seoul, the
-    more the greater ``precedent.pull`` (none without it), and a parity pact blunts it."""
+    more the greater ``precedent.pull`` (none without it), and a parity pact blunts it: the
+    more, the more it blunts (``precedent.pact_blunting``)."""
 
     def korea_loss(*context: str) -> tuple[float, float]:
         return score_change("korea", [*context, HASTY_JAPAN], list(context), games=1000)
@@ -310,7 +311,30 @@ def test_a_hasty_first_deal_costs_the_other_ally_more_with_pull_and_less_under_a
     losses = [korea_loss(alone, f"precedent.pull={pull}") for pull in (0, 0.3, 0.6, 0.9)]
     means = [mean for mean, _ in losses]
     assert abs(means[0]) < losses[0][1]  # without pull the difference is noise
-    assert means == sorted(means, reverse=True) and means[0] - means[-1] > 2
+    assert means == sorted(means, reverse=True) and means[0] - means[-1] > 1
     assert all(mean + half < 0 for mean, half in losses[2:])  # the interval excludes 0
-    pact, _ = korea_loss("consultation.trust=0.9", "precedent.pull=0.6")
-    assert pact > means[2] + 1
+    pact = "consultation.trust=0.9", "precedent.pull=0.9"
+    unblunted, _ = korea_loss(*pact, "precedent.pact_blunting=0")
+    blunted, _ = korea_loss(*pact, "precedent.pact_blunting=1")
+    assert blunted > unblunted + 0.5
+
+
+@pytest.mark.slow
+def test_deals_come_from_bargaining_not_from_one_bottom_line():
+    """In 2,000 baseline games no issue's agreed value is one value in more than 60 % of
+    its deals, and deals land in at least four distinct rounds on each track."""
+    rules = Rules(load_scenario("baseline-2025"))
+    values: dict[str, list[float]] = {}
+    rounds: dict[str, set[int]] = {}
+    for seed in range(2000):
+        model = NegotiationModel(rules, seed=seed, collect=False)
+        model.run()
+        for talks in model.talks.values():
+            if talks.status == "agreed":
+                rounds.setdefault(talks.track.id, set()).add(talks.deal.round)
+                for issue, value in zip(talks.track.issue_ids, talks.deal.package, strict=True):
+                    values.setdefault(issue, []).append(value)
+        model.close()
+    modal = {i: max(v.count(x) for x in set(v)) / len(v) for i, v in values.items()}
+    assert len(modal) == 16 and max(modal.values()) <= 0.6, modal
+    assert all(len(r) >= 4 for r in rounds.values()), rounds

@@ -17,7 +17,12 @@ from sim.scenario.effects import Effect
 from tests.factories import trio
 
 SIM = Path(__file__).resolve().parents[2] / "sim"
-RULES = Rules(trio(security={"threat": 0.3}, a={"security": {"tariff_a": 1.0}}))
+RULES = Rules(
+    trio(
+        security={"threat": 0.3},
+        a={"security": {"tariff_a": 1.0}, "bottom_lines": {"tariff_a": {"max": 30, "spread": 5}}},
+    )
+)
 PARTIES = list(RULES.party_ids)
 ISSUES = list(RULES.spaces)
 SEATS = [(party, track) for track in RULES.tracks for party in track.parties]
@@ -89,6 +94,11 @@ def _pay(world, draw):
     world.pay(party, track.id, draw(amounts))
 
 
+def _give_room(world, draw):
+    party = draw(st.sampled_from(sorted(RULES.rooms)))
+    world.give_room(party, draw(st.integers(0, len(RULES.rooms[party]) - 1)))
+
+
 def _tighten(world, draw):
     party, track = draw(st.sampled_from(SEATS))
     limits = world.limits[(party, track.id)]
@@ -111,6 +121,7 @@ CHANGES = {
     "lose_trust": _lose_trust,
     "raise_reservation": _raise_reservation,
     "tighten": _tighten,
+    "give_room": _give_room,
     "pay": _pay,
 }
 """Every way to change a world, each drawing its arguments."""

@@ -31,8 +31,9 @@ def test_a_sheet_tells_the_party_its_situation_and_private_numbers():
     assert "US–Korea talks" not in talks  # Japan does not sit at that table
     assert "Patience δ = 0.9:" in section(sheet, "Your patience")
     lines = section(sheet, "Your bottom lines")
-    assert "| Section 232 tariff on Japanese autos and parts | at most 17.5% |" in lines
-    assert "| US troops in Japan | at least 45 thousand |" in lines
+    assert "| Section 232 tariff on Japanese autos and parts | at most 15% to 20% |" in lines
+    assert "| US troops in Japan | at least 43 thousand to 47 thousand |" in lines
+    assert "drawn when a game starts" in lines
 
 
 def test_priorities_are_normalised_and_sorted_by_weight():

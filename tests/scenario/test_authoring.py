@@ -365,6 +365,18 @@ def test_brief_prints_or_writes_one_role_sheet(tmp_path):
     assert written.exit_code == 0 and path.read_text() == printed.output
 
 
+def test_brief_with_a_seed_gives_that_games_own_bottom_lines():
+    from sim.engine.model import NegotiationModel
+    from sim.engine.rules import Rules
+    from sim.results.briefing import role_sheet
+
+    rules = Rules(load_scenario("baseline-2025"))
+    rooms = NegotiationModel(rules, seed=5, collect=False).rooms
+    result = runner.invoke(app, ["brief", "baseline-2025", "--party", "japan", "--seed", "5"])
+    assert result.exit_code == 0 and result.output == role_sheet(rules, "japan", rooms)
+    assert " to " not in result.output.split("## Your bottom lines")[1].split("##")[0]
+
+
 def test_brief_all_writes_every_sheet_and_the_facilitators(tmp_path):
     folder = tmp_path / "briefs"
     result = runner.invoke(app, ["brief", "grievance-flare-up", "--all", "-o", str(folder)])

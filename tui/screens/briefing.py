@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markdown import Markdown
 from textual.app import ComposeResult
@@ -12,7 +12,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from sim.results.briefing import role_sheet
-from sim.scenario.models import Scenario
+
+if TYPE_CHECKING:
+    from sim.classroom.game import Game
 
 
 class BriefingScreen(Screen[None]):
@@ -31,9 +33,9 @@ class BriefingScreen(Screen[None]):
         Binding("pageup", "scroll('page_up')", "Page up", show=False),
     ]
 
-    def __init__(self, scenario: Scenario, party: str) -> None:
+    def __init__(self, game: Game, party: str) -> None:
         super().__init__()
-        self.scenario = scenario
+        self.game = game
         self.party = party
 
     def compose(self) -> ComposeResult:
@@ -42,12 +44,14 @@ class BriefingScreen(Screen[None]):
             # Rich draws the sheet as one widget; Textual's Markdown widget builds one per
             # paragraph and table cell, which took half a second before the class saw it.
             # The sheet quotes the scenario's text: a link written in it is no hyperlink.
-            sheet = Markdown(role_sheet(self.scenario, self.party), hyperlinks=False)
+            # The game's own sheet: its bottom lines as this game drew them.
+            game = self.game
+            sheet = Markdown(role_sheet(game.rules, self.party, game.model.rooms), hyperlinks=False)
             yield Static(sheet, id="role-sheet")
         yield Footer()
 
     def on_mount(self) -> None:
-        name = self.scenario.party(self.party).name
+        name = self.game.name(self.party)
         self.title = f"{name} — confidential briefing"
         self.query_one("#sheet").focus()
 

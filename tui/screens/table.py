@@ -487,7 +487,7 @@ class TableScreen(Screen[None]):
         if self.viewer is not None:
             from tui.screens.briefing import BriefingScreen
 
-            self.app.push_screen(BriefingScreen(self.game.scenario, self.viewer))
+            self.app.push_screen(BriefingScreen(self.game, self.viewer))
 
     def action_facilitator(self) -> None:
         from tui.dialogs.facilitator import FacilitatorDialog
