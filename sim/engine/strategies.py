@@ -69,8 +69,17 @@ class Policy:
     def accepts(self, seat: Seat, utility: float) -> bool:
         """Whether a package worth ``utility`` to the party beats the expected value of
         going on (``Seat.going_on``: breakdown risk, the best next proposal under the
-        current belief, patience), and never below the party's floor."""
-        return utility >= max(seat.going_on(seat.round), seat.floor) - EPS
+        current belief, patience), and never below the party's floor.
+
+        Below the floor the answer is no whatever going on is worth, so the backward
+        induction behind ``going_on`` is skipped (in long talks, many offers are); the
+        ladder of asks is still read, since reading it places the belief on the party's
+        current floor and best as pricing would have."""
+        floor = seat.floor
+        if utility < floor - EPS:
+            seat.grid()
+            return False
+        return utility >= max(seat.going_on(seat.round), floor) - EPS
 
 
 class TimeDependent(Policy):
