@@ -39,6 +39,7 @@ class Seat:
         "_grid",
         "_grid_key",
         "_keeps",
+        "_lines",
         "_path",
         "_place",
         "_plan",
@@ -80,6 +81,10 @@ class Seat:
         self._plan: tuple | None = None
         self._grid_key: tuple | None = None
         self._grid: tuple[float, ...] = ()
+        self._lines: tuple | None = None
+        """(the chances of the asks, each ask's line: what ``plan`` weighs, the gain if
+        accepted and the share of a refusal's value it keeps): answering and proposing
+        the next round often price under the same belief."""
         self._keeps: tuple | None = None
         """(the track's risks, patience, what waiting keeps each round under them)."""
         self._received: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
@@ -260,16 +265,16 @@ class Seat:
             return kept[2]
         levels, no_deal, go_on = self.grid(), self.no_deal, self._go_on()
         received = self._received_offers()
-        # Without a trend the expected offers do not move with the round the plan is made
-        # in, so neither does the plan: the one a party made to answer still holds when it
-        # proposes the next round if nothing else it rests on has moved in between.
+        # The plan a party made to answer often still holds when it proposes the next
+        # round, if nothing it rests on has moved in between: ``still`` says what it rests
+        # on. Without a trend the expected offers do not move with the round the plan is
+        # made in; with one they fall a round later, which changes the plan only where an
+        # expected offer beat proposing again (``steady`` below says whether one did).
         moving = received is not None and received[1] != 0.0
-        still = (
-            None
-            if moving
-            else (round_, self.belief.version, self._grid_key, no_deal, go_on, history)
-        )
-        if still is not None and kept is not None and kept[1] == still:
+        still = (round_, self.belief.version, self._grid_key, no_deal, go_on, history)
+        if moving:
+            still += (model.round,)
+        if kept is not None and kept[1] == still:
             self._plan = (key, still, kept[2])
             return kept[2]
         last = model.rounds
@@ -278,7 +283,11 @@ class Seat:
             self._plan = (key, still, result)
             return result
         chances = self.belief.chances(levels)
-        lines = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
+        lines = self._lines
+        if lines is None or lines[0] is not chances:  # the belief kept them: so are these
+            found = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
+            lines = self._lines = (chances, found)
+        lines = lines[1]
         # Rounding stays below _MARGIN for values within _REACH (utilities are 0..1).
         vouch = levels[0] >= -_REACH and levels[-1] <= _REACH
         # The other side's offer in the round after r is expected to be worth its latest
@@ -294,6 +303,7 @@ class Seat:
             offer = best if moving or best < latest else latest
         later = no_deal  # proposing after the deadline
         lo, hi, gain, keep = 1.0, 0.0, 0.0, 0.0  # no line vouched for yet
+        steady = moving  # no expected offer that beats proposing again moves next round
         for r in range(last - (last - round_) % 2, round_ - 1, -2):
             if r == last:
                 refused = no_deal
@@ -304,6 +314,8 @@ class Seat:
                     offer = latest + trend * (r + 1 - now if r >= now else 0) / 2
                     if best < offer:
                         offer = best
+                    if steady and again <= offer:  # the offer is the answer: a round on too?
+                        steady = latest + trend * (r - now if r > now else 0) / 2 >= best
                 answer = again if again > offer else offer  # max(offer, again), tie alike
                 refused = no_deal + go_on[r] * (answer - no_deal)
             if r == round_:
@@ -324,6 +336,8 @@ class Seat:
         while values[pick] < least:
             pick -= 1
         result = (levels[pick], value, no_deal + go_on[round_ - 1] * (value - no_deal))
+        if steady:  # every answer the offers gave is the party's best, next round as well
+            still = (*still[:-1], now + 1)
         self._plan = (key, still, result)
         return result
 
