@@ -10,6 +10,7 @@ belief, the risk of breakdown and patience, by backward induction from the deadl
 from __future__ import annotations
 
 from functools import lru_cache
+from math import inf
 from typing import TYPE_CHECKING
 
 from sim.engine.utility import EPS
@@ -238,6 +239,34 @@ class Seat:
         by patience; no deal after the last round (``plan``)."""
         return self.plan(round_ + 1)[2]
 
+    def least_going_on(self, round_: int) -> float:
+        """A lower bound on ``going_on(round_)`` at a small part of its cost: it falls short
+        of it by more than rounding (far below ``_MARGIN``) only where it is no bound at
+        all (minus infinity).
+
+        A refusal next round is answered by the other side's expected offer or by proposing
+        again, whichever is worth more, so it is worth at least that offer; and proposing
+        next round is worth at least each ask's line at a refusal worth that much. Every
+        step of the induction is increasing in what follows it (chances and what waiting
+        keeps are between 0 and 1), so the bound holds without running it.
+        """
+        levels, no_deal, go_on = self.grid(), self.no_deal, self._go_on()
+        proposing, last = round_ + 1, self.model.rounds
+        if proposing >= last or not (levels[0] >= -_REACH and levels[-1] <= _REACH):
+            return -inf  # at the deadline the plan is one line anyway; beyond, no bound
+        offer = no_deal
+        received = self._received_offers()
+        if received is not None:
+            latest, trend = received
+            now = self.model.round
+            offer = latest + trend * (proposing + 1 - now if proposing >= now else 0) / 2
+            offer = min(offer, self._grid_key[1])
+            if not -_REACH <= offer <= _REACH:
+                return -inf
+        refused = no_deal + go_on[proposing] * (offer - no_deal)
+        value = max([gain + keep * refused for gain, keep in self._lines_for(levels)])
+        return no_deal + go_on[round_] * (value - no_deal)
+
     def plan(self, round_: int) -> tuple[float, float, float]:
         """(best ask, its expected value, that value seen from the round before) for a
         proposal in ``round_``, by backward induction from the deadline.
@@ -282,12 +311,7 @@ class Seat:
             result = (no_deal, no_deal, no_deal)
             self._plan = (key, still, result)
             return result
-        chances = self.belief.chances(levels)
-        lines = self._lines
-        if lines is None or lines[0] is not chances:  # the belief kept them: so are these
-            found = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
-            lines = self._lines = (chances, found)
-        lines = lines[1]
+        lines = self._lines_for(levels)
         # Rounding stays below _MARGIN for values within _REACH (utilities are 0..1).
         vouch = levels[0] >= -_REACH and levels[-1] <= _REACH
         # The other side's offer in the round after r is expected to be worth its latest
@@ -340,6 +364,16 @@ class Seat:
             still = (*still[:-1], now + 1)
         self._plan = (key, still, result)
         return result
+
+    def _lines_for(self, levels: tuple[float, ...]) -> list[tuple[float, float]]:
+        """Each ask's line in the value of a refusal: (the gain if accepted, the share of a
+        refusal's value it keeps), under the current belief."""
+        chances = self.belief.chances(levels)
+        lines = self._lines
+        if lines is None or lines[0] is not chances:  # the belief kept them: so are these
+            found = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
+            lines = self._lines = (chances, found)
+        return lines[1]
 
     def _go_on(self) -> tuple[float, ...]:
         """Round → what waiting through a refusal then keeps of the gain over no deal: the
