@@ -80,6 +80,7 @@ class Seat:
         self._path: ConcessionPath | None = None
         """The base path within the red lines heard: what ``path`` gives."""
         self._plan: tuple | None = None
+        """(what the last plan was made under, that plan): kept within a decision."""
         self._grid_key: tuple | None = None
         self._grid: tuple[float, ...] = ()
         self._lines: tuple | None = None
@@ -291,25 +292,14 @@ class Seat:
         key = (round_, model.round, self.belief.version, self._grid_key, history)
         kept = self._plan
         if kept is not None and kept[0] == key:
-            return kept[2]
+            return kept[1]
         levels, no_deal, go_on = self.grid(), self.no_deal, self._go_on()
         received = self._received_offers()
-        # The plan a party made to answer often still holds when it proposes the next
-        # round, if nothing it rests on has moved in between: ``still`` says what it rests
-        # on. Without a trend the expected offers do not move with the round the plan is
-        # made in; with one they fall a round later, which changes the plan only where an
-        # expected offer beat proposing again (``steady`` below says whether one did).
         moving = received is not None and received[1] != 0.0
-        still = (round_, self.belief.version, self._grid_key, no_deal, go_on, history)
-        if moving:
-            still += (model.round,)
-        if kept is not None and kept[1] == still:
-            self._plan = (key, still, kept[2])
-            return kept[2]
         last = model.rounds
         if round_ > last:
             result = (no_deal, no_deal, no_deal)
-            self._plan = (key, still, result)
+            self._plan = (key, result)
             return result
         lines = self._lines_for(levels)
         # Rounding stays below _MARGIN for values within _REACH (utilities are 0..1).
@@ -327,7 +317,6 @@ class Seat:
             offer = best if moving or best < latest else latest
         later = no_deal  # proposing after the deadline
         lo, hi, gain, keep = 1.0, 0.0, 0.0, 0.0  # no line vouched for yet
-        steady = moving  # no expected offer that beats proposing again moves next round
         for r in range(last - (last - round_) % 2, round_ - 1, -2):
             if r == last:
                 refused = no_deal
@@ -338,8 +327,6 @@ class Seat:
                     offer = latest + trend * (r + 1 - now if r >= now else 0) / 2
                     if best < offer:
                         offer = best
-                    if steady and again <= offer:  # the offer is the answer: a round on too?
-                        steady = latest + trend * (r - now if r > now else 0) / 2 >= best
                 answer = again if again > offer else offer  # max(offer, again), tie alike
                 refused = no_deal + go_on[r] * (answer - no_deal)
             if r == round_:
@@ -360,9 +347,7 @@ class Seat:
         while values[pick] < least:
             pick -= 1
         result = (levels[pick], value, no_deal + go_on[round_ - 1] * (value - no_deal))
-        if steady:  # every answer the offers gave is the party's best, next round as well
-            still = (*still[:-1], now + 1)
-        self._plan = (key, still, result)
+        self._plan = (key, result)
         return result
 
     def _lines_for(self, levels: tuple[float, ...]) -> list[tuple[float, float]]:

@@ -115,8 +115,7 @@ BILATERAL = Path(__file__).resolve().parents[2] / "benchmarks" / "bilateral-3x11
 
 @pytest.mark.parametrize("seed", range(2))
 def test_long_talks_price_as_the_plain_induction(seed):
-    """100 rounds, where the induction reads the best ask off one line across many rounds
-    and a plan made without a trend in the other side's offers is kept for a round."""
+    """100 rounds, where the induction reads the best ask off one line across many rounds."""
     model = NegotiationModel(Rules(load_scenario(str(BILATERAL))), seed=seed)
 
     def check(seat, kind):
