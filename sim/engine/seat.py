@@ -241,9 +241,9 @@ class Seat:
         return self.plan(round_ + 1)[2]
 
     def least_going_on(self, round_: int) -> float:
-        """A lower bound on ``going_on(round_)`` at a small part of its cost: it falls short
-        of it by more than rounding (far below ``_MARGIN``) only where it is no bound at
-        all (minus infinity).
+        """What ``going_on(round_)`` is surely worth, at a small part of its cost: never
+        more than it but for rounding far below ``_MARGIN`` (minus infinity where no cheap
+        bound is to be had).
 
         A refusal next round is answered by the other side's expected offer or by proposing
         again, whichever is worth more, so it is worth at least that offer; and proposing
@@ -261,7 +261,7 @@ class Seat:
             latest, trend = received
             now = self.model.round
             offer = latest + trend * (proposing + 1 - now if proposing >= now else 0) / 2
-            offer = min(offer, self._grid_key[1])
+            offer = min(offer, self._grid_key[1])  # up to the best ``grid`` just read
             if not -_REACH <= offer <= _REACH:
                 return -inf
         refused = no_deal + go_on[proposing] * (offer - no_deal)
