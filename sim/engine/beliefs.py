@@ -50,6 +50,21 @@ def _floored(likelihoods: list[float]) -> list[float]:
     return [_LEAST if lk < _LEAST else lk for lk in likelihoods]
 
 
+@lru_cache(maxsize=8192)
+def _offer_likelihoods(shares: tuple[float, ...], s: float, tau: float) -> tuple[float, ...]:
+    """``L_k`` of an offer worth ``s`` (on the shares' scale), floored. Cached: offers are
+    packages on the issues' grids, so the games of a batch see the same worths again."""
+    return tuple(_floored(_sigmoids(shares, s, tau)))
+
+
+@lru_cache(maxsize=8192)
+def _refusal_likelihoods(
+    shares: tuple[float, ...], s: float, tau: float, weight: float
+) -> tuple[float, ...]:
+    """``L_k`` of a refusal of an ask worth ``s``, floored; cached as ``_offer_likelihoods``."""
+    return tuple(_floored([1.0 - weight * x for x in _sigmoids(shares, s, tau)]))
+
+
 @lru_cache(maxsize=4096)
 def _acceptance(
     shares: tuple[float, ...], tau: float, asks: tuple[float, ...], floor: float, span: float
@@ -125,14 +140,12 @@ class Belief:
 
     def saw_offer(self, worth: float) -> None:
         """The other side offered a package worth ``worth`` to the party."""
-        found = _sigmoids(self.shares, (worth - self.floor) / self.span, self.tau)
-        self._update(_floored(found))
+        self._update(_offer_likelihoods(self.shares, (worth - self.floor) / self.span, self.tau))
 
     def saw_refusal(self, ask: float) -> None:
         """The other side refused a package worth ``ask`` to the party."""
-        weight = self.refusal
-        found = _sigmoids(self.shares, (ask - self.floor) / self.span, self.tau)
-        self._update(_floored([1.0 - weight * x for x in found]))
+        s = (ask - self.floor) / self.span
+        self._update(_refusal_likelihoods(self.shares, s, self.tau, self.refusal))
 
     def expect(self, worth: float, weight: float) -> None:
         """Evidence, of ``weight`` (0..1), that a deal worth about ``worth`` to the party can
@@ -146,7 +159,7 @@ class Belief:
         mean = sum(share * p for share, p in zip(self.shares, self.probs, strict=True))
         return self.floor + mean * self.span
 
-    def _update(self, likelihoods: list[float]) -> None:
+    def _update(self, likelihoods: list[float] | tuple[float, ...]) -> None:
         posterior = list(map(mul, self.probs, likelihoods))
         total = sum(posterior)
         self.probs = list(map(truediv, posterior, repeat(total)))

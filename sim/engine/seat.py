@@ -10,6 +10,7 @@ belief, the risk of breakdown and patience, by backward induction from the deadl
 from __future__ import annotations
 
 from functools import lru_cache
+from math import inf
 from typing import TYPE_CHECKING
 
 from sim.engine.utility import EPS
@@ -39,6 +40,7 @@ class Seat:
         "_grid",
         "_grid_key",
         "_keeps",
+        "_lines",
         "_path",
         "_place",
         "_plan",
@@ -78,8 +80,13 @@ class Seat:
         self._path: ConcessionPath | None = None
         """The base path within the red lines heard: what ``path`` gives."""
         self._plan: tuple | None = None
+        """(what the last plan was made under, that plan): kept within a decision."""
         self._grid_key: tuple | None = None
         self._grid: tuple[float, ...] = ()
+        self._lines: tuple | None = None
+        """(the chances of the asks, each ask's line: what ``plan`` weighs, the gain if
+        accepted and the share of a refusal's value it keeps): answering and proposing
+        the next round often price under the same belief."""
         self._keeps: tuple | None = None
         """(the track's risks, patience, what waiting keeps each round under them)."""
         self._received: tuple[int, int, float, float] = (0, 0, 0.0, 0.0)
@@ -233,6 +240,34 @@ class Seat:
         by patience; no deal after the last round (``plan``)."""
         return self.plan(round_ + 1)[2]
 
+    def least_going_on(self, round_: int) -> float:
+        """What ``going_on(round_)`` is surely worth, at a small part of its cost: never
+        more than it but for rounding far below ``_MARGIN`` (minus infinity where no cheap
+        bound is to be had).
+
+        A refusal next round is answered by the other side's expected offer or by proposing
+        again, whichever is worth more, so it is worth at least that offer; and proposing
+        next round is worth at least each ask's line at a refusal worth that much. Every
+        step of the induction is increasing in what follows it (chances and what waiting
+        keeps are between 0 and 1), so the bound holds without running it.
+        """
+        levels, no_deal, go_on = self.grid(), self.no_deal, self._go_on()
+        proposing, last = round_ + 1, self.model.rounds
+        if proposing >= last or not (levels[0] >= -_REACH and levels[-1] <= _REACH):
+            return -inf  # at the deadline the plan is one line anyway; beyond, no bound
+        offer = no_deal
+        received = self._received_offers()
+        if received is not None:
+            latest, trend = received
+            now = self.model.round
+            offer = latest + trend * (proposing + 1 - now if proposing >= now else 0) / 2
+            offer = min(offer, self._grid_key[1])  # up to the best ``grid`` just read
+            if not -_REACH <= offer <= _REACH:
+                return -inf
+        refused = no_deal + go_on[proposing] * (offer - no_deal)
+        value = max([gain + keep * refused for gain, keep in self._lines_for(levels)])
+        return no_deal + go_on[round_] * (value - no_deal)
+
     def plan(self, round_: int) -> tuple[float, float, float]:
         """(best ask, its expected value, that value seen from the round before) for a
         proposal in ``round_``, by backward induction from the deadline.
@@ -257,28 +292,16 @@ class Seat:
         key = (round_, model.round, self.belief.version, self._grid_key, history)
         kept = self._plan
         if kept is not None and kept[0] == key:
-            return kept[2]
+            return kept[1]
         levels, no_deal, go_on = self.grid(), self.no_deal, self._go_on()
         received = self._received_offers()
-        # Without a trend the expected offers do not move with the round the plan is made
-        # in, so neither does the plan: the one a party made to answer still holds when it
-        # proposes the next round if nothing else it rests on has moved in between.
         moving = received is not None and received[1] != 0.0
-        still = (
-            None
-            if moving
-            else (round_, self.belief.version, self._grid_key, no_deal, go_on, history)
-        )
-        if still is not None and kept is not None and kept[1] == still:
-            self._plan = (key, still, kept[2])
-            return kept[2]
         last = model.rounds
         if round_ > last:
             result = (no_deal, no_deal, no_deal)
-            self._plan = (key, still, result)
+            self._plan = (key, result)
             return result
-        chances = self.belief.chances(levels)
-        lines = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
+        lines = self._lines_for(levels)
         # Rounding stays below _MARGIN for values within _REACH (utilities are 0..1).
         vouch = levels[0] >= -_REACH and levels[-1] <= _REACH
         # The other side's offer in the round after r is expected to be worth its latest
@@ -324,8 +347,18 @@ class Seat:
         while values[pick] < least:
             pick -= 1
         result = (levels[pick], value, no_deal + go_on[round_ - 1] * (value - no_deal))
-        self._plan = (key, still, result)
+        self._plan = (key, result)
         return result
+
+    def _lines_for(self, levels: tuple[float, ...]) -> list[tuple[float, float]]:
+        """Each ask's line in the value of a refusal: (the gain if accepted, the share of a
+        refusal's value it keeps), under the current belief."""
+        chances = self.belief.chances(levels)
+        lines = self._lines
+        if lines is None or lines[0] is not chances:  # the belief kept them: so are these
+            found = [(q * a, 1.0 - q) for q, a in zip(chances, levels, strict=True)]
+            lines = self._lines = (chances, found)
+        return lines[1]
 
     def _go_on(self) -> tuple[float, ...]:
         """Round → what waiting through a refusal then keeps of the gain over no deal: the

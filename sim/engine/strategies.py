@@ -69,8 +69,23 @@ class Policy:
     def accepts(self, seat: Seat, utility: float) -> bool:
         """Whether a package worth ``utility`` to the party beats the expected value of
         going on (``Seat.going_on``: breakdown risk, the best next proposal under the
-        current belief, patience), and never below the party's floor."""
-        return utility >= max(seat.going_on(seat.round), seat.floor) - EPS
+        current belief, patience), and never below the party's floor.
+
+        The backward induction behind ``going_on`` is skipped where the answer is no
+        whatever it gives: below the floor, or below what going on is surely worth
+        (``Seat.least_going_on``, less a margin that rounding cannot cross); in long
+        talks most offers are. The ladder of asks is read either way, since reading it
+        places the belief on the party's current floor and best as pricing would have."""
+        floor = seat.floor
+        if utility < floor - EPS or utility < seat.least_going_on(seat.round) - _SURELY - EPS:
+            seat.grid()
+            return False
+        return utility >= max(seat.going_on(seat.round), floor) - EPS
+
+
+_SURELY = 1e-9
+"""How far below ``Seat.least_going_on`` an offer must be to be refused on it alone: far
+more than the rounding that separates the bound from the induction's own value."""
 
 
 class TimeDependent(Policy):

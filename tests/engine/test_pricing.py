@@ -115,8 +115,7 @@ BILATERAL = Path(__file__).resolve().parents[2] / "benchmarks" / "bilateral-3x11
 
 @pytest.mark.parametrize("seed", range(2))
 def test_long_talks_price_as_the_plain_induction(seed):
-    """100 rounds, where the induction reads the best ask off one line across many rounds
-    and a plan made without a trend in the other side's offers is kept for a round."""
+    """100 rounds, where the induction reads the best ask off one line across many rounds."""
     model = NegotiationModel(Rules(load_scenario(str(BILATERAL))), seed=seed)
 
     def check(seat, kind):
@@ -126,3 +125,28 @@ def test_long_talks_price_as_the_plain_induction(seed):
     before_each_decision(model, check)
     model.run()
     assert model.round > 50, "the talks ended early: the long induction went unchecked"
+
+
+@pytest.mark.parametrize(
+    ("source", "overrides"),
+    [
+        (str(BILATERAL), []),
+        ("baseline-2025", ["bargaining.breakdown=0.05", "bargaining.threat_breakdown=0.3"]),
+    ],
+    ids=["bilateral", "baseline-with-threats"],
+)
+def test_what_going_on_is_surely_worth_is_a_lower_bound(source, overrides):
+    """A responder refuses without the induction below ``least_going_on``: it must never
+    exceed what the induction gives by more than rounding, at any decision."""
+    model = NegotiationModel(Rules(load_scenario(source, overrides)), seed=3)
+    gaps = []
+
+    def check(seat, kind):
+        for round_ in (seat.round, seat.round + 1):
+            least, going_on = seat.least_going_on(round_), seat.going_on(round_)
+            assert least <= going_on + 1e-12
+            gaps.append(going_on - least)
+
+    before_each_decision(model, check)
+    model.run()
+    assert any(0.0 <= gap < 0.05 for gap in gaps), "the bound was never close: unchecked"
