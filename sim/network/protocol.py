@@ -130,7 +130,7 @@ def welcome(seat: dict, views: dict, re: str | None = None) -> dict:
 
     Args:
         seat: ``{"table": n, "party": id}`` for a team, ``{"teacher": true}`` for the teacher.
-        views: The table number → its view (``sim.network.view.snapshot``): a team's own
+        views: The table number (as text, a JSON key) → its view (``view.snapshot``): a team's own
             table, or every table for the teacher.
         re: The hello's ``id``.
     """
