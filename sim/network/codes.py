@@ -2,8 +2,8 @@
 
 A code is the only thing that stands between a team and another party's private numbers,
 so it is drawn from ``secrets`` (never from a seeded generator) and long enough that it
-cannot be guessed: a team's code is 10 letters and digits (about 50 bits), the teacher's 16
-(about 79 bits), and the server refuses a connection that keeps trying wrong ones. The
+cannot be guessed: a team's code is 10 letters and digits (about 50 bits), the teacher's 15
+(about 74 bits), and the server refuses a connection that keeps trying wrong ones. The
 alphabet leaves out the characters a class mistypes (0/O, 1/I/L), and a code is read back
 in any case, with or without the dashes and spaces it is printed with.
 """
@@ -15,7 +15,7 @@ import secrets
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 """The characters of a code: capital letters and digits, without 0, 1, I, L and O."""
 TEAM_LENGTH = 10
-TEACHER_LENGTH = 16
+TEACHER_LENGTH = 15
 GROUP = 5
 """A code is printed in groups of this many characters, joined by dashes."""
 

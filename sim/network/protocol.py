@@ -129,7 +129,8 @@ def welcome(seat: dict, views: dict, re: str | None = None) -> dict:
     """The reply to a good hello: the seat taken and what it sees.
 
     Args:
-        seat: ``{"table": n, "party": id}`` for a team, ``{"teacher": true}`` for the teacher.
+        seat: ``{"table": n, "party": id, "teacher": false}`` for a team; the teacher's
+            seat is at no table (``{"table": null, "party": null, "teacher": true}``).
         views: The table number (as text, a JSON key) → its view (``view.snapshot``): a team's own
             table, or every table for the teacher.
         re: The hello's ``id``.

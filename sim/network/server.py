@@ -36,6 +36,8 @@ WRONG_CODES = 10
 """Hellos with a wrong code one connection may send before it is closed."""
 BACKLOG = 256
 """Messages waiting to be written to one client, after which it is closed as too slow."""
+DRAIN = 5.0
+"""Seconds a connection being closed gets to take the replies it was owed."""
 MAX_SIZE = 4 * protocol.MAX_FRAME
 """The largest frame ``websockets`` reads, in bytes (a character is up to four)."""
 POLICY = 1008
@@ -91,7 +93,7 @@ class ClassServer:
                 if not bucket.take():
                     refused_in_a_row += 1
                     if refused_in_a_row > FLOOD:
-                        await connection.close(POLICY, "too many messages")
+                        await _close(connection, outbox, "too many messages")
                         break
                     reason = "too many messages: wait a moment, then send again"
                     self._send([(client, protocol.refused(reason))])
@@ -99,7 +101,7 @@ class ClassServer:
                 refused_in_a_row = 0
                 self._send(self.classroom.receive(client, frame))
                 if client.wrong_codes >= WRONG_CODES:
-                    await connection.close(POLICY, "too many wrong codes")
+                    await _close(connection, outbox, "too many wrong codes")
                     break
         except ConnectionClosed:
             pass
@@ -126,6 +128,13 @@ class ClassServer:
                 task.add_done_callback(self._closing.discard)
 
 
+async def _close(connection: ServerConnection, outbox: asyncio.Queue, reason: str) -> None:
+    """Close a connection that broke the rules, once the replies it was owed are written."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(outbox.join(), DRAIN)
+    await connection.close(POLICY, reason)
+
+
 async def _write(connection: ServerConnection, outbox: asyncio.Queue) -> None:
     """Write a client's outbox to its socket, in order, until the connection closes."""
     while True:
@@ -150,3 +159,16 @@ async def serving(
 def port_of(listening: Server) -> int:
     """The port a listening server was given."""
     return listening.sockets[0].getsockname()[1]
+
+
+async def host_class(
+    server: ClassServer, host: str, port: int, ready: Callable[[int], None]
+) -> None:
+    """Serve the class until cancelled (Ctrl-C), calling ``ready(port)`` once it listens.
+
+    Raises:
+        OSError: the port cannot be listened on (in use, or not allowed).
+    """
+    async with serving(server, host, port) as listening:
+        ready(port_of(listening))
+        await listening.serve_forever()

@@ -205,14 +205,14 @@ class Classroom:
                 client, message, "the class database cannot be written: tell the teacher"
             )
         client.seat = seat
+        place = {"table": seat.table, "party": seat.party, "teacher": seat.teacher}
         if seat.teacher:
             self.teachers.add(client)
             views = {str(n): snapshot(t.game, None) for n, t in self.tables.items()}
-            return [(client, protocol.welcome({"teacher": True}, views, message.id))]
-        table = self.tables[seat.table]
-        table.clients.add(client)
-        views = {str(seat.table): snapshot(table.game, seat.party)}
-        place = {"table": seat.table, "party": seat.party}
+        else:
+            table = self.tables[seat.table]
+            table.clients.add(client)
+            views = {str(seat.table): snapshot(table.game, seat.party)}
         return [(client, protocol.welcome(place, views, message.id))]
 
     def _move(self, client: Client, message: MoveMessage) -> Outgoing:

@@ -42,7 +42,10 @@ def test_a_seat_is_taken_only_with_its_code_and_only_once(classroom):
     assert client.wrong_codes == 1 and client.seat is None
     code = code_of(classroom.ledger, 1, "japan")
     replies = say(classroom, client, type="hello", code=f"{code[:5].lower()} {code[5:]}", id="h")
-    assert replies[0][1]["seat"] == {"table": 1, "party": "japan"} and replies[0][1]["re"] == "h"
+    assert (
+        replies[0][1]["seat"] == {"table": 1, "party": "japan", "teacher": False}
+        and replies[0][1]["re"] == "h"
+    )
     only_refusal(say(classroom, client, type="hello", code=code), client, "already")
     assert [(e.kind, e.party) for e in classroom.ledger.entries(1)][-1] == ("join", "japan")
 

@@ -7,16 +7,28 @@ import asyncio
 import json
 
 import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from sim.classroom.game import Game
 from sim.classroom.saves import GameSetup
 from sim.engine.moves import Move
-from sim.network.server import ClassServer, port_of, serving
+from sim.network.protocol import MAX_FRAME
+from sim.network.server import (
+    BURST,
+    FLOOD,
+    MAX_SIZE,
+    POLICY,
+    WRONG_CODES,
+    ClassServer,
+    port_of,
+    serving,
+)
 from sim.network.view import snapshot
 from sim.results.transcript import game_record
 from sim.scenario.loading import load_scenario
 from tests.factories import CLASSROOM
-from tests.network.conftest import PARTIES, Team, code_of, new_class
+from tests.network.conftest import PARTIES, Team, code_of, decide, new_class
 
 pytestmark = pytest.mark.asyncio
 
@@ -45,4 +57,60 @@ async def test_a_table_played_over_the_network_is_the_game_played_locally(tmp_pa
         assert team.view == json.loads(json.dumps(snapshot(local, team.party)))
     untouched = Game(GameSetup(CLASSROOM, 11, PARTIES), load_scenario(CLASSROOM), keep=print)
     assert room.tables[1].game.model.log == untouched.model.log  # table 1 waits, as it was
+    ledger.close()
+
+
+async def test_floods_and_oversized_frames_are_refused_and_the_table_plays_on(tmp_path):
+    ledger, room = new_class(tmp_path / "class.db")
+    frozen = ClassServer(room, clock=lambda: 0.0)  # no time passes: the burst is all there is
+    async with serving(frozen) as listening:
+        url = f"ws://127.0.0.1:{port_of(listening)}"
+        async with connect(url) as flooder:
+            move = json.dumps({"v": 1, "type": "move", "version": 0, "kind": "walk"})
+            for _ in range(BURST + FLOOD + 5):
+                await flooder.send(move)
+            replies = []
+            with pytest.raises(ConnectionClosed) as closed:
+                while True:
+                    replies.append(json.loads(await flooder.recv())["reason"])
+            assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+                POLICY,
+                "too many messages",
+            )
+            assert replies == [
+                *["say hello with your join code first"] * BURST,
+                *["too many messages: wait a moment, then send again"] * FLOOD,
+            ]
+        async with Team(url, code_of(ledger, 1, "korea")) as korea:
+            await korea.ws.send(b"\x00binary")
+            await korea.ws.send("x" * (MAX_FRAME + 1))
+            assert [(await korea.next())["reason"] for _ in range(2)] == [
+                "send each message as a text frame of JSON, not binary",
+                f"a message is at most {MAX_FRAME} characters",
+            ]
+            await korea.ws.send("x" * (MAX_SIZE + 1))
+            with pytest.raises(ConnectionClosed) as closed:
+                await korea.next()
+            assert closed.value.rcvd.code == 1009  # websockets: message too big
+        async with Team(url, code_of(ledger, 1, "us")) as us:  # the server serves on
+            move = {"type": "move", "version": us.view["version"], **decide(us.view)}
+            await us.send(move)
+            assert (await us.next())["type"] == "ack"
+    ledger.close()
+
+
+async def test_a_connection_that_keeps_trying_wrong_codes_is_closed(tmp_path):
+    ledger, room = new_class(tmp_path / "class.db")
+    async with serving(ClassServer(room)) as listening:
+        guesser = await connect(f"ws://127.0.0.1:{port_of(listening)}")
+        for n in range(WRONG_CODES):
+            await guesser.send(json.dumps({"v": 1, "type": "hello", "code": f"GUESS{n}"}))
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                await guesser.recv()
+        assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (
+            POLICY,
+            "too many wrong codes",
+        )
+    assert not [e for e in ledger.entries(1) if e.kind != "move"]  # nobody joined
     ledger.close()
