@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.network.ledger import CLASS
-from sim.network.tables import GAME_ENTRIES, Client
-from tests.network.conftest import code_of, decide
+from sim.network.ledger import CLASS, LedgerError
+from sim.network.tables import GAME_ENTRIES, Classroom, Client
+from sim.scenario.loading import load_scenario
+from tests.factories import CLASSROOM
+from tests.network.conftest import code_of, decide, new_class
 
 
 def say(room, client, **message):
@@ -171,7 +174,7 @@ FRAMES = st.one_of(
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(frames=st.lists(FRAMES, min_size=1, max_size=8))
 def test_malformed_messages_never_break_the_server_nor_reach_the_log(classroom, frames):
@@ -189,3 +192,14 @@ def test_malformed_messages_never_break_the_server_nor_reach_the_log(classroom, 
             assert grown == before or (kinds[0] == "ack" and grown[: len(before)] == before)
     classroom.leave(team)
     classroom.leave(teacher)
+
+
+def test_a_class_is_not_rebuilt_on_another_scenario_or_a_log_that_does_not_replay(tmp_path):
+    ledger, room = new_class(tmp_path / "class.db")
+    with pytest.raises(LedgerError, match="has changed since the class started"):
+        Classroom(ledger, load_scenario(CLASSROOM, ("rounds=9",)))
+    turn = room.tables[1].game.request
+    ledger.append(1, [("move", "japan", {"party": "japan", "track": turn.track, "kind": "walk"})])
+    with pytest.raises(LedgerError, match="table 1: its moves no longer fit the scenario"):
+        Classroom(ledger, room.scenario)
+    ledger.close()
