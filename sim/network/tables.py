@@ -180,10 +180,12 @@ class Classroom:
             # is everything acknowledged, and the other tables never saw it.
             number = message.table if client.seat.teacher else client.seat.table
             log.exception("a message broke table %s; it is rebuilt from its log", number)
-            if number in self.tables:
-                self.tables[number].rebuild()
             reason = "the server could not play that message (a bug: tell the teacher)"
-            return _refused(client, message, f"{reason}; nothing changed")
+            if number not in self.tables:
+                return _refused(client, message, reason)
+            table = self.tables[number]
+            table.rebuild()
+            return [*_refused(client, message, reason), *self._view_for(client, table)]
 
     def leave(self, client: Client) -> None:
         """A client's connection closed: it gets no more views."""

@@ -203,3 +203,22 @@ def test_a_class_is_not_rebuilt_on_another_scenario_or_a_log_that_does_not_repla
     with pytest.raises(LedgerError, match="table 1: its moves no longer fit the scenario"):
         Classroom(ledger, room.scenario)
     ledger.close()
+
+
+def test_a_message_that_breaks_a_table_is_refused_and_the_table_rebuilt_from_its_log(
+    classroom, monkeypatch, caplog
+):
+    us, view = seated(classroom, 1, "us")
+    game = classroom.tables[1].game
+    move = {"type": "move", "version": view["version"], **decide(view)}
+
+    def broken(move):
+        game.model.round += 5  # half a change, then a crash: as a bug would leave it
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(game, "submit", broken)
+    replies = say(classroom, us, **move)
+    assert "a bug: tell the teacher" in replies[0][1]["reason"] and "a bug" in caplog.text
+    assert replies[1][1]["view"]["round"] == view["round"]  # rebuilt as the log has it
+    assert classroom.tables[1].game is not game
+    assert say(classroom, us, **move)[0][1]["type"] == "ack"  # and it plays on
