@@ -33,30 +33,36 @@ from tests.network.conftest import PARTIES, Team, code_of, decide, new_class
 pytestmark = pytest.mark.asyncio
 
 
-async def test_a_table_played_over_the_network_is_the_game_played_locally(tmp_path, saves):
-    ledger, room = new_class(tmp_path / "class.db", tables=2, seed=11)
+async def test_tables_played_over_the_network_are_the_games_played_locally(tmp_path, saves):
+    ledger, room = new_class(tmp_path / "class.db", tables=3, seed=11)
     async with serving(ClassServer(room)) as listening:
         url = f"ws://127.0.0.1:{port_of(listening)}"
-        teams = [Team(url, code_of(ledger, 2, party)) for party in PARTIES]
+        tables = {n: [Team(url, code_of(ledger, n, party)) for party in PARTIES] for n in (1, 3)}
+        teams = [team for seated in tables.values() for team in seated]
         for team in teams:
             await team.__aenter__()
-        await asyncio.gather(*(team.play() for team in teams))
+        await asyncio.gather(*(team.play() for team in teams))  # two tables at once
         for team in teams:
             await team.__aexit__()
-    played = sorted(move for team in teams for move in team.acked)
-    assert len(played) > 5 and not saves.exists()  # the server keeps no JSON saves
-    # The same seed (table 2: the base seed + 1) and the same moves, played at one keyboard.
-    local = Game.start(GameSetup(CLASSROOM, 12, PARTIES), load_scenario(CLASSROOM))
-    for version, move in played:
-        local.submit(Move(local.request.party, move["track"], move["kind"], move.get("package")))
-        assert len(local.model.log) == version  # each acknowledged at the log it left
-    served = room.tables[2].game
-    assert served.model.log == local.model.log
-    assert game_record(served.model) == game_record(local.model)
-    for team in teams:  # what each team saw last is what it sees of the local game
-        assert team.view == json.loads(json.dumps(snapshot(local, team.party)))
-    untouched = Game(GameSetup(CLASSROOM, 11, PARTIES), load_scenario(CLASSROOM), keep=print)
-    assert room.tables[1].game.model.log == untouched.model.log  # table 1 waits, as it was
+    assert not saves.exists()  # the server keeps no JSON saves
+    for number, seated in tables.items():
+        played = sorted(move for team in seated for move in team.acked)
+        assert len(played) > 5
+        # The table's seed (the base seed + its number - 1) and its moves, at one keyboard.
+        local = Game.start(GameSetup(CLASSROOM, 10 + number, PARTIES), load_scenario(CLASSROOM))
+        for version, move in played:
+            request = local.request
+            local.submit(Move(request.party, move["track"], move["kind"], move.get("package")))
+            assert len(local.model.log) == version  # each acknowledged at the log it left
+        served = room.tables[number].game
+        assert served.model.log == local.model.log
+        assert game_record(served.model) == game_record(local.model)
+        for team in seated:  # what each team saw last is what it sees of the local game
+            assert team.view == json.loads(json.dumps(snapshot(local, team.party)))
+    untouched = Game(
+        GameSetup(CLASSROOM, 12, PARTIES), load_scenario(CLASSROOM), keep=lambda game: None
+    )
+    assert room.tables[2].game.model.log == untouched.model.log  # table 2 waits, as it was
     ledger.close()
 
 
