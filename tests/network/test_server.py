@@ -19,11 +19,13 @@ from sim.network.server import (
     FLOOD,
     MAX_SIZE,
     POLICY,
+    TRY_AGAIN,
     WRONG_CODES,
     ClassServer,
     port_of,
     serving,
 )
+from sim.network.tables import Client
 from sim.network.view import snapshot
 from sim.results.transcript import game_record
 from sim.scenario.loading import load_scenario
@@ -120,3 +122,22 @@ async def test_a_connection_that_keeps_trying_wrong_codes_is_closed(tmp_path):
         )
     assert not [e for e in ledger.entries(1) if e.kind != "move"]  # nobody joined
     ledger.close()
+
+
+async def test_a_client_too_far_behind_is_closed_to_reconnect_and_the_others_are_served(classroom):
+    class Socket:
+        closed_with = None
+
+        async def close(self, code, reason):
+            self.closed_with = (code, reason)
+
+    server = ClassServer(classroom)
+    slow, quick = Client(), Client()
+    full, spare = asyncio.Queue(1), asyncio.Queue(1)
+    full.put_nowait("an earlier view it has not taken")
+    socket = Socket()
+    server.outboxes = {slow: (full, socket), quick: (spare, Socket())}
+    server._send([(slow, {"type": "view"}), (quick, {"type": "view"})])
+    await asyncio.gather(*server._closing)
+    assert socket.closed_with == (TRY_AGAIN, "too far behind")
+    assert slow not in server.outboxes and json.loads(spare.get_nowait()) == {"type": "view"}
