@@ -2,13 +2,15 @@
 
 This layer knows nothing of Textual, so tests drive it directly and the screens stay
 thin. Everything that changes the game goes through ``Game.submit``, ``Game.intervene``
-or ``Game.undo``, and each of them writes the save before it returns: a quit, a crash
+or ``Game.undo``, and each of them keeps the game before it returns — writes its save
+file, or, at a class server, hands it to the server's database (``keep``): a quit, a crash
 or a resize can never lose a move. Undo and resume both *replay* the log (same
 scenario, seed and moves ⇒ the same game), so there is no second way to rebuild a game.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -54,8 +56,17 @@ class Game:
         scenario: Scenario,
         log: tuple[Move | Intervention, ...] = (),
         save_path: Path | None = None,
+        keep: Callable[[Game], None] | None = None,
     ) -> None:
         """Start a game, or rebuild one from its log.
+
+        Args:
+            setup: How the game is set up.
+            scenario: The scenario loaded from ``setup``.
+            log: The log to replay.
+            save_path: The save file (a new one in the saves folder if None).
+            keep: How the game is kept after each change instead of a save file (the class
+                server's database); with it the game has no save file.
 
         Raises:
             ValueError: the setup does not fit the scenario (an unknown party, say).
@@ -65,7 +76,8 @@ class Game:
         self.scenario = scenario
         self.rules = Rules(scenario)
         self.model: NegotiationModel = replay(self.rules, setup.seed, setup.humans, log)
-        self.save_path = save_path or new_save_path(setup)
+        self.keep = keep
+        self.save_path = None if keep is not None else save_path or new_save_path(setup)
 
     @classmethod
     def start(cls, setup: GameSetup, scenario: Scenario) -> Game:
@@ -205,8 +217,12 @@ class Game:
         self.save()
         return undone
 
-    def save(self) -> Path:
-        """Write the game to its save file (atomically) and return the path."""
+    def save(self) -> Path | None:
+        """Keep the game: write its save file (atomically) and return the path, or hand the
+        game to ``keep`` (None)."""
+        if self.keep is not None:
+            self.keep(self)
+            return None
         # record imports this module (it words a Game), so it is imported here, not at the top
         from sim.classroom.record import last_move
 

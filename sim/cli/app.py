@@ -13,6 +13,7 @@ import typer
 from sim.cli.authoring import brief, new, schema
 from sim.cli.batch import batch, report
 from sim.cli.check import check
+from sim.cli.host import host
 from sim.cli.run import run
 from sim.cli.saves import saves
 from sim.cli.scenarios import scenarios, validate
@@ -32,6 +33,7 @@ COMMANDS = {
     "new": new,
     "brief": brief,
     "saves": saves,
+    "host": host,
 }
 """Each command's name and function, in the order ``--help`` lists them."""
 

@@ -1,0 +1,244 @@
+"""``trilateral host``: one server for a class, its tables kept in a database.
+
+A new class (a SCENARIO) gets its tables, a join code per team per table and the
+teacher's code, printed and written beside the database (``CLASS.codes.txt``) for printing;
+``trilateral host --db CLASS.db`` restarts a class where it stopped. The server listens on
+this machine only unless ``--public``. Problems — a scenario that does not load, a database
+that is not a class, a port in use — are one line and exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from sim.cli.options import SetOption, load_or_exit
+from sim.cli.output import err, out, writable_or_exit
+from sim.engine import MAX_SEED
+from sim.io import write_atomic
+
+if TYPE_CHECKING:
+    from sim.network.ledger import Ledger
+    from sim.network.tables import Classroom
+
+TABLES = 6
+"""Tables in a new class unless ``--tables`` says: a class of 25 in teams of three or four."""
+MAX_TABLES = 50
+PORT = 8765
+
+
+def host(
+    scenario: Annotated[
+        str | None,
+        typer.Argument(
+            help="A scenario file or bundled name, for a new class (left out to restart one "
+            "with --db).",
+            show_default=False,
+        ),
+    ] = None,
+    tables: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=MAX_TABLES,
+            help=f"Tables in a new class (default {TABLES}).",
+            show_default=False,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            max=MAX_SEED,
+            help="Base seed of a new class: table n plays seed S+n-1 (default: random).",
+            show_default=False,
+        ),
+    ] = None,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="The port to listen on (0: any free port).")
+    ] = PORT,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            metavar="FILE",
+            help="The class database: a new class is written to it, an existing one restarts "
+            "from it (default for a new class: SCENARIO-class.db).",
+            show_default=False,
+        ),
+    ] = None,
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public", help="Listen on every network interface, not only on this machine."
+        ),
+    ] = False,
+    set_: SetOption = None,
+) -> None:
+    """Host a class: every team on its own laptop, each table kept in a database."""
+    from sim.network.ledger import LedgerError
+
+    try:
+        if db is not None and db.exists():
+            given = [
+                name
+                for name, value in (
+                    ("SCENARIO", scenario),
+                    ("--tables", tables),
+                    ("--seed", seed),
+                    ("--set", set_),
+                )
+                if value is not None
+            ]
+            if given:
+                _fail(
+                    f"{db} holds a class already: restart it with trilateral host --db {db} "
+                    f"(without {', '.join(given)}), or give --db a new file"
+                )
+            ledger, classroom = _restart(db)
+        elif scenario is None and db is not None:
+            _fail(f"{db}: no such class database; name a SCENARIO to start a new class in it")
+        elif scenario is None:
+            _fail(
+                "name a SCENARIO to start a class, or --db FILE to restart one "
+                "(e.g. trilateral host baseline-2025 --tables 6)"
+            )
+        else:
+            ledger, classroom = _start(scenario, set_, tables or TABLES, seed, db)
+    except LedgerError as error:
+        _fail(str(error))
+    try:
+        _serve(ledger, classroom, "0.0.0.0" if public else "127.0.0.1", port)
+    finally:
+        ledger.close()
+
+
+def _fail(message: str) -> NoReturn:
+    """One line on stderr, and exit status 2."""
+    err.print(message, markup=False)
+    raise typer.Exit(2)
+
+
+def _start(
+    source: str, overrides: list[str] | None, tables: int, seed: int | None, db: Path | None
+) -> tuple[Ledger, Classroom]:
+    """A new class: its database, codes file and tables."""
+    from sim.network.codes import seat_codes
+    from sim.network.ledger import ClassSetup, Ledger
+    from sim.network.tables import Classroom
+    from sim.scenario.loading import is_file
+
+    loaded = load_or_exit(source, overrides)
+    if is_file(Path(source)):  # kept by its absolute path: the class restarts from any folder
+        source = str(Path(source).resolve())
+    db = db or Path(f"{Path(source).stem}-class.db")
+    if db.exists():
+        _fail(
+            f"{db} holds a class already: restart it with trilateral host --db {db}, "
+            "or give --db a new file"
+        )
+    writable_or_exit(db)
+    seed = secrets.randbelow(MAX_SEED + 1) if seed is None else seed
+    setup = ClassSetup(source, tuple(overrides or ()), seed, loaded.fingerprint())
+    codes = seat_codes(tables, tuple(p.id for p in loaded.parties))
+    ledger = Ledger.create(db, setup, tables, codes)
+    classroom = Classroom(ledger, loaded)
+    out.print(
+        f"A new class of {tables} tables of {loaded.title}, seed {seed}",
+        markup=False,
+        soft_wrap=True,
+    )
+    _write_codes(ledger, classroom)
+    return ledger, classroom
+
+
+def _restart(db: Path) -> tuple[Ledger, Classroom]:
+    """A class carried on from its database, every table replayed where it stopped."""
+    from sim.network.ledger import Ledger, LedgerError
+    from sim.network.tables import Classroom
+
+    ledger = Ledger.open(db)
+    try:
+        classroom = Classroom.open(ledger)
+    except LedgerError:
+        ledger.close()
+        raise
+    rounds = ", ".join(f"{n}: round {t.game.model.round}" for n, t in classroom.tables.items())
+    out.print(
+        f"The class in {db} carries on where it stopped (tables {rounds})",
+        markup=False,
+        soft_wrap=True,
+    )
+    _write_codes(ledger, classroom)
+    return ledger, classroom
+
+
+def codes_path(db: Path) -> Path:
+    """The file beside a class database that lists its join codes for printing."""
+    return db.with_name(f"{db.stem}.codes.txt")
+
+
+def codes_text(ledger: Ledger, classroom: Classroom) -> str:
+    """The join codes of a class as a sheet to print: the teacher's, then table by table."""
+    from sim.network.codes import printed
+
+    setup = ledger.setup
+    seats = sorted(ledger.seats.values(), key=lambda s: (s.table or 0, s.party or ""))
+    teacher = next(s for s in seats if s.teacher)
+    parties = classroom.scenario.parties
+    lines = [
+        f"trilateral class: {classroom.scenario.title}",
+        f"Scenario {setup.source}, base seed {setup.seed}, database {ledger.path.name}",
+        "",
+        f"Teacher (sees every table; keep it to yourself): {printed(teacher.code)}",
+    ]
+    width = max(len(p.name) for p in parties)
+    for number in classroom.tables:
+        lines += ["", f"Table {number}"]
+        by_party = {s.party: s.code for s in seats if s.table == number}
+        lines += [f"  {p.name:<{width}}  {printed(by_party[p.id])}" for p in parties]
+    return "\n".join(lines) + "\n"
+
+
+def _write_codes(ledger: Ledger, classroom: Classroom) -> None:
+    """Print the codes, and write them beside the database (readable by its owner only)."""
+    text = codes_text(ledger, classroom)
+    out.print(text, markup=False, soft_wrap=True, end="")
+    path = codes_path(ledger.path)
+    try:
+        write_atomic(path, text)
+        os.chmod(path, 0o600)
+    except OSError as error:
+        _fail(f"{path}: cannot write the codes: {error.strerror}")
+    out.print(f"Codes written to {path} for printing", markup=False, soft_wrap=True)
+
+
+def _serve(ledger: Ledger, classroom: Classroom, address: str, port: int) -> None:
+    """Serve until Ctrl-C; then say how to restart."""
+    import asyncio
+
+    from sim.network.server import ClassServer, host_class
+
+    def ready(bound: int) -> None:
+        where = "every interface of this machine" if address == "0.0.0.0" else "this machine"
+        out.print(
+            f"Listening on ws://{address}:{bound} ({where}); Ctrl-C stops",
+            markup=False,
+            soft_wrap=True,
+        )
+        sys.stdout.flush()  # a script waiting for the address reads it now
+
+    again = f"trilateral host --db {ledger.path}"
+    try:
+        asyncio.run(host_class(ClassServer(classroom), address, port, ready))
+    except OSError as error:
+        _fail(f"cannot listen on {address}:{port}: {error.strerror or error}")
+    except KeyboardInterrupt:
+        out.print(
+            f"Stopped; every move is kept. Carry on with: {again}", markup=False, soft_wrap=True
+        )

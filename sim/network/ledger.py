@@ -1,0 +1,263 @@
+"""The class database: the class's setup, its seats and codes, and each table's log.
+
+A class is kept in one SQLite file (stdlib ``sqlite3``). What it holds never changes once
+written except by growing: the class's setup (scenario, overrides, base seed and the
+scenario's fingerprint), its tables and their seeds, the join codes, and one append-only
+log per table of what happened there — joins, moves (the AI's too), the teacher's
+interventions and, later, messages — each entry numbered in order. A table is rebuilt by
+replaying its log (``sim.engine.model.replay``), so a class restarts where it stopped.
+
+The file is in WAL mode with ``synchronous=FULL``: an entry is on disk when ``append``
+returns, and the server acknowledges a move only after that, so killing the server (even
+with SIGKILL) loses no acknowledged move. Triggers refuse any update or deletion of the
+log, so nothing can be rewritten behind replay's back.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+FORMAT = "trilateral-class"
+VERSION = 1
+CLASS = 0
+"""The table number of entries about the class as a whole (the teacher's joins)."""
+
+SCHEMA = """
+CREATE TABLE class (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE tables (number INTEGER PRIMARY KEY, seed INTEGER NOT NULL);
+CREATE TABLE seats (
+    code TEXT PRIMARY KEY,
+    table_number INTEGER REFERENCES tables (number),
+    party TEXT
+);
+CREATE TABLE log (
+    table_number INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    party TEXT,
+    data TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (table_number, n)
+);
+CREATE TRIGGER log_kept_1 BEFORE UPDATE ON log
+    BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+CREATE TRIGGER log_kept_2 BEFORE DELETE ON log
+    BEGIN SELECT RAISE(ABORT, 'the log is append-only'); END;
+"""
+
+
+class LedgerError(Exception):
+    """The class database cannot be created, read or written; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClassSetup:
+    """How a class was set up: everything besides its logs that rebuilding it needs."""
+
+    source: str
+    """The scenario: a bundled scenario's name or a scenario file's absolute path."""
+    overrides: tuple[str, ...]
+    """``--set KEY=VALUE`` overrides applied to the scenario."""
+    seed: int
+    """The base seed; table ``n`` plays seed ``table_seed(seed, n)``."""
+    fingerprint: str
+    """The scenario's ``Scenario.fingerprint``: a class is not rebuilt on an edited scenario."""
+
+
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """Whom a code seats: a team (its table and party) or the teacher (both None)."""
+
+    code: str
+    table: int | None
+    party: str | None
+
+    @property
+    def teacher(self) -> bool:
+        """Whether the code is the teacher's, which sees every table."""
+        return self.table is None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a table's log."""
+
+    n: int
+    """Its place in the table's log, from 1."""
+    kind: str
+    """``join``, ``move``, ``intervention`` or ``message``."""
+    party: str | None
+    """Who: a party, or None for the teacher."""
+    data: dict
+    """What, as plain data: a move's or an intervention's ``to_dict``."""
+    at: str
+    """When it was written, ISO 8601 UTC."""
+
+
+def table_seed(seed: int, table: int) -> int:
+    """Table ``table``'s seed, derived from the class's base seed: consecutive seeds, as a
+    study plays them (``seed`` for table 1), wrapping below 2**63."""
+    return (seed + table - 1) % (1 << 63)
+
+
+class Ledger:
+    """An open class database. Use ``create`` or ``open``, and ``close`` when done."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self._db = connection
+        found = dict(connection.execute("SELECT key, value FROM class"))
+        if found.get("format") != FORMAT:
+            raise LedgerError(f"{path}: not a trilateral class database")
+        if found.get("version") != str(VERSION):
+            raise LedgerError(
+                f"{path}: a class database of version {found.get('version')}; "
+                f"this trilateral reads version {VERSION}"
+            )
+        self.setup = ClassSetup(
+            found["source"],
+            tuple(json.loads(found["overrides"])),
+            int(found["seed"]),
+            found["fingerprint"],
+        )
+        self.tables: dict[int, int] = dict(
+            connection.execute("SELECT number, seed FROM tables ORDER BY number")
+        )
+        self.seats: dict[str, Seat] = {
+            code: Seat(code, table, party)
+            for code, table, party in connection.execute(
+                "SELECT code, table_number, party FROM seats"
+            )
+        }
+
+    @classmethod
+    def create(
+        cls, path: Path, setup: ClassSetup, tables: int, codes: dict[str, tuple[int, str] | None]
+    ) -> Ledger:
+        """A new class database at ``path`` with its tables and codes, written at once.
+
+        Args:
+            path: Where; there must be no file there yet.
+            setup: The class's setup.
+            tables: How many tables, numbered from 1.
+            codes: Each code → (table, party), or None for the teacher (``seat_codes``).
+
+        Raises:
+            LedgerError: a file is already there, or the database cannot be written.
+        """
+        if path.exists():
+            raise LedgerError(f"{path}: already exists")
+        try:
+            connection = _connect(path)
+        except sqlite3.Error as error:
+            raise LedgerError(f"{path}: cannot write the class database: {error}") from None
+        try:
+            with connection:
+                connection.executescript(SCHEMA)
+                values = {
+                    "format": FORMAT,
+                    "version": str(VERSION),
+                    "source": setup.source,
+                    "overrides": json.dumps(list(setup.overrides)),
+                    "seed": str(setup.seed),
+                    "fingerprint": setup.fingerprint,
+                    "created": _now(),
+                }
+                connection.executemany("INSERT INTO class VALUES (?, ?)", values.items())
+                connection.executemany(
+                    "INSERT INTO tables VALUES (?, ?)",
+                    [(n, table_seed(setup.seed, n)) for n in range(1, tables + 1)],
+                )
+                connection.executemany(
+                    "INSERT INTO seats VALUES (?, ?, ?)",
+                    [(code, *(seat or (None, None))) for code, seat in codes.items()],
+                )
+            return cls(path, connection)
+        except sqlite3.Error as error:
+            connection.close()
+            path.unlink(missing_ok=True)  # half a class is no class: start again cleanly
+            raise LedgerError(f"{path}: cannot write the class database: {error}") from None
+
+    @classmethod
+    def open(cls, path: Path) -> Ledger:
+        """The class database at ``path``, to carry on where the class stopped.
+
+        Raises:
+            LedgerError: there is no such file, or it is not a class database this reads.
+        """
+        if not path.is_file():
+            raise LedgerError(f"{path}: no such class database")
+        try:
+            connection = _connect(path)
+        except sqlite3.Error as error:
+            raise LedgerError(f"{path}: cannot open the class database: {error}") from None
+        try:
+            return cls(path, connection)
+        except LedgerError:
+            connection.close()
+            raise
+        except (sqlite3.Error, KeyError, ValueError):
+            connection.close()
+            raise LedgerError(f"{path}: not a trilateral class database") from None
+
+    def append(self, table: int, entries: Iterable[tuple[str, str | None, dict]]) -> None:
+        """Append entries to a table's log, all or none, and commit them to disk.
+
+        Args:
+            table: The table's number (``CLASS`` for the class as a whole).
+            entries: (kind, party, data) of each entry, in order.
+
+        Raises:
+            LedgerError: the database cannot be written; nothing was appended.
+        """
+        rows = list(entries)
+        if not rows:
+            return
+        at = _now()
+        try:
+            with self._db:
+                (last,) = self._db.execute(
+                    "SELECT COALESCE(MAX(n), 0) FROM log WHERE table_number = ?", (table,)
+                ).fetchone()
+                self._db.executemany(
+                    "INSERT INTO log VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (table, last + k, kind, party, json.dumps(data, allow_nan=False), at)
+                        for k, (kind, party, data) in enumerate(rows, 1)
+                    ],
+                )
+        except (sqlite3.Error, ValueError) as error:
+            raise LedgerError(f"{self.path}: cannot write the class database: {error}") from None
+
+    def entries(self, table: int) -> list[Entry]:
+        """A table's log, in order."""
+        return [
+            Entry(n, kind, party, json.loads(data), at)
+            for n, kind, party, data, at in self._db.execute(
+                "SELECT n, kind, party, data, at FROM log WHERE table_number = ? ORDER BY n",
+                (table,),
+            )
+        ]
+
+    def close(self) -> None:
+        """Close the database (everything appended is on disk already)."""
+        self._db.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level="DEFERRED")
+    connection.execute("PRAGMA journal_mode=WAL")
+    # FULL: a commit is synced to disk before it returns, so an acknowledged move survives
+    # a crash of the server and of the machine.
+    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute("PRAGMA foreign_keys=ON")
+    return connection
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")

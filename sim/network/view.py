@@ -1,0 +1,97 @@
+"""What one party may see of its table, as JSON-ready data to send over the network.
+
+This is the one place that decides what leaves the server for a client, and it decides
+nothing itself: every part comes from the classroom's UI-free views, which decide
+privacy for the terminal UI too — the track meters and issue rows (``views``), the
+history and news (``record``) and alliance politics (``politics``). A team gets the public
+record, the packages on its own tracks, its own pending decision and its own numbers (its
+ideal, bottom lines, floor and what each package is worth to it); never another party's
+bottom lines, reservation, weights or patience. ``viewer=None`` gives the public record
+alone, as the teacher's view of a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from sim.classroom import record, views
+from sim.classroom.game import Game
+from sim.classroom.politics import politics
+
+
+def snapshot(game: Game, viewer: str | None) -> dict:
+    """The table as ``viewer`` (a party, or None for the public record) may see it.
+
+    Returns:
+        Plain data: ``round``, ``deadline``, ``finished``, ``version`` (how many entries
+        the game's log holds: a move names it to say which state it answers), the
+        ``parties``, whose ``turn`` it is, the viewer's own ``request``, each of the
+        ``tracks`` (its issues, the package on the table and the viewer's utilities only
+        where the viewer sits), ``politics``, ``history`` and ``news``.
+    """
+    model, rules = game.model, game.rules
+    request = game.request
+    tracks = []
+    for meter in views.meters(game, viewer):
+        track = rules.track[meter.id]
+        entry = {
+            "id": track.id,
+            "name": track.name,
+            "parties": list(track.parties),
+            "status": meter.status,
+            "open": model.talks[track.id].open,
+            "seated": meter.seated,
+        }
+        if meter.seated:
+            entry |= _seated(game, viewer, meter)
+        tracks.append(entry)
+    own = request is not None and request.party == viewer
+    return {
+        "title": game.scenario.title,
+        "party": viewer,
+        "round": model.round,
+        "deadline": model.rounds,
+        "finished": game.finished,
+        "version": len(model.log),
+        "parties": [{"id": p, "name": game.name(p)} for p in rules.party_ids],
+        "turn": None
+        if request is None
+        else {"party": request.party, "track": request.track, "kind": request.kind},
+        "request": asdict(request) if own else None,
+        "tracks": tracks,
+        "politics": asdict(politics(game, viewer)),
+        "history": [asdict(entry) for entry in record.history(game, viewer)],
+        "news": [
+            {"round": r, "headline": headline, "news": text}
+            for r, headline, text in record.news(game)
+        ],
+    }
+
+
+def _seated(game: Game, viewer: str, meter: views.TrackMeter) -> dict:
+    """A track where the viewer sits: its package, issues and the viewer's own numbers."""
+    track = game.rules.track[meter.id]
+    talks = game.model.talks[meter.id]
+    rows = views.issue_rows(game, viewer, meter.id)
+    return {
+        "on_table": None if talks.on_table is None else track.decode(talks.on_table.package),
+        "deal": None if talks.deal is None else track.decode(talks.deal.package),
+        "worth": {"offer": meter.offer, "no_deal": meter.no_deal, "floor": meter.reservation},
+        "issues": [
+            {
+                "id": row.space.id,
+                "name": row.space.name,
+                "unit": row.unit,
+                "kind": row.space.kind,
+                "choices": None if row.space.choices is None else list(row.space.choices),
+                "status_quo": row.status_quo,
+                "no_deal": row.no_deal,
+                "on_table": row.on_table,
+                "ideal": row.ideal,
+                "bottom_line": row.bottom_line,
+                "crosses": row.crosses,
+                "draft": row.draft,
+            }
+            for row in rows
+        ],
+    }

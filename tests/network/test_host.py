@@ -1,0 +1,77 @@
+"""``trilateral host``: a new class's database and printed codes, a restart, and each
+mistake on the command line as one line and exit status 2 (serving itself is tested with a
+real process in test_restart.py)."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import host as host_command
+from sim.network.codes import normal
+from sim.network.ledger import Ledger
+from tests.factories import CLASSROOM
+from tui.cli import build_cli
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def served(monkeypatch):
+    """The classes ``host`` would serve, served not at all."""
+    classes = []
+    monkeypatch.setattr(
+        host_command,
+        "_serve",
+        lambda ledger, room, address, port: classes.append((room, address, port)),
+    )
+    return classes
+
+
+def host(*args: str):
+    return runner.invoke(build_cli(), ["host", *args])
+
+
+def test_a_new_class_prints_and_writes_every_code_and_restarts_with_the_same(tmp_path, served):
+    db = tmp_path / "class.db"
+    started = host(CLASSROOM, "--tables", "3", "--seed", "4", "--db", str(db), "--public")
+    assert started.exit_code == 0, started.output
+    sheet = tmp_path / "class.codes.txt"
+    assert sheet.read_text() in started.output
+    assert stat.S_IMODE(sheet.stat().st_mode) == 0o600  # the teacher's code is on it
+    ledger = Ledger.open(db)
+    printed = {normal(word) for word in sheet.read_text().split() if "-" in word and word.isupper()}
+    assert printed == set(ledger.seats) and len(printed) == 3 * 3 + 1
+    assert ledger.tables == {1: 4, 2: 5, 3: 6}
+    ledger.close()
+    ((room, address, port),) = served
+    assert (address, port, sorted(room.tables)) == ("0.0.0.0", 8765, [1, 2, 3])
+    again = host("--db", str(db), "--port", "0")
+    assert again.exit_code == 0, again.output
+    assert "carries on where it stopped" in again.output and sheet.read_text() in again.output
+    assert served[1][1:] == ("127.0.0.1", 0)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "name a SCENARIO to start a class, or --db FILE to restart one"),
+        (("--db", "{tmp}/none.db"), "none.db: no such class database"),
+        (("nowhere.yaml", "--db", "{tmp}/new.db"), "neither a file nor a bundled scenario"),
+        (("--db", "{tmp}/class.db", "--seed", "0"), "holds a class already: restart it with"),
+        ((CLASSROOM, "--db", "{tmp}/class.db"), "(without SCENARIO), or give --db a new file"),
+        (("--db", "{tmp}/notes.txt"), "notes.txt: cannot open the class database"),
+        ((CLASSROOM, "--db", "{tmp}/missing/class.db"), "cannot write"),
+        ((CLASSROOM, "--tables", "0"), "Invalid value for '--tables'"),
+    ],
+)
+def test_each_mistake_is_one_line_and_exit_status_2(tmp_path, served, args, message):
+    assert host(CLASSROOM, "--db", str(tmp_path / "class.db")).exit_code == 0
+    (tmp_path / "notes.txt").write_text("no database " * 100)
+    result = host(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.split()), result.output
+    assert "Traceback" not in result.output
+    assert len(served) == 1  # nothing served but the first class
