@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markdown import Markdown
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -48,6 +49,12 @@ from tui.screens.start import StartChoice, StartScreen
 
 if TYPE_CHECKING:  # it imports the engine, which loads in a thread once a game starts
     from tui.screens.table import TableScreen
+
+# markdown-it's link encoder (mdurl) registers a shared table on first use before filling
+# it, with no lock: Markdown read on two threads at once can meet it empty (IndexError, seen
+# in the test suite). The screens read Markdown on the app's thread; it is filled here,
+# once, before any worker thread starts.
+Markdown("[.](.)")
 
 
 class TrilateralApp(App[Path | None]):
