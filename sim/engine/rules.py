@@ -28,8 +28,9 @@ ROOMS = (-1.0, -0.5, 0.0, 0.5, 1.0)
 with equal chances: its bottom lines a full ``spread`` tighter, half, as written, half or
 a full ``spread`` looser. A few levels, so the games of a batch share their paths."""
 
-_KEPT = 4096
-"""How many shared limits and derived results the rules keep (a bound on memory)."""
+_KEPT = 16384
+"""How many shared limits, paths and derived results the rules keep: a bound on memory (about
+250 MB a process), large enough for the variety of bottom lines the games of a batch draw."""
 
 
 @dataclass(frozen=True, slots=True)
