@@ -29,6 +29,7 @@ import asyncio
 import gc
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from random import Random
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.markdown import Markdown
@@ -110,15 +111,19 @@ class TrilateralApp(App[Path | None]):
     async def open_game(self, setup: GameSetup, scenario: Scenario) -> None:
         """Brief each human team (behind the curtain in hot-seat), then open the table.
 
-        The engine is imported and built in a thread while the first team is called to
-        the keyboard; the briefings wait for it, since a game draws each party's bottom lines.
+        The game is built in a thread while the teams read their briefings, which give
+        the bottom lines it draws from its seed (``Rules.draw_rooms``, its first draws).
         """
+        from sim.engine.rules import Rules
+
         building = asyncio.create_task(asyncio.to_thread(_start_game, setup, scenario))
+        rules = Rules(scenario)
+        rooms = rules.draw_rooms(Random(setup.seed))
         try:
             for party in setup.humans:
                 await self.pass_keyboard(setup, party, scenario.party(party).name)
-                game = await building
-                await self.push_screen_wait(BriefingScreen(game, party))
+                await self.push_screen_wait(BriefingScreen(rules, party, rooms))
+            game = await building
         except (ValueError, OSError) as error:
             problem = save_failure(saves_dir(), error) if isinstance(error, OSError) else str(error)
             self.notify(problem, title="Cannot start this game", severity="error")

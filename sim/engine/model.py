@@ -62,7 +62,7 @@ class NegotiationModel(mesa.Model):
             )
         self.humans = humans
         self.world = World(self.rules)
-        self.rooms = {p: self.random.randrange(len(r)) for p, r in self.rules.rooms.items()}
+        self.rooms = self.rules.draw_rooms(self.random)
         """Party → the level of ``ROOMS`` its bottom lines were drawn at for this game."""
         for party, room in self.rooms.items():
             self.world.give_room(party, room)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from itertools import pairwise, repeat
 from math import exp
 from operator import truediv
+from random import Random
 from statistics import NormalDist
 from typing import TypeVar
 
@@ -142,6 +143,12 @@ class Rules:
             problem = policy.check(track)
             if problem:
                 self.unplayable[(party, track.id)] = f"{party}: {problem}"
+
+    def draw_rooms(self, rng: Random) -> dict[str, int]:
+        """Each party's level of ``ROOMS`` for a game, drawn from the game's generator first
+        of all (so a briefing can draw the same ones from ``Random(seed)`` before the game
+        is built): party → the level its bottom lines are at."""
+        return {party: rng.randrange(len(levels)) for party, levels in self.rooms.items()}
 
     def shared(self, limits: Limits) -> Limits:
         """An equal ``Limits`` made earlier, if any, else this one: games that tighten a

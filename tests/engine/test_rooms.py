@@ -108,3 +108,13 @@ def test_a_spread_needs_a_numeric_limit():
 
     with pytest.raises(ScenarioError, match="a spread moves a min or a max"):
         load_scenario("baseline-2025", ["parties.japan.bottom_lines.jp_lng={spread: 2}"])
+
+
+def test_a_briefing_draws_the_rooms_its_game_will_draw_from_the_seed_alone():
+    """The briefing is shown while the game is built: it draws the rooms from
+    ``Random(seed)``, which must be the model's generator's first draws."""
+    from random import Random
+
+    for seed in range(20):
+        game = NegotiationModel(BASELINE, seed=seed, collect=False)
+        assert BASELINE.draw_rooms(Random(seed)) == game.rooms

@@ -311,8 +311,8 @@ async def test_a_game_that_cannot_be_saved_does_not_start(saves: Path):
     saves.write_text("")  # made a file after ``play`` checked it, say
     app = game_app(humans=("japan",), seed=1)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
-        # The briefing waits for the game (it gives the game's own bottom lines), so the
-        # team is told before it reads a sheet for a game that cannot start.
+        await until(pilot, lambda: isinstance(app.screen, BriefingScreen), "the briefing")
+        await pilot.press("enter")  # the game is built while the team reads
         await until(pilot, lambda: isinstance(app.screen, StartScreen), "the start screen")
         assert app.game is None
         await assert_as_written(pilot, "Cannot start this game", "is a file, not a folder")

@@ -601,3 +601,15 @@ async def test_in_hot_seat_undo_takes_back_only_the_own_teams_move_unless_the_ot
         assert table.viewer == "japan" and app.game.request.round == 1
         notices = [n.message for n in app._notifications]
         assert "Took back Japan's last move, and South Korea's after it" in notices
+
+
+async def test_the_briefing_gives_the_games_own_bottom_lines(saves):
+    """Seed 1 gives Japan the most room: its investment limit is 650, not the written 600,
+    in the briefing and at the table."""
+    app = game_app(humans=("japan",), seed=1, source="baseline-2025")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await until(pilot, lambda: app.screen.query("#role-sheet"), "the briefing")
+        sheet = app.screen.query_one("#role-sheet").content  # the sheet's rich Markdown
+        assert "| Japan's investment pledge in the US | at most 650 $bn |" in sheet.markup
+        table = await to_table(pilot)
+        assert table.game.model.world.bottom_lines[("japan", "us-japan")].bounds[3] == (0, 650)

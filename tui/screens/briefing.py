@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static
 from sim.results.briefing import role_sheet
 
 if TYPE_CHECKING:
-    from sim.classroom.game import Game
+    from sim.engine.rules import Rules
 
 
 class BriefingScreen(Screen[None]):
@@ -33,10 +33,12 @@ class BriefingScreen(Screen[None]):
         Binding("pageup", "scroll('page_up')", "Page up", show=False),
     ]
 
-    def __init__(self, game: Game, party: str) -> None:
+    def __init__(self, rules: Rules, party: str, rooms: dict[str, int]) -> None:
+        """``rooms``: the game's draw of the parties' bottom lines (``Rules.draw_rooms``)."""
         super().__init__()
-        self.game = game
+        self.rules = rules
         self.party = party
+        self.rooms = rooms
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,14 +46,13 @@ class BriefingScreen(Screen[None]):
             # Rich draws the sheet as one widget; Textual's Markdown widget builds one per
             # paragraph and table cell, which took half a second before the class saw it.
             # The sheet quotes the scenario's text: a link written in it is no hyperlink.
-            # The game's own sheet: its bottom lines as this game drew them.
-            game = self.game
-            sheet = Markdown(role_sheet(game.rules, self.party, game.model.rooms), hyperlinks=False)
+            # The game's own sheet: its bottom lines as this game draws them.
+            sheet = Markdown(role_sheet(self.rules, self.party, self.rooms), hyperlinks=False)
             yield Static(sheet, id="role-sheet")
         yield Footer()
 
     def on_mount(self) -> None:
-        name = self.game.name(self.party)
+        name = self.rules.parties[self.party].name
         self.title = f"{name} — confidential briefing"
         self.query_one("#sheet").focus()
 

@@ -487,7 +487,9 @@ class TableScreen(Screen[None]):
         if self.viewer is not None:
             from tui.screens.briefing import BriefingScreen
 
-            self.app.push_screen(BriefingScreen(self.game, self.viewer))
+            self.app.push_screen(
+                BriefingScreen(self.game.rules, self.viewer, self.game.model.rooms)
+            )
 
     def action_facilitator(self) -> None:
         from tui.dialogs.facilitator import FacilitatorDialog
