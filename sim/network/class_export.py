@@ -23,6 +23,9 @@ from sim.network.codes import printed
 from sim.network.debrief import ClassRecord, Headline, Reference, headline_issues, percentile
 
 DASH = "—"
+LINE_STYLES = ("-", "--", ":", "-.")
+BINS = 30
+"""The most bars a histogram has: an issue of more steps than that is binned evenly."""
 GRADEBOOK = ("table", "party", "code", "score", "undiscounted", "bottom_lines_kept")
 """The gradebook's columns."""
 
@@ -242,14 +245,21 @@ def issues_chart(
         space = track.spaces[track.issue_ids.index(headline.issue)]
         values = batch.values(headline.track, headline.issue)
         if values:
-            axes.hist(values, bins=min(20, max(len(set(values)), 1)), color="lightgrey")
+            axes.hist(values, bins=_bins(space), color="lightgrey")
         for k, table in enumerate(record.tables):
             value = table.outcome.value(headline.track, headline.issue)
             if value is not None:
-                colour = f"C{k % 10}"
-                axes.axvline(value, color=colour, linewidth=2, label=f"table {table.number}")
+                # Tables often agree on the same value: the line styles keep each one seen.
+                axes.axvline(
+                    value,
+                    color=f"C{k % 10}",
+                    linestyle=LINE_STYLES[k % len(LINE_STYLES)],
+                    linewidth=2,
+                    label=f"table {table.number}",
+                )
         axes.set(xlabel=f"{space.name} ({space.unit})" if space.unit else space.name)
-        axes.set(ylabel="batch deals", xlim=(space.lo, space.hi))
+        margin = 0.03 * (space.hi - space.lo)  # a table at either end stays in sight
+        axes.set(ylabel="batch deals", xlim=(space.lo - margin, space.hi + margin))
         axes.set_title(f"{track.name}: {space.short}", fontsize="medium")
         axes.grid(alpha=0.3)
         if axes.get_legend_handles_labels()[0]:
@@ -257,6 +267,14 @@ def issues_chart(
     with atomic_path(path) as temporary:
         figure.savefig(temporary, dpi=120, format="png")
     return path
+
+
+def _bins(space: IssueSpace) -> np.ndarray:
+    """A bar per value of a stepped issue (centred on it), else ``BINS`` even bins over the
+    issue's whole range, so that every table's histogram of an issue looks alike."""
+    if space.step and (space.hi - space.lo) / space.step < BINS:
+        return np.arange(space.lo - space.step / 2, space.hi + space.step, space.step)
+    return np.linspace(space.lo, space.hi, BINS + 1)
 
 
 def frontiers_chart(record: ClassRecord, batch: Reference, path: Path) -> Path:

@@ -215,3 +215,15 @@ def test_misuses_are_one_line_and_exit_status_2(tmp_path, played):
         runner.invoke(app, ["class", str(db), "-o", "/proc/debrief"]), "cannot write '/proc"
     )
     assert not list(tmp_path.glob("*-debrief"))
+
+
+def test_a_class_still_playing_is_debriefed_as_it_stands(tmp_path):
+    db = tmp_path / "class.db"
+    ledger, _ = new_class(db, tables=1, seed=SEED)
+    ledger.close()
+    result = runner.invoke(build_cli(), ["class", str(db), "--runs", "2"])
+    assert result.exit_code == 0, result.output
+    assert "still playing" in result.output
+    text = (tmp_path / "class-debrief" / "class.md").read_text(encoding="utf-8")
+    assert "Still playing: table 1 (an open track counts as no deal)." in text
+    assert "| status | open |" in text
