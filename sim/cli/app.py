@@ -13,6 +13,7 @@ import typer
 from sim.cli.authoring import brief, new, schema
 from sim.cli.batch import batch, report
 from sim.cli.check import check
+from sim.cli.debrief import class_debrief
 from sim.cli.host import host
 from sim.cli.run import run
 from sim.cli.saves import saves
@@ -34,6 +35,7 @@ COMMANDS = {
     "brief": brief,
     "saves": saves,
     "host": host,
+    "class": class_debrief,
 }
 """Each command's name and function, in the order ``--help`` lists them."""
 

@@ -33,6 +33,7 @@ FOLDER_WRITERS = {
     "report -o": ["report", "results.parquet", "-o"],
     "new -o": ["new", "my-class", "-o"],
     "brief --all -o": ["brief", "baseline-2025", "--all", "-o"],
+    "class -o": ["class", "class.db", "-o"],
 }
 """Each option that writes files into a folder, likewise."""
 
