@@ -24,10 +24,11 @@ from sim.scenario.models import Event, Scenario
 
 T = TypeVar("T")
 
-ROOMS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+ROOMS = (-1.0, 0.0, 1.0)
 """The levels of political room a game may give a party (``Limits.of``'s ``room``), drawn
-with equal chances: its bottom lines a full ``spread`` tighter, half, as written, half or
-a full ``spread`` looser. A few levels, so the games of a batch share their paths."""
+with equal chances: its bottom lines a ``spread`` tighter, as written, or a ``spread``
+looser. Three, so the games of a batch share their paths and frontiers (five levels cost
+half as much time again per game)."""
 
 _KEPT = 16384
 """How many shared limits, paths and derived results the rules keep: a bound on memory (about
