@@ -247,10 +247,13 @@ def _serve(ledger: Ledger, classroom: Classroom, address: str, port: int) -> Non
 
     from sim.network.server import ClassServer, host_class
 
+    seconds = classroom.round_seconds
+    timer = "" if seconds is None else f"; {seconds:g} seconds for each decision"
+
     def ready(bound: int) -> None:
         where = "every interface of this machine" if address == "0.0.0.0" else "this machine"
         out.print(
-            f"Listening on ws://{address}:{bound} ({where}); Ctrl-C stops",
+            f"Listening on ws://{address}:{bound} ({where}{timer}); Ctrl-C stops",
             markup=False,
             soft_wrap=True,
         )
