@@ -439,8 +439,6 @@ class Classroom:
         if table.said(party, message.option) == message.agree:
             answer = "yes" if message.agree else "no"
             return _refused(client, message, f"you say {answer} to {message.option} already")
-        if game.request is None:
-            return _refused(client, message, "the game is over")
         package = {"option": message.option, "agree": message.agree}
         try:
             game.submit(Move(party, game.request.track, "consult", package, game.model.round))
