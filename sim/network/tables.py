@@ -13,9 +13,10 @@ instead of a save file: after every change the entries its log gained — the te
 and the AI's moves it set off, or the teacher's act — are appended in one commit. A table
 is rebuilt the one way a game is rebuilt, by replaying its log.
 
-With a round timer (``round_seconds``) each pending decision has a deadline; ``expire``
-plays the party's AI move (``NegotiationModel.stand_in``) for a team whose time is up and
-logs a ``timer`` entry with it. Japan's and Korea's teams talk in their channel: ``say``
+With a round timer (``round_seconds``) each pending decision has a deadline, once every
+team of the table has joined; ``expire`` plays the party's AI move
+(``NegotiationModel.stand_in``) for a team whose time is up and logs a ``timer`` entry
+with it. Japan's and Korea's teams talk in their channel: ``say``
 is a ``message`` entry, ``consult`` a consultation move of the game; the channel is shown
 to the two allies and the teacher only (``view.snapshot``). Everything a table shows
 besides the game — the channel, the moves a timer played — is rebuilt from its log too;
@@ -93,6 +94,8 @@ class Table:
     """The moves a timer played, oldest first."""
     deadline: float | None = field(init=False, default=None)
     """When (by ``clock``) the pending decision's time is up; None: no timer runs."""
+    joined: set[str] = field(init=False)
+    """The parties whose teams have taken their seats: the clock runs once all have."""
     _timing: DecisionRequest | None = field(init=False, default=None)
     _by_timer: Move | None = field(init=False, default=None)
     _said: dict[tuple[str, str], bool] = field(init=False)
@@ -125,8 +128,11 @@ class Table:
             raise LedgerError(f"{where}: its log does not replay into the game that wrote it")
         self.game, self.channel, self.timed, self._said = game, [], [], {}
         self._timing = self.deadline = None
+        self.joined = set()
         for entry in entries:
-            if entry.kind == "message":
+            if entry.kind == "join":
+                self.joined.add(entry.party)
+            elif entry.kind == "message":
                 self.heard(entry.party, "say", entry.data)
             elif entry.kind == "move" and entry.data["kind"] == "consult":
                 self.heard(entry.party, "consult", entry.data)
@@ -156,10 +162,23 @@ class Table:
                 self.heard(e.party, "consult", e.to_dict())
         self._arm()
 
+    def join(self, party: str) -> bool:
+        """A team took its seat; whether that started the table's clock (every team is in)."""
+        was = self.timing
+        self.joined.add(party)
+        self._arm()
+        return self.timing and not was
+
+    @property
+    def timing(self) -> bool:
+        """Whether the table's clock runs: it has a timer and every team has joined once
+        (before that, no one is late)."""
+        return self.round_seconds is not None and self.joined >= set(self.game.rules.party_ids)
+
     def _arm(self) -> None:
         """Give a new pending decision its time (a side move or an act leaves it running)."""
         request = self.game.request
-        if self.round_seconds is None or request is self._timing:
+        if not self.timing or request is self._timing:
             return
         self._timing = request
         self.deadline = None if request is None else self.clock() + self.round_seconds
@@ -354,11 +373,13 @@ class Classroom:
         if seat.teacher:
             self.teachers.add(client)
             views = {str(n): t.view(seat) for n, t in self.tables.items()}
-        else:
-            table = self.tables[seat.table]
-            table.clients.add(client)
-            views = {str(seat.table): table.view(seat)}
-        return [(client, protocol.welcome(place, views, message.id))]
+            return [(client, protocol.welcome(place, views, message.id))]
+        table = self.tables[seat.table]
+        started = table.join(seat.party)
+        others = [*table.clients, *self.teachers]  # told when the clock starts
+        table.clients.add(client)
+        welcome = protocol.welcome(place, {str(seat.table): table.view(seat)}, message.id)
+        return [(client, welcome), *(self._views(table, others) if started else [])]
 
     def _move(self, client: Client, message: MoveMessage) -> Outgoing:
         seat = client.seat

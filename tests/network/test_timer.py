@@ -12,7 +12,7 @@ from sim.classroom.game import Game
 from sim.classroom.saves import GameSetup
 from sim.network.ledger import Ledger
 from sim.network.server import ClassServer, port_of, serving
-from sim.network.tables import Classroom
+from sim.network.tables import Classroom, Client
 from sim.scenario.loading import load_scenario
 from tests.factories import CLASSROOM
 from tests.network.conftest import PARTIES, Team, code_of, decide, new_class
@@ -39,9 +39,30 @@ def timed(tmp_path):
     ledger.close()
 
 
+def everyone(room) -> dict:
+    """Every team of table 1 seated: party → its client and the view in its welcome."""
+    return {party: seated(room, 1, party) for party in PARTIES}
+
+
+def test_the_clock_starts_when_every_team_has_joined_and_they_are_told(timed):
+    room, clock = timed
+    us, view = seated(room, 1, "us")
+    japan, _ = seated(room, 1, "japan")
+    assert view["seconds_left"] is None and room.seconds_to_deadline() is None
+    clock.now += 1000
+    assert room.expire() == [] and room.tables[1].deadline is None
+    korea = Client()
+    (welcome, *told) = say(room, korea, type="hello", code=code_of(room.ledger, 1, "korea"))
+    assert welcome[0] is korea and welcome[1]["views"]["1"]["seconds_left"] == 30.0
+    assert {id(c) for c, _ in told} == {id(us), id(japan)}
+    assert all(m["type"] == "view" and m["view"]["seconds_left"] == 30.0 for _, m in told)
+    assert room.tables[1].deadline == clock.now + 30
+
+
 def test_when_the_time_is_up_the_partys_ai_moves_and_the_log_says_the_timer_played_it(timed):
     room, clock = timed
-    japan, view = seated(room, 1, "japan")
+    teams = everyone(room)
+    view = teams["korea"][1]  # the last to join: the clock starts
     table = room.tables[1]
     assert (view["seconds_left"], view["round_seconds"], view["timed"]) == (30.0, 30.0, [])
     request = table.game.request
@@ -51,7 +72,8 @@ def test_when_the_time_is_up_the_partys_ai_moves_and_the_log_says_the_timer_play
     before = len(room.ledger.entries(1))
     clock.now += 0.5
     sent = room.expire()
-    assert [c for c, _ in sent] == [japan] and sent[0][1]["type"] == "view"
+    assert {id(c) for c, _ in sent} == {id(c) for c, _ in teams.values()}
+    assert {m["type"] for _, m in sent} == {"view"}
     timer, move = room.ledger.entries(1)[before : before + 2]
     assert (timer.kind, timer.party, timer.data) == (
         "timer",
@@ -67,8 +89,7 @@ def test_when_the_time_is_up_the_partys_ai_moves_and_the_log_says_the_timer_play
 def test_a_team_that_moves_in_time_gives_the_next_decision_its_full_time(timed):
     room, clock = timed
     table = room.tables[1]
-    party = table.game.request.party
-    team, view = seated(room, 1, party)
+    team, view = everyone(room)[table.game.request.party]
     clock.now += 20
     assert room.tables[1].view(team.seat)["seconds_left"] == 10.0
     say(room, team, type="move", version=view["version"], **decide(view))
@@ -79,7 +100,7 @@ def test_a_team_that_moves_in_time_gives_the_next_decision_its_full_time(timed):
 def test_a_consultation_answer_or_the_teachers_act_leaves_the_clock_running(timed):
     room, clock = timed
     table = room.tables[1]
-    japan, _ = seated(room, 1, "japan")
+    japan, _ = everyone(room)["japan"]
     teacher, _ = seated(room, None, None)
     deadline = table.deadline
     clock.now += 10
@@ -92,6 +113,7 @@ def test_a_consultation_answer_or_the_teachers_act_leaves_the_clock_running(time
 
 def test_a_class_the_timer_played_restarts_as_it_was_its_timer_afresh(timed):
     room, clock = timed
+    everyone(room)
     for _ in range(5):
         clock.now += 30
         room.expire()
@@ -101,7 +123,7 @@ def test_a_class_the_timer_played_restarts_as_it_was_its_timer_afresh(timed):
     clock.now += 12
     again = Classroom(room.ledger, room.scenario, round_seconds=30.0, clock=clock)
     assert again.tables[1].game.model.log == log and again.tables[1].timed == shown
-    assert again.tables[1].deadline == clock.now + 30
+    assert again.tables[1].deadline == clock.now + 30  # its teams joined: it runs at once
     setup = GameSetup(CLASSROOM, room.ledger.tables[1], PARTIES, ())
     assert Game(setup, room.scenario, tuple(log)).model.log == log  # a plain replay agrees
 
@@ -120,7 +142,11 @@ async def test_over_loopback_a_game_nobody_plays_is_played_to_the_end_by_the_tim
     room = Classroom(ledger, load_scenario(CLASSROOM), round_seconds=0.05)
     async with serving(ClassServer(room)) as listening:
         url = f"ws://127.0.0.1:{port_of(listening)}"
-        async with Team(url, code_of(ledger, 1, "korea")) as korea:
+        async with (
+            Team(url, code_of(ledger, 1, "us")),
+            Team(url, code_of(ledger, 1, "japan")),
+            Team(url, code_of(ledger, 1, "korea")) as korea,
+        ):
             countdowns = []
             while not korea.view["finished"]:
                 message = await asyncio.wait_for(korea.next(), 30)
