@@ -3,8 +3,10 @@
 A new class (a SCENARIO) gets its tables, a join code per team per table and the
 teacher's code, printed and written beside the database (``CLASS.codes.txt``) for printing;
 ``trilateral host --db CLASS.db`` restarts a class where it stopped. The server listens on
-this machine only unless ``--public``. Problems — a scenario that does not load, a database
-that is not a class, a port in use — are one line and exit status 2.
+this machine only unless ``--public``. With ``--round-seconds T`` a team has T seconds for
+each decision, after which its party's AI makes it (and the log says so). Problems — a
+scenario that does not load, a database that is not a class, a port in use — are one line
+and exit status 2.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ TABLES = 6
 """Tables in a new class unless ``--tables`` says: a class of 25 in teams of three or four."""
 MAX_TABLES = 50
 PORT = 8765
+MIN_SECONDS = 0.1
+MAX_SECONDS = 24 * 3600.0
 
 
 def host(
@@ -78,6 +82,19 @@ def host(
             "--public", help="Listen on every network interface, not only on this machine."
         ),
     ] = False,
+    round_seconds: Annotated[
+        float | None,
+        typer.Option(
+            "--round-seconds",
+            metavar="T",
+            min=MIN_SECONDS,
+            max=MAX_SECONDS,
+            help="Give each team T seconds for each decision (every screen counts them "
+            "down); when they run out, the party's AI strategy makes the move for the team "
+            "and the log says the timer played it (default: no timer).",
+            show_default=False,
+        ),
+    ] = None,
     set_: SetOption = None,
 ) -> None:
     """Host a class: every team on its own laptop, each table kept in a database."""
@@ -100,7 +117,7 @@ def host(
                     f"{db} holds a class already: restart it with trilateral host --db {db} "
                     f"(without {', '.join(given)}), or give --db a new file"
                 )
-            ledger, classroom = _restart(db)
+            ledger, classroom = _restart(db, round_seconds)
         elif scenario is None and db is not None:
             _fail(f"{db}: no such class database; name a SCENARIO to start a new class in it")
         elif scenario is None:
@@ -109,7 +126,7 @@ def host(
                 "(e.g. trilateral host baseline-2025 --tables 6)"
             )
         else:
-            ledger, classroom = _start(scenario, set_, tables or TABLES, seed, db)
+            ledger, classroom = _start(scenario, set_, tables or TABLES, seed, db, round_seconds)
     except LedgerError as error:
         _fail(str(error))
     try:
@@ -125,7 +142,12 @@ def _fail(message: str) -> NoReturn:
 
 
 def _start(
-    source: str, overrides: list[str] | None, tables: int, seed: int | None, db: Path | None
+    source: str,
+    overrides: list[str] | None,
+    tables: int,
+    seed: int | None,
+    db: Path | None,
+    round_seconds: float | None,
 ) -> tuple[Ledger, Classroom]:
     """A new class: its database, codes file and tables."""
     from sim.network.codes import seat_codes
@@ -147,7 +169,7 @@ def _start(
     setup = ClassSetup(source, tuple(overrides or ()), seed, loaded.fingerprint())
     codes = seat_codes(tables, tuple(p.id for p in loaded.parties))
     ledger = Ledger.create(db, setup, tables, codes)
-    classroom = Classroom(ledger, loaded)
+    classroom = Classroom(ledger, loaded, round_seconds)
     out.print(
         f"A new class of {tables} tables of {loaded.title}, seed {seed}",
         markup=False,
@@ -157,14 +179,15 @@ def _start(
     return ledger, classroom
 
 
-def _restart(db: Path) -> tuple[Ledger, Classroom]:
-    """A class carried on from its database, every table replayed where it stopped."""
+def _restart(db: Path, round_seconds: float | None) -> tuple[Ledger, Classroom]:
+    """A class carried on from its database, every table replayed where it stopped (each
+    pending decision's timer, if any, starting afresh)."""
     from sim.network.ledger import Ledger, LedgerError
     from sim.network.tables import Classroom
 
     ledger = Ledger.open(db)
     try:
-        classroom = Classroom.open(ledger)
+        classroom = Classroom.open(ledger, round_seconds)
     except LedgerError:
         ledger.close()
         raise
@@ -224,10 +247,13 @@ def _serve(ledger: Ledger, classroom: Classroom, address: str, port: int) -> Non
 
     from sim.network.server import ClassServer, host_class
 
+    seconds = classroom.round_seconds
+    timer = "" if seconds is None else f"; {seconds:g} seconds for each decision"
+
     def ready(bound: int) -> None:
         where = "every interface of this machine" if address == "0.0.0.0" else "this machine"
         out.print(
-            f"Listening on ws://{address}:{bound} ({where}); Ctrl-C stops",
+            f"Listening on ws://{address}:{bound} ({where}{timer}); Ctrl-C stops",
             markup=False,
             soft_wrap=True,
         )

@@ -10,6 +10,7 @@ drawn for the game from the model's generator) and learns from the moves it sees
 from __future__ import annotations
 
 from math import exp
+from random import Random
 from typing import TYPE_CHECKING, Literal
 
 import mesa
@@ -20,6 +21,8 @@ from sim.engine.strategies import Policy
 from sim.engine.utility import EPS
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sim.engine.model import NegotiationModel
     from sim.engine.talks import Talks
     from sim.scenario.bargaining import Beliefs
@@ -51,7 +54,7 @@ class CountryAgent(mesa.Agent):
         }
         if not human:
             for seat in self.seats.values():
-                seat.belief = _prior(seat, party.beliefs)
+                seat.belief = _prior(seat, party.beliefs, model.random.gammavariate)
 
     def saw_offer(self, track: str, package: tuple[float, ...]) -> None:
         """The other side proposed ``package``: it would sign that, so the party can
@@ -76,7 +79,52 @@ class CountryAgent(mesa.Agent):
         below the reservation utility, so it keeps every bottom line. The party walks away
         only when no package within its issue limits reaches its reservation utility.
         """
-        seat = self.seats[talks.track.id]
+        return self._proposal(self.seats[talks.track.id])
+
+    def respond(
+        self, talks: Talks, package: tuple[float, ...], worth: float
+    ) -> Literal["accept", "reject"]:
+        """Accept the package on the table if the policy likes it and it keeps the bottom
+        lines, or if breaking a parity pact for it pays."""
+        return self._answer(self.seats[talks.track.id], package, worth)
+
+    def stand_in(
+        self, talks: Talks, kind: Literal["propose", "respond"]
+    ) -> tuple[Literal["propose", "accept", "reject", "walk"], tuple[float, ...] | None]:
+        """What the party's AI policy would do for its human team's pending decision on
+        ``talks`` (``kind``), as (move kind, package or None), changing nothing.
+
+        A human's seat holds no belief (its team does the believing), so the AI decides on
+        a seat of its own: the human seat's reading and the red lines heard, a prior drawn
+        as an AI party's is, and what the other side's offers on the track taught it. The
+        prior's generator is seeded by the game's seed and where the game stands (the
+        track, round and length of the log), never the model's generator: the same game
+        gives the same move, and replaying a log that holds it draws nothing more.
+        """
+        model, track = self.model, talks.track
+        problem = model.rules.unplayable.get((self.party, track.id))
+        if problem:
+            raise ValueError(problem)
+        human = self.seats[track.id]
+        seat = Seat(model, self.party, talks, human.reading)
+        seat.bounds = dict(human.bounds)
+        seat.public = dict(human.public)
+        where = f"{model.seed}/{self.party}/{track.id}/{model.round}/{len(model.log)}"
+        beliefs = model.rules.scenario.party(self.party).beliefs
+        seat.belief = _prior(seat, beliefs, Random(where).gammavariate)
+        for offer in talks.history:
+            if offer.proposer == seat.other:
+                seat.belief.saw_offer(seat.valuation(offer.package))
+        for offer, lines in talks.red_lines:
+            for pos in lines if offer.proposer == self.party else ():
+                seat.heard_red_line(pos, offer.package[pos])
+        if kind == "propose":
+            package = self._proposal(seat)
+            return ("walk", None) if package is None else ("propose", package)
+        on_table = talks.on_table
+        return self._answer(seat, on_table.package, on_table.worth[self.party]), None
+
+    def _proposal(self, seat: Seat) -> tuple[float, ...] | None:
         reservation = self.model.world.reservation[self.party][seat.track.id]
         path = seat.path
         if path.top < reservation - EPS:
@@ -84,25 +132,24 @@ class CountryAgent(mesa.Agent):
         aim = self.policies[seat.track.id].aspiration(seat, seat.round)
         return path.package(aim if aim > reservation else reservation)
 
-    def respond(
-        self, talks: Talks, package: tuple[float, ...], worth: float
+    def _answer(
+        self, seat: Seat, package: tuple[float, ...], worth: float
     ) -> Literal["accept", "reject"]:
-        """Accept the package on the table if the policy likes it and it keeps the bottom
-        lines, or if breaking a parity pact for it pays (``breaks_ranks``)."""
-        track = talks.track.id
+        track = seat.track.id
         world = self.model.world
         keeps = worth >= world.reservation[self.party][track] - EPS and world.limits[
             (self.party, track)
         ].allow(package)
-        if keeps and self.policies[track].accepts(self.seats[track], worth):
+        if keeps and self.policies[track].accepts(seat, worth):
             return "accept"
-        return "accept" if self.breaks_ranks(track, package, worth) else "reject"
+        return "accept" if self._breaks_ranks(seat, package, worth) else "reject"
 
-    def breaks_ranks(self, track: str, package: tuple[float, ...], worth: float) -> bool:
+    def _breaks_ranks(self, seat: Seat, package: tuple[float, ...], worth: float) -> bool:
         """Whether the party, bound by a parity pact, should take a package the pact rules
         out: it keeps the party's own limits from before the pact, and its policy would
         take it at its worth less what breaking the pact costs
         (``consultation.defection_cost``)."""
+        track = seat.track.id
         channel = self.model.channel
         limits = channel.unbound(self.party, track) if channel is not None else None
         if limits is None or not limits.allow(package):
@@ -112,7 +159,7 @@ class CountryAgent(mesa.Agent):
         net = worth - channel.config.defection_cost
         return net >= self.model.world.reservation[self.party][track] - EPS and self.policies[
             track
-        ].accepts(self.seats[track], net)
+        ].accepts(seat, net)
 
 
 _LADDER = 11
@@ -122,13 +169,14 @@ _CONCENTRATION = 2.0
 """How close to its shape a game's prior is drawn (a Dirichlet concentration)."""
 
 
-def _prior(seat: Seat, beliefs: Beliefs) -> Belief:
+def _prior(seat: Seat, beliefs: Beliefs, gamma: Callable[[float, float], float]) -> Belief:
     """A party's prior over what it can attain on a track.
 
     A ladder of shares of the way from its floor to its best, weighted around the middle of
     the zone of agreement its reading shows — between its floor and the best package the
     other side, as read, would still prefer to no deal — shifted by its ``optimism``,
-    spread by its ``width``, and drawn at random for the game.
+    spread by its ``width``, and drawn at random for the game (``gamma``: a generator's
+    ``gammavariate``).
     """
     model = seat.model
     rules = model.rules
@@ -139,7 +187,6 @@ def _prior(seat: Seat, beliefs: Beliefs) -> Belief:
     # stands for the reading in the key; the games of a batch share the shape.
     key = ("prior", path, floor, other_no_deal, beliefs.optimism, beliefs.width)
     shape = rules.derive(key, lambda: _prior_shape(seat, floor, other_no_deal, beliefs))
-    gamma = model.random.gammavariate
     draws = [gamma(_CONCENTRATION, 1.0) * weight for weight in shape]
     total = sum(draws) or 1.0
     probs = [d / total for d in draws]

@@ -162,6 +162,25 @@ class NegotiationModel(mesa.Model):
         self._resume(move, until_round_end=False)
         return self.advance()
 
+    def stand_in(self) -> Move:
+        """The move the pending human party's AI policy would make for the pending decision
+        (``CountryAgent.stand_in``), for a team whose time is up. It changes nothing, so
+        submitting it plays on as any human move does, and replay repeats it from the log.
+
+        Raises:
+            InvalidMove: no decision is pending.
+            ValueError: the party's AI policy cannot play this track (``Rules.unplayable``).
+        """
+        request = self.pending
+        if request is None:
+            raise InvalidMove("no decision is pending" if not self.finished else "the game is over")
+        track = self.rules.track[request.track]
+        kind, package = self.countries[request.party].stand_in(
+            self.talks[request.track], request.kind
+        )
+        readable = None if package is None else track.decode(package)
+        return Move(request.party, request.track, kind, readable, request.round)
+
     def _resume(self, move: Move | None, until_round_end: bool) -> None:
         while True:
             try:

@@ -3,8 +3,9 @@
 A class is kept in one SQLite file (stdlib ``sqlite3``). What it holds never changes once
 written except by growing: the class's setup (scenario, overrides, base seed and the
 scenario's fingerprint), its tables and their seeds, the join codes, and one append-only
-log per table of what happened there — joins, moves (the AI's too), the teacher's
-interventions and, later, messages — each entry numbered in order. A table is rebuilt by
+log per table of what happened there — joins, moves (the AI's and the timer's too), the
+teacher's interventions, the timer's notes of the moves it played and the allies' lines in
+their channel — each entry numbered in order. A table is rebuilt by
 replaying its log (``sim.engine.model.replay``), so a class restarts where it stopped.
 
 The file is in WAL mode with ``synchronous=FULL``: an entry is on disk when ``append``
@@ -90,11 +91,13 @@ class Entry:
     n: int
     """Its place in the table's log, from 1."""
     kind: str
-    """``join``, ``move``, ``intervention`` or ``message``."""
+    """``join``, ``move``, ``intervention``, ``timer`` (the next move was the timer's) or
+    ``message`` (a line said in the allies' channel)."""
     party: str | None
     """Who: a party, or None for the teacher."""
     data: dict
-    """What, as plain data: a move's or an intervention's ``to_dict``."""
+    """What, as plain data: a move's or an intervention's ``to_dict``, the decision a timer
+    played (``track``, ``kind``, ``round``) or a line said (``text``, ``round``)."""
     at: str
     """When it was written, ISO 8601 UTC."""
 

@@ -15,6 +15,10 @@ Client → server:
   may be left out (the seat says them); given, they must be the seat's.
 - ``intervene {table, version, act}``: the teacher's act at a table (``Intervention``:
   ``fire``, ``custom`` or ``extend``).
+- ``say {text}``: a line of free text in the Japan–Korea channel (an ally's team only).
+- ``consult {option, agree}``: an ally's standing answer to a consultation option in the
+  channel — a proposal when the partner has not said yes, an acceptance when it has, a
+  refusal or a withdrawal with ``agree: false`` (``Move`` of kind ``consult``).
 
 Server → client (built by the functions below): ``welcome`` (the seat, and its view of
 its table, or for the teacher every table's public view), ``view`` (a table changed),
@@ -29,10 +33,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapte
 
 from sim.engine.moves import MoveKind
 from sim.scenario.models import MAX_ROUNDS
+from sim.scenario.politics import ConsultKind
 
 VERSION = 1
 MAX_FRAME = 16_384
 """The longest frame a client may send, in characters (a move is a few hundred)."""
+MAX_SAY = 500
+"""The longest line a team may say in the allies' channel, in characters."""
 
 Text = Annotated[str, StringConstraints(max_length=200)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
@@ -90,15 +97,32 @@ class Intervene(_Message):
     act: Act
 
 
-ClientMessage = Annotated[Hello | MoveMessage | Intervene, Field(discriminator="type")]
-_CLIENT: TypeAdapter[Hello | MoveMessage | Intervene] = TypeAdapter(ClientMessage)
+class Say(_Message):
+    """A line of free text in the Japan–Korea channel (plain text, as ``sim.scenario.text``
+    holds scenario text to)."""
+
+    type: Literal["say"]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_SAY)]
+
+
+class Consult(_Message):
+    """An ally's standing answer to a consultation option, in the Japan–Korea channel."""
+
+    type: Literal["consult"]
+    option: ConsultKind
+    agree: bool
+
+
+Message = Hello | MoveMessage | Intervene | Say | Consult
+ClientMessage = Annotated[Message, Field(discriminator="type")]
+_CLIENT: TypeAdapter[Message] = TypeAdapter(ClientMessage)
 
 
 class ProtocolError(ValueError):
     """A frame that is not a message of this protocol; the message says why."""
 
 
-def parse(frame: str | bytes) -> Hello | MoveMessage | Intervene:
+def parse(frame: str | bytes) -> Message:
     """A client's frame read as a message of this protocol.
 
     Raises:
@@ -121,7 +145,7 @@ def _first(error: ValidationError) -> str:
     if first["type"] == "json_invalid":
         return "not a JSON message"
     if first["type"] == "union_tag_invalid" or where == "":
-        return f"not a message: {first['msg']} (hello, move or intervene)"
+        return f"not a message: {first['msg']} (hello, move, intervene, say or consult)"
     return f"{where}: {first['msg']}"
 
 

@@ -8,7 +8,10 @@ its socket, so a slow laptop never holds up a table. A connection that sends fas
 one that keeps flooding, or keeps trying wrong codes, or falls far behind, is closed; the
 others are served as before. Frames over ``MAX_SIZE`` bytes are refused by ``websockets``
 itself, which closes the connection (code 1009); longer than ``protocol.MAX_FRAME``
-characters, they are refused with a reason.
+characters, they are refused with a reason. With a round timer, a task of its own wakes
+when the first table's time is up and has the classroom play the AI's move there
+(``Classroom.expire``), on the same loop as the messages, so a timer never plays between
+a message and its reply.
 """
 
 from __future__ import annotations
@@ -112,6 +115,14 @@ class ClassServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await writer
 
+    async def keep_time(self) -> None:
+        """Have the AI play for every team whose time is up, as the time comes, until
+        cancelled (with a round timer)."""
+        while True:
+            left = self.classroom.seconds_to_deadline()
+            await asyncio.sleep(self.classroom.round_seconds if left is None else left)
+            self._send(self.classroom.expire())
+
     def _send(self, outgoing: list[tuple[Client, dict]]) -> None:
         for client, message in outgoing:
             if client not in self.outboxes:  # closed meanwhile
@@ -151,9 +162,19 @@ async def _write(connection: ServerConnection, outbox: asyncio.Queue) -> None:
 async def serving(
     server: ClassServer, host: str = "127.0.0.1", port: int = 0
 ) -> AsyncIterator[Server]:
-    """The class server listening on ``host``:``port`` (0: a free port) while in the block."""
+    """The class server listening on ``host``:``port`` (0: a free port) while in the block,
+    its round timer running if it has one."""
     async with serve(server.handler, host, port, max_size=MAX_SIZE) as listening:
-        yield listening
+        if server.classroom.round_seconds is None:
+            yield listening
+            return
+        timer = asyncio.create_task(server.keep_time())
+        try:
+            yield listening
+        finally:
+            timer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await timer
 
 
 def port_of(listening: Server) -> int:

@@ -8,10 +8,16 @@ record, the packages on its own tracks, its own pending decision and its own num
 ideal, bottom lines, floor and what each package is worth to it); never another party's
 bottom lines, reservation, weights or patience. ``viewer=None`` gives the public record
 alone, as the teacher's view of a table.
+
+What the class server keeps besides the game is passed in, and this decides who sees it:
+the Japan–Korea channel (what the allies said and their consultation answers) goes to the
+two allies and the teacher only, never to their counterpart; the moves a timer played for
+a team and the seconds left to decide are public.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
 from sim.classroom import record, views
@@ -19,15 +25,36 @@ from sim.classroom.game import Game
 from sim.classroom.politics import politics
 
 
-def snapshot(game: Game, viewer: str | None) -> dict:
+def snapshot(
+    game: Game,
+    viewer: str | None,
+    *,
+    teacher: bool = False,
+    channel: Sequence[dict] = (),
+    timed: Sequence[dict] = (),
+    seconds_left: float | None = None,
+    round_seconds: float | None = None,
+) -> dict:
     """The table as ``viewer`` (a party, or None for the public record) may see it.
+
+    Args:
+        game: The table's game.
+        viewer: The party whose view it is; None for the public record.
+        teacher: Whether the viewer is the teacher, who reads the allies' channel.
+        channel: The Japan–Korea channel's entries, oldest first (shown to the allies and
+            the teacher only).
+        timed: The moves a timer played, oldest first.
+        seconds_left: Seconds left for the pending decision; None without a timer.
+        round_seconds: The seconds each decision gets; None without a timer.
 
     Returns:
         Plain data: ``round``, ``deadline``, ``finished``, ``version`` (how many entries
         the game's log holds: a move names it to say which state it answers), the
         ``parties``, whose ``turn`` it is, the viewer's own ``request``, each of the
         ``tracks`` (its issues, the package on the table and the viewer's utilities only
-        where the viewer sits), ``politics``, ``history`` and ``news``.
+        where the viewer sits), ``politics``, ``history``, ``news``, ``timed``,
+        ``seconds_left``, ``round_seconds`` and ``channel`` (None for whoever may not
+        read it).
     """
     model, rules = game.model, game.rules
     request = game.request
@@ -65,7 +92,17 @@ def snapshot(game: Game, viewer: str | None) -> dict:
             {"round": r, "headline": headline, "news": text}
             for r, headline, text in record.news(game)
         ],
+        "timed": list(timed),
+        "seconds_left": seconds_left,
+        "round_seconds": round_seconds,
+        "channel": list(channel) if teacher or viewer in allies(game) else None,
     }
+
+
+def allies(game: Game) -> tuple[str, ...]:
+    """The two parties of the Japan–Korea channel (none if the scenario has no channel)."""
+    channel = game.model.channel
+    return () if channel is None else channel.allies
 
 
 def _seated(game: Game, viewer: str, meter: views.TrackMeter) -> dict:

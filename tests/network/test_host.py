@@ -54,6 +54,16 @@ def test_a_new_class_prints_and_writes_every_code_and_restarts_with_the_same(tmp
     assert served[1][1:] == ("127.0.0.1", 0)
 
 
+def test_round_seconds_give_every_table_of_a_new_or_restarted_class_its_timer(tmp_path, served):
+    db = str(tmp_path / "class.db")
+    assert host(CLASSROOM, "--tables", "2", "--db", db, "--round-seconds", "45").exit_code == 0
+    assert host("--db", db, "--round-seconds", "0.5").exit_code == 0
+    assert host("--db", db).exit_code == 0
+    rooms = [room for room, _, _ in served]
+    assert [room.round_seconds for room in rooms] == [45.0, 0.5, None]
+    assert [t.round_seconds for t in rooms[1].tables.values()] == [0.5, 0.5]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -65,6 +75,8 @@ def test_a_new_class_prints_and_writes_every_code_and_restarts_with_the_same(tmp
         (("--db", "{tmp}/notes.txt"), "notes.txt: cannot open the class database"),
         ((CLASSROOM, "--db", "{tmp}/missing/class.db"), "cannot write"),
         ((CLASSROOM, "--tables", "0"), "Invalid value for '--tables'"),
+        (("--db", "{tmp}/class.db", "--round-seconds", "0"), "Invalid value for '--round-sec"),
+        (("--db", "{tmp}/class.db", "--round-seconds", "soon"), "Invalid value for '--round-sec"),
     ],
 )
 def test_each_mistake_is_one_line_and_exit_status_2(tmp_path, served, args, message):

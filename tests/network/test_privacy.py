@@ -86,3 +86,44 @@ async def test_the_japan_client_never_receives_another_partys_private_numbers(tm
     korea = next(team for team in teams if team.party == "korea")
     assert "23.7" in "".join(korea.received)  # Korea itself sees its bottom line
     ledger.close()
+
+
+def channels(message: dict) -> list:
+    """The ``channel`` of every view a message carries (a view, or a welcome's views)."""
+    views = [message["view"]] if "view" in message else list(message.get("views", {}).values())
+    return [view["channel"] for view in views]
+
+
+async def test_the_us_client_never_receives_the_allies_channel(tmp_path):
+    ledger, room = new_class(tmp_path / "class.db", seed=4)
+    secret = "Quietly: our floor on autos is 12.5 (canary 7Q3X)"
+    async with serving(ClassServer(room)) as listening:
+        url = f"ws://127.0.0.1:{port_of(listening)}"
+        teams = {party: Team(url, code_of(ledger, 1, party)) for party in PARTIES}
+        for team in teams.values():
+            await team.__aenter__()
+        japan, korea = teams["japan"], teams["korea"]
+        for team, message in [
+            (japan, {"type": "say", "text": secret}),
+            (japan, {"type": "consult", "option": "parity_pact", "agree": True}),
+            (korea, {"type": "consult", "option": "parity_pact", "agree": True}),
+            (korea, {"type": "say", "text": "Agreed (canary 9W4K)"}),
+        ]:
+            await team.send(message)
+            while (reply := await team.next())["type"] != "ack":
+                assert reply["type"] == "view", reply
+                team.view = reply["view"]
+        await asyncio.gather(*(team.play() for team in teams.values()))
+        for team in teams.values():
+            await team.__aexit__()
+    (heard,) = channels(json.loads(korea.received[-1]))
+    assert [e.get("text") for e in heard if e["kind"] == "say"] == [
+        secret,
+        "Agreed (canary 9W4K)",
+    ]
+    us = teams["us"]
+    found = [channel for frame in us.received for channel in channels(json.loads(frame))]
+    assert len(found) > 5 and all(value is None for value in found)
+    assert not [f for f in us.received if "7Q3X" in f or "9W4K" in f or '"says"' in f]
+    assert room.tables[1].game.model.channel.offers["korea"] == {"parity_pact": True}
+    ledger.close()

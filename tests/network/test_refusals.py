@@ -22,7 +22,7 @@ def say(room, client, **message):
 
 def seated(room, table, party):
     client = Client()
-    (reply,) = say(room, client, type="hello", code=code_of(room.ledger, table, party))
+    reply = say(room, client, type="hello", code=code_of(room.ledger, table, party))[0]
     assert reply[1]["type"] == "welcome"
     return client, reply[1]["views"].get(str(table), reply[1]["views"])
 
