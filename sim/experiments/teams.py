@@ -83,6 +83,10 @@ def _mirror(seen: Seen) -> float:
     return 0.6 - max(conceded, 0.0)
 
 
+def _halfway(seen: Seen) -> float:
+    return 0.5
+
+
 def _last_round(seen: Seen) -> float:
     return 0.7 if seen.round < seen.rounds - 1 else 0.0
 
@@ -114,6 +118,12 @@ TEAMS = {
             "mirror",
             "Opens at 60% and gives up as much as the other side's offers have given it.",
             _mirror,
+        ),
+        Team(
+            "halfway",
+            "Asks for half the way from its floor to its best from the start and holds there, "
+            "taking any offer at least as good.",
+            _halfway,
         ),
         Team(
             "last-round",

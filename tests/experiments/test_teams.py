@@ -25,7 +25,7 @@ from sim.experiments.teams import (
     team_names,
 )
 from sim.results.analysis import party_result
-from sim.results.stats import mean_interval
+from sim.results.stats import mean_interval, paired_difference
 from sim.scenario.loading import load_scenario
 from sim.scenario.models import Scenario
 from tests.factories import split
@@ -214,3 +214,18 @@ def test_teams_command_refuses_a_party_at_no_table(tmp_path):
     result = CliRunner().invoke(app, ["teams", str(path), "--party", "c"])
     assert result.exit_code == 2, result.output
     assert "c sits at no bargaining track" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("party", ["japan", "korea"])
+def test_a_fair_line_held_from_the_start_beats_every_other_team(party):
+    """Asking for halfway and holding it beats capitulating (a deal at the floor, which a
+    noisy Diet may not even pass), conceding (the AI reads a concession as more to come
+    and waits), holding out to the last round and stonewalling (each refusal risks
+    breakdown, and a late deal is discounted): over 50 paired seeds, each difference's 95%
+    interval is above 0."""
+    scores = {r.team.name: r.score for r in run_teams(BASELINE, party, 50)}
+    for name, other in scores.items():
+        if name != "halfway":
+            gain, half = paired_difference(scores["halfway"], other)
+            assert gain - half > 0, (name, gain, half)
