@@ -74,6 +74,8 @@ class Run:
     """Tables whose game ended, as the teacher saw them."""
     seconds: float = 0.0
     """Wall time of play, from every client joined to every table ended or time up."""
+    cpu: float = 0.0
+    """CPU seconds the server process spent during play (0 without /proc)."""
     peak_rss: int = 0
     joined_rss: int = 0
     end_rss: int = 0
@@ -173,6 +175,15 @@ def codes(sheet: Path) -> tuple[str, list[list[str]]]:
     return teacher, tables
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used, user and system, from /proc (0 without it)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def memory(pid: int, key: str) -> int:
     """A process's ``VmHWM`` (peak RSS) or ``VmRSS`` in bytes, from /proc (0 without it)."""
     try:
@@ -239,7 +250,7 @@ async def play(
             raise SystemExit("not every team had its seat before the time was up") from None
         (console, welcome), *teams = seated
         run.joined_rss = memory(pid, "VmRSS")
-        start = time.perf_counter()
+        start, busy = time.perf_counter(), cpu_seconds(pid)
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(max(0.0, ends - time.monotonic())):
                 await asyncio.gather(
@@ -247,6 +258,7 @@ async def play(
                     *(team(ws, next(iter(w["views"].values())), run) for ws, w in teams),
                 )
         run.seconds = time.perf_counter() - start
+        run.cpu = cpu_seconds(pid) - busy
     except ConnectionClosed as closed:
         raise SystemExit(f"the server closed a connection: {closed}") from None
     finally:
@@ -285,6 +297,9 @@ def show(run: Run, tables: int) -> None:
     )
     worst = 1000 * trips[-1]
     print(f"  round trip p50 {p50:.1f} ms, p99 {p99:.1f} ms (goal ≤ 50), max {worst:.1f} ms")
+    if run.cpu:
+        busy = run.cpu / run.seconds
+        print(f"  server CPU {1000 * run.cpu / moves:.2f} ms a move, busy {busy:.0%} of the time")
     print(
         f"  server peak RSS {run.peak_rss / MB:.0f} MB (goal ≤ 300); RSS {run.joined_rss / MB:.0f} "
         f"MB once all joined, {run.end_rss / MB:.0f} MB at the end ({growth / 1024:+.1f} KB/move)"
