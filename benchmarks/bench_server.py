@@ -41,6 +41,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from random import Random
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
@@ -126,13 +127,16 @@ async def hello(url: str, code: str) -> tuple[ClientConnection, dict]:
     return ws, welcome
 
 
-async def team(ws: ClientConnection, view: dict, run: Run) -> None:
-    """Play a team's party at its table until its game ends (or the task is cancelled)."""
+async def team(ws: ClientConnection, view: dict, think: float, rng: Random, run: Run) -> None:
+    """Play a team's party at its table until its game ends (or the task is cancelled),
+    taking ``think`` seconds over each decision on average (drawn from ``rng``: teams that
+    all took the same time would send their moves in waves)."""
     bucket = Bucket(RATE, BURST, time.monotonic)
     answered = None
     sent = 0.0
     while not view["finished"]:
         if view["request"] is not None and answered != view["version"]:
+            await asyncio.sleep(rng.uniform(0, 2 * think))
             while not bucket.take():  # as fast as the server lets one connection send
                 await asyncio.sleep(1 / RATE)
             answered = view["version"]
@@ -194,8 +198,9 @@ def memory(pid: int, key: str) -> int:
     return int(found.group(1)) * 1024 if found else 0
 
 
-async def one_run(tables: int, seconds: float, seed: int) -> Run:
-    """Host a class of ``tables`` tables, play it for at most ``seconds``, and measure."""
+async def one_run(tables: int, seconds: float, seed: int, think: float) -> Run:
+    """Host a class of ``tables`` tables, play it for at most ``seconds`` (each team taking
+    ``think`` seconds a decision), and measure."""
     run = Run()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -215,7 +220,8 @@ async def one_run(tables: int, seconds: float, seed: int) -> Run:
                 url = await asyncio.wait_for(listening(server), seconds)
             except TimeoutError:
                 raise SystemExit(f"the server did not listen within {seconds:g} s") from None
-            await play(url, *codes(folder / "class.codes.txt"), ends, server.pid, run)
+            teacher_code, seats = codes(folder / "class.codes.txt")
+            await play(url, teacher_code, seats, ends, think, seed, server.pid, run)
             run.peak_rss = memory(server.pid, "VmHWM")
             run.end_rss = memory(server.pid, "VmRSS")
         finally:
@@ -236,9 +242,17 @@ async def listening(server: asyncio.subprocess.Process) -> str:
 
 
 async def play(
-    url: str, teacher_code: str, seats: list[list[str]], ends: float, pid: int, run: Run
+    url: str,
+    teacher_code: str,
+    seats: list[list[str]],
+    ends: float,
+    think: float,
+    seed: int,
+    pid: int,
+    run: Run,
 ) -> None:
-    """Seat the console and every team, then let them play until done or the time ``ends``
+    """Seat the console and every team, then let them play (taking ``think`` seconds a
+    decision on average, from generators seeded by ``seed``) until done or the time ``ends``
     (by ``time.monotonic``)."""
     seated = []
     try:
@@ -255,7 +269,10 @@ async def play(
             async with asyncio.timeout(max(0.0, ends - time.monotonic())):
                 await asyncio.gather(
                     teacher(console, welcome["views"], run),
-                    *(team(ws, next(iter(w["views"].values())), run) for ws, w in teams),
+                    *(
+                        team(ws, next(iter(w["views"].values())), think, Random(seed + n), run)
+                        for n, (ws, w) in enumerate(teams)
+                    ),
                 )
         run.seconds = time.perf_counter() - start
         run.cpu = cpu_seconds(pid) - busy
@@ -314,12 +331,19 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="time bound of each run")
     parser.add_argument("--seed", type=int, default=0, help="the class's base seed")
     parser.add_argument("--repeats", type=int, default=1, help="runs (medians shown)")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="seconds a team takes a decision, on average"
+    )
     args = parser.parse_args()
     print(f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores")
-    print(f"{args.tables} tables of {SCENARIO} × 3 teams + 1 console, ≤ {args.seconds:g} s a run")
+    pace = f"{args.think:g} s a decision" if args.think else "deciding at once"
+    print(
+        f"{args.tables} tables of {SCENARIO} × 3 teams ({pace}) + 1 console, "
+        f"≤ {args.seconds:g} s a run"
+    )
     runs = []
     for _ in range(args.repeats):
-        run = asyncio.run(one_run(args.tables, args.seconds, args.seed))
+        run = asyncio.run(one_run(args.tables, args.seconds, args.seed, args.think))
         show(run, args.tables)
         runs.append(run)
     if args.repeats > 1 and all(run.round_trips for run in runs):
