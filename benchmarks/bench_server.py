@@ -3,24 +3,28 @@
 A real server — ``trilateral host baseline-2025`` in a process of its own, on a free
 loopback port, with its class database in a temporary folder — hosts ``--tables`` tables.
 Every party at every table is a scripted team on its own WebSocket connection, and one
-teacher-code connection (the console-to-be) receives every table's views. Each team
-answers each view that asks it to decide as soon as it arrives, keeping to the server's
-message rate (``sim.network.server.RATE`` and ``BURST``): it proposes its draft (its
-ideal), and to an offer it accepts if the offer is worth at least its aim (its floor or no
-deal, whichever is higher, plus a margin that shrinks to nothing by the deadline), else
-it rejects with a counter-offer that moves from its ideal towards the offer as the rounds
-pass. A table ends with the game, or every table stops when ``--seconds`` have passed.
+teacher-code connection (the console-to-be) receives every table's views. A team plays
+from what its own view carries: it proposes its draft (its ideal); to an offer it accepts
+if the offer is worth at least its aim (its floor or no deal, whichever is higher, plus a
+margin that shrinks to nothing by the deadline), else it rejects with a counter-offer that
+takes the offer's values on a share of the issues growing with the rounds. It answers each
+view that asks it to decide as soon as the view arrives, keeping to the server's message
+rate (``sim.network.server.RATE`` and ``BURST``), or after a pause of ``--think`` seconds
+on average. A table ends with its game; every table stops when ``--seconds`` have passed
+since the server was launched.
 
 Figures per run: the move round trip — from sending a move to receiving its ``ack``, which
 the server sends once the move is on disk and played — p50, p99 and max, over every
-acknowledged move; moves per second; tables finished; the server process's peak RSS
-(``VmHWM`` from /proc, read before it is stopped; elsewhere ``getrusage`` of the children)
-and its RSS once every client has joined and at the end, to show growth per move. With
-``--repeats`` above 1 the medians over the runs are printed after them. Goals: p99 ≤ 50 ms
-and peak RSS ≤ 300 MB at 30 tables. A run ends by itself within ``--seconds`` and a few
-seconds for starting and stopping the server, whatever hangs. Run from a checkout:
+acknowledged move; moves per second; tables finished; the server's CPU time per move; the
+server process's peak RSS (``VmHWM`` from /proc, read before it is stopped; elsewhere
+``getrusage`` of the children) and its RSS once every client has joined and at the end,
+to show growth per move. With ``--repeats`` above 1 the medians over the runs follow.
+Goals: p99 ≤ 50 ms and peak RSS ≤ 300 MB at 30 tables. A run ends by itself within
+``--seconds`` and the few seconds stopping the server takes, whatever hangs. Run from a
+checkout:
 
-    python benchmarks/bench_server.py [--tables 30] [--seconds 60] [--seed 0] [--repeats 1]
+    python benchmarks/bench_server.py [--tables 30] [--seconds 60] [--seed 0] [--think 0]
+        [--repeats 1]
 """
 
 from __future__ import annotations
@@ -78,8 +82,11 @@ class Run:
     cpu: float = 0.0
     """CPU seconds the server process spent during play (0 without /proc)."""
     peak_rss: int = 0
+    """The server process's peak RSS, bytes."""
     joined_rss: int = 0
+    """Its RSS once every client had joined, bytes (0 without /proc)."""
     end_rss: int = 0
+    """Its RSS at the end of play, bytes (0 without /proc)."""
 
 
 def package(track: dict, concede: float) -> dict:
