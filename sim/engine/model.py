@@ -75,6 +75,9 @@ class NegotiationModel(mesa.Model):
         # created after this point, so the counter can go.
         mesa.Agent._ids.pop(self, None)
         self._log_entries: list[tuple | Intervention] = []
+        self._readable_log: list[Move | Intervention] = []
+        """The first entries of ``_log_entries`` as ``log`` gives them, decoded once: the
+        class server reads the log several times for every move (each view's history)."""
         self.news: list[tuple[int, Event]] = []
         self._fired: set[str] = set()
         self.pending: DecisionRequest | None = None
@@ -366,13 +369,16 @@ class NegotiationModel(mesa.Model):
     @property
     def log(self) -> list[Move | Intervention]:
         """Every move, AI and human, and every intervention, in order: the game's log."""
-        tracks = self.rules.track
-        return [
-            entry
-            if isinstance(entry, Intervention)
-            else Move(entry[0], entry[1], entry[2], _readable(tracks, entry), entry[4])
-            for entry in self._log_entries
-        ]
+        readable = self._readable_log
+        if len(readable) < len(self._log_entries):  # entries are only ever appended
+            tracks = self.rules.track
+            readable += [
+                entry
+                if isinstance(entry, Intervention)
+                else Move(entry[0], entry[1], entry[2], _readable(tracks, entry), entry[4])
+                for entry in self._log_entries[len(readable) :]
+            ]
+        return list(readable)
 
     @property
     def moves(self) -> list[Move]:

@@ -6,6 +6,7 @@ import contextlib
 import gc
 import random
 import weakref
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -165,6 +166,22 @@ def test_replaying_the_move_log_reproduces_the_game(seed, humans, choices):
     assert fingerprint(again) == fingerprint(model)
     as_data = [Move.from_dict(m.to_dict()) for m in model.moves]
     assert fingerprint(replay(BASELINE, seed, humans, as_data)) == fingerprint(model)
+
+
+def test_the_log_read_as_the_game_goes_is_the_log_of_the_whole_game():
+    humans = {"us", "japan"}
+    rng = random.Random(3)
+    model = NegotiationModel(BASELINE, seed=3, humans=humans)
+    request = model.advance()
+    read = []
+    while request is not None:
+        read.append(model.log)  # decoded once and kept: each read must see the new entries
+        read[-1].append("a caller's own list")
+        request = model.submit(_random_move(request, model, rng))
+    whole = replay(BASELINE, 3, humans, [e for e in model.log if isinstance(e, Move)]).log
+    assert model.log == whole
+    for earlier, later in pairwise(read):
+        assert len(earlier) < len(later) and earlier[:-1] == whole[: len(earlier) - 1]
 
 
 SHAPES = st.sampled_from(["rising", "falling", "peaked"])
