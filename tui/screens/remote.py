@@ -429,7 +429,6 @@ class RemoteDebriefScreen(Screen[None]):
     """
 
     CSS_PATH = "remote.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "app.quit", "Quit")]
 
     def __init__(self, table: RemoteTable) -> None:
         super().__init__()
