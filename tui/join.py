@@ -97,7 +97,10 @@ class JoinApp(App[None]):
         kind = message["type"]
         if kind in ("view", "welcome"):
             view = message["view"] if kind == "view" else message["views"][str(self.table.number)]
+            played = len(self.table.view["timed"])
             self.table.update(view)
+            for entry in view["timed"][played:]:
+                self.notify(self.table.timed_text(entry), title="Time was up", timeout=10)
             if kind == "welcome":
                 self.notify("Back at the table.", title="Reconnected")
                 self._table_screen(lambda screen: setattr(screen, "offline", False))

@@ -27,6 +27,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from sim.classroom.politics import ChannelOption, Politics
 from sim.classroom.record import Entry
+from sim.classroom.summary import Summary
 from sim.classroom.views import IssueRow, TrackMeter
 from sim.engine.utility import IssueSpace
 from sim.network import protocol
@@ -128,6 +129,12 @@ class RemoteTable:
         verb = "to answer" if turn["kind"] == "respond" else "to propose"
         return f"{self.names[turn['party']]} {verb}" + (f" ({track})" if track else "")
 
+    def timed_text(self, entry: dict) -> str:
+        """A move the timer played (an entry of the view's ``timed``), in words."""
+        who = "you" if entry["party"] == self.party else self.names[entry["party"]]
+        track = self.track(entry["track"])["name"] if entry["track"] else "the table"
+        return f"The AI played for {who} on {track}: it chose to {entry['kind']}"
+
     def track(self, track_id: str) -> dict:
         """One track of the view."""
         return next(t for t in self.view["tracks"] if t["id"] == track_id)
@@ -188,6 +195,32 @@ class RemoteTable:
                 )
             )
         return tuple(rows)
+
+    def warnings(self, track_id: str) -> tuple[str, ...]:
+        """What is wrong with the offer on a track for the team, as the local table warns
+        before an acceptance: the bottom lines it crosses, a worth below the floor or below
+        no deal."""
+        track = self.track(track_id)
+        found = [
+            f"crosses your bottom line on {issue['name']} ({issue['bottom_line']})"
+            for issue in track["issues"]
+            if issue["crosses"]
+        ]
+        worth = track["worth"]
+        offer, floor, no_deal = worth["offer"], worth["floor"], worth["no_deal"]
+        if offer is not None and offer < floor:
+            found.append(f"worth {offer:.2f}, below your reservation utility {floor:.2f}")
+        elif offer is not None and offer < no_deal:
+            found.append(f"worth {offer:.2f}, less than no deal ({no_deal:.2f})")
+        return tuple(found)
+
+    def summary(self) -> Summary | None:
+        """What happened since the team's last move, while its decision is pending."""
+        seen = self.view["summary"]
+        if seen is None:
+            return None
+        fields = {key: value for key, value in seen.items() if key != "title"}
+        return Summary(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
 
     def history(self) -> tuple[Entry, ...]:
         return tuple(Entry(**entry) for entry in self.view["history"])

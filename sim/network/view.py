@@ -23,6 +23,7 @@ from dataclasses import asdict
 from sim.classroom import record, views
 from sim.classroom.game import Game
 from sim.classroom.politics import politics
+from sim.classroom.summary import summary
 from sim.results.analysis import party_result
 from sim.results.briefing import role_sheet
 
@@ -56,7 +57,9 @@ def snapshot(
         ``tracks`` (its issues, the package on the table and the viewer's utilities only
         where the viewer sits), ``politics``, ``history``, ``news``, ``timed``,
         ``seconds_left``, ``round_seconds``, ``channel`` (None for whoever may not
-        read it) and ``results`` (each party's score once the game is over, else None).
+        read it), ``results`` (each party's score once the game is over, else None) and
+        ``summary`` (what happened since the viewer's last move, with every change to its
+        own numbers, while its decision is pending; else None).
     """
     model, rules = game.model, game.rules
     request = game.request
@@ -99,6 +102,7 @@ def snapshot(
         "round_seconds": round_seconds,
         "channel": list(channel) if teacher or viewer in allies(game) else None,
         "results": results(game) if game.finished else None,
+        "summary": _summary(game, viewer) if own else None,
     }
 
 
@@ -121,6 +125,13 @@ def results(game: Game) -> list[dict]:
             }
         )
     return found
+
+
+def _summary(game: Game, viewer: str) -> dict:
+    """What happened since the viewer's last move (``sim.classroom.summary``), as the
+    terminal UI's round summary shows it when play comes back to a team."""
+    seen = summary(game, viewer)
+    return asdict(seen) | {"title": seen.title}
 
 
 def briefing(game: Game, viewer: str) -> str:

@@ -16,6 +16,7 @@ from tests.network.conftest import Team, code_of, new_class
 from tests.network.test_privacy import CANARIES
 from tests.tui.pilots import until
 from tui.cli import build_cli
+from tui.dialogs.confirm import ConfirmDialog
 from tui.join import JoinApp
 from tui.screens.briefing import BriefingScreen
 from tui.screens.remote import RemoteDebriefScreen, RemoteTableScreen
@@ -144,6 +145,29 @@ def test_join_refuses_an_address_that_is_not_a_servers():
     assert "Traceback" not in result.output
 
 
+async def move_by_keys(pilot) -> list[str]:
+    """Japan's team counters with its draft until round 3, then accepts (all the same if it
+    is asked: the offer crosses a line); what any question showed."""
+    app = pilot.app
+    decision, version = app.table.decision, app.table.view["version"]
+    accept = decision.kind == "respond" and decision.round >= 3
+    await pilot.press(*(["a"] if accept else ["c", "ctrl+s"]))
+
+    def answered() -> bool:
+        return app.table.view["version"] > version
+
+    def asked() -> bool:
+        return isinstance(app.screen, ConfirmDialog)
+
+    await until(pilot, lambda: answered() or asked(), "the move answered")
+    if not asked():
+        return []
+    question = await screen_text(pilot)
+    await pilot.press("y")
+    await until(pilot, answered, "the acceptance answered")
+    return [question]
+
+
 LEAKS = ("10.3", "10.6", "23.7", "413", "3.37", "5.29", "0.9431", "0.8713")
 """Korea's and the US's private numbers set by ``CANARIES``, as a screen would write them."""
 
@@ -170,15 +194,7 @@ async def test_what_the_japan_client_shows_never_holds_another_partys_private_nu
                     if isinstance(app.screen, RemoteDebriefScreen):
                         break
                     shown.append(await screen_text(pilot))
-                    decision = app.table.decision
-                    version = app.table.view["version"]
-                    keys = ["a"] if decision.kind == "respond" and decision.round >= 3 else ["c"]
-                    await pilot.press(*keys, *([] if keys == ["a"] else ["ctrl+s"]))
-                    await until(
-                        pilot,
-                        lambda v=version: app.table.view["version"] > v,
-                        "the move answered",
-                    )
+                    shown += await move_by_keys(pilot)
                 await pilot.pause(0.2)
                 shown.append(await screen_text(pilot))
                 await others

@@ -6,10 +6,10 @@ last view of it (``sim.network.client.RemoteTable``). So these are screens of th
 built from the local screen's widgets — the package composer, the meters, alliance
 politics, the news and the history, fed the same plain data — and the same layout and
 keys: 1–5 switch panes on a narrow terminal, ``a``/``c``/``^s``/``w`` answer, ``m``
-signals or consults, ``b`` opens the briefing. A move goes to the server (``Send``) and
-the table waits for the view that answers it. There are no facilitator keys: events,
-pause and undo are the teacher's. Japan's and Korea's teams also see the allies' channel
-(pane 5, ``t`` to write).
+signals (on the team's decision) or answers in the allies' channel (at any time), ``b``
+opens the briefing. A move goes to the server (``Send``) and the table waits for the view
+that answers it. There are no facilitator keys: events, pause and undo are the teacher's.
+Japan's and Korea's teams also see the allies' channel (pane 5, ``t`` to write).
 
 What is not here, because the view does not carry it: the chart of what each side's
 offers were worth round by round, and the worth of a draft before it is sent (the
@@ -19,6 +19,7 @@ answers it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.table import Table
@@ -32,12 +33,13 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static, Tab, Tabs
 
+from sim.classroom.summary import Summary
 from sim.classroom.views import read_value
 from sim.engine.moves import Move
 from sim.network.client import RemoteTable
 from tui.widgets.channel import AlliesChannel
 from tui.widgets.composer import Desk, PackageComposer
-from tui.widgets.feed import MoveHistory, NewsFeed
+from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary
 from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
 from tui.widgets.politics import PoliticsPanel
@@ -99,6 +101,10 @@ class RemoteTableScreen(Screen[None]):
         super().__init__()
         self.table = table
         self.allied = table.channel is not None
+        self.summaries: tuple[Summary, ...] = ()
+        """The round summaries the team has been shown, kept for its news pane."""
+        self.decided: tuple | None = None
+        """The decision the summary was last shown for: a new one shows what happened."""
         self.panes = ("desk", "gauges", "news", "moves") + (("allies",) if self.allied else ())
 
     def compose(self) -> ComposeResult:
@@ -109,6 +115,7 @@ class RemoteTableScreen(Screen[None]):
         )
         with Horizontal(id="body", classes="" if self.allied else "-solo"):
             with Vertical(id="desk", classes="pane"):
+                yield RoundSummary(id="summary")
                 yield Static(id="turn")
                 with VerticalScroll(id="desk-scroll"):
                     yield PackageComposer(id="composer")
@@ -138,7 +145,7 @@ class RemoteTableScreen(Screen[None]):
             yield NewsFeed(id="feed")
 
     def on_mount(self) -> None:
-        self.title = f"{self.table.name}, table {self.table.number} — {self.table.title}"
+        self.title = f"{self.table.name}, table {self.table.number}"
         for pane in self.panes:
             self.query_one(f"#{pane}").border_title = TITLES[pane]
         self.watch(self.query_one(PackageComposer), "draft", self._draft_changed, init=False)
@@ -174,9 +181,24 @@ class RemoteTableScreen(Screen[None]):
         else:
             key = (table.party, decision.track, decision.kind, decision.round)
             composer.desk = Desk(key, table.rows(decision.track))
+            if key != self.decided:
+                self.decided = key
+                self.summarise()
         self.show_turn()
         self.show_preview()
         self.refresh_bindings()
+
+    def summarise(self) -> None:
+        """Show the team what happened since its last move, and keep it in its news."""
+        seen = self.table.summary()
+        self.query_one(RoundSummary).summary = seen
+        if seen is not None and not seen.empty and seen not in self.summaries[-1:]:
+            self.summaries = (*self.summaries, seen)
+            self.query_one(NewsFeed).summaries = self.summaries
+
+    def on_key(self) -> None:
+        """Any key that reaches the table puts the summary away."""
+        self.query_one(RoundSummary).summary = None
 
     def watch_busy(self) -> None:
         self.show_turn()
@@ -304,8 +326,11 @@ class RemoteTableScreen(Screen[None]):
         ready = not (self.busy or self.offline) and decision is not None
         if action == "accept":
             return decision is not None and decision.kind == "respond" and (ready or None)
-        if action == "politics":
-            return self.table.politics().has_moves if ready else None
+        if action == "politics":  # a signal answers a decision; a channel answer needs none
+            state = self.table.politics()
+            if ready:
+                return state.has_moves
+            return (not self.offline and state.allied and bool(state.options)) or None
         if action in ("counter", "send", "walk", "reset"):
             return ready or None
         return True
@@ -322,8 +347,21 @@ class RemoteTableScreen(Screen[None]):
         self.problem = reason
 
     def action_accept(self) -> None:
-        if self.check_action("accept", ()):
-            self.send(self.table.move("accept"))
+        """Accept the offer on the table, after asking if it crosses the team's lines."""
+        if not self.check_action("accept", ()):
+            return
+        move = self.table.move("accept")
+        warnings = self.table.warnings(self.table.decision.track)
+        if not warnings:
+            self.send(move)
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        question = "Accept this offer anyway?\n\n" + "\n".join(f"⚠ {w}" for w in warnings)
+        self.app.push_screen(
+            ConfirmDialog("Accept the offer", question, yes="Accept"),
+            lambda yes: yes and self.send(move),
+        )
 
     def action_counter(self) -> None:
         if self.check_action("counter", ()):
@@ -368,8 +406,13 @@ class RemoteTableScreen(Screen[None]):
             return
         from tui.dialogs.politics import PoliticsDialog
 
-        decision = self.table.decision
-        template = Move(self.table.party, decision.track, "signal", None, decision.round)
+        table, decision = self.table, self.table.decision
+        state = table.politics()
+        if decision is None or self.busy:
+            state = replace(state, signals=())
+            template = Move(table.party, "", "consult", None, table.round)
+        else:
+            template = Move(table.party, decision.track, "signal", None, decision.round)
 
         def chosen(move: Move | None) -> None:
             if move is None:
@@ -379,7 +422,7 @@ class RemoteTableScreen(Screen[None]):
             else:
                 self.send(self.table.move("signal", move.package))
 
-        self.app.push_screen(PoliticsDialog(self.table.politics(), template), chosen)
+        self.app.push_screen(PoliticsDialog(state, template), chosen)
 
     def action_talk(self) -> None:
         if self.allied:
