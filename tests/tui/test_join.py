@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.network.server import ClassServer, port_of, serving
+from sim.network.tables import Classroom
 from tests.network.conftest import Team, code_of, new_class
 from tests.network.test_privacy import CANARIES
 from tests.tui.pilots import until
@@ -23,9 +24,11 @@ from tui.screens.remote import RemoteDebriefScreen, RemoteTableScreen
 
 
 @contextlib.asynccontextmanager
-async def class_of(tmp_path, overrides: tuple[str, ...] = ()):
+async def class_of(tmp_path, overrides: tuple[str, ...] = (), round_seconds: float | None = None):
     """A class of one table on a free port: its ledger, classroom, server and address."""
     ledger, room = new_class(tmp_path / "class.db", seed=3, overrides=overrides)
+    if round_seconds is not None:
+        room = Classroom(ledger, room.scenario, round_seconds)
     server = ClassServer(room)
     async with serving(server) as listening:
         yield ledger, room, server, f"ws://127.0.0.1:{port_of(listening)}"
@@ -118,6 +121,52 @@ async def test_a_client_that_drops_takes_its_seat_again_and_finds_the_table_as_i
             await until(pilot, lambda: ready(app), "the same decision")
             assert app.screen is table
             playing.cancel()
+
+
+@pytest.mark.asyncio
+async def test_a_timed_table_counts_down_on_the_table_and_in_the_header(tmp_path):
+    async with (
+        class_of(tmp_path, round_seconds=600) as (ledger, _, _, url),
+        Team(url, code_of(ledger, 1, "us")),
+        Team(url, code_of(ledger, 1, "korea")),
+    ):
+        app = JoinApp(url, code_of(ledger, 1, "japan"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: briefed(app), "the briefing")
+            await until(pilot, lambda: app.sub_title.endswith(" left"), "the clock")
+            assert app.sub_title.startswith(("10:00", "9:5"))  # every screen's header has it
+            await to_table(pilot)
+            shown = await screen_text(pilot)
+            assert re.search(r"⏱ (10:00|9:5\d) left · Round 1 of", shown)
+            assert "Waiting for United States to propose" in shown
+
+
+@pytest.mark.asyncio
+async def test_the_allies_read_and_write_their_channel_and_the_us_team_has_none(tmp_path):
+    async with (
+        class_of(tmp_path) as (ledger, _, _, url),
+        Team(url, code_of(ledger, 1, "korea")) as korea,
+    ):
+        await korea.send({"type": "say", "text": "Shall we share bottom lines?"})
+        app = JoinApp(url, code_of(ledger, 1, "japan"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            table = await to_table(pilot)
+            await pilot.press("5")
+            assert "South Korea: Shall we share bottom lines?" in await screen_text(pilot)
+            await pilot.press("t", *"Yes, once trust allows", "enter")
+            heard = []
+            while len(heard) < 2:
+                message = await korea.next()
+                heard = message["view"]["channel"] if message["type"] == "view" else heard
+            said = heard[-1]
+            assert (said["party"], said["text"]) == ("japan", "Yes, once trust allows")
+            await until(pilot, lambda: len(table.table.channel) == 2, "the line back")
+        us = JoinApp(url, code_of(ledger, 1, "us"))
+        async with us.run_test(size=(80, 24)) as pilot:
+            table = await to_table(pilot)
+            assert not table.allied and not table.query("#allies")
+            await pilot.press("5")
+            assert table.pane == "desk" and "Allies" not in await screen_text(pilot)
 
 
 @pytest.mark.asyncio

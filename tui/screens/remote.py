@@ -486,7 +486,7 @@ class RemoteDebriefScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"Debrief — {self.table.title}, table {self.table.number}"
+        self.title = f"Debrief — {self.table.name}, table {self.table.number}"
         self.query_one(MoveHistory).entries = self.table.history()
         self.query_one("#results").focus()
 
