@@ -89,12 +89,12 @@ class RemoteTableScreen(Screen[None]):
         *[Binding(str(n), f"show({n})", show=False) for n in range(1, 6)],
     ]
 
-    busy: reactive[bool] = reactive(False)
+    busy: reactive[bool] = reactive(False, init=False)
     """Whether a move is on its way to the server: no other move until its answer comes."""
-    offline: reactive[bool] = reactive(False)
+    offline: reactive[bool] = reactive(False, init=False)
     """Whether the connection dropped (the client is taking its seat again)."""
-    pane: reactive[str] = reactive("desk")
-    problem: reactive[str] = reactive("")
+    pane: reactive[str] = reactive("desk", init=False)
+    problem: reactive[str] = reactive("", init=False)
     """Why the server refused the last move; cleared by the next edit or view."""
 
     def __init__(self, table: RemoteTable) -> None:
@@ -149,7 +149,7 @@ class RemoteTableScreen(Screen[None]):
         for pane in self.panes:
             self.query_one(f"#{pane}").border_title = TITLES[pane]
         self.watch(self.query_one(PackageComposer), "draft", self._draft_changed, init=False)
-        self.show_panes()
+        self.watch_pane()
         self.show_table()
 
     # -- data down --------------------------------------------------------------------
@@ -176,6 +176,11 @@ class RemoteTableScreen(Screen[None]):
         composer.display = decision is not None
         for button in self.query("#actions Button"):
             button.display = decision is not None
+        if decision is not None:
+            self.query_one("#accept", Button).display = decision.kind == "respond"
+            self.query_one("#send", Button).label = (
+                "Counter (^s)" if decision.kind == "respond" else "Propose (^s)"
+            )
         if decision is None:
             composer.desk = None
         else:
@@ -267,10 +272,6 @@ class RemoteTableScreen(Screen[None]):
             text.append(" build your offer, ")
             text.append("^s", style="bold reverse")
             text.append(" send")
-        self.query_one("#send", Button).label = (
-            "Counter (^s)" if decision.kind == "respond" else "Propose (^s)"
-        )
-        self.query_one("#accept", Button).display = decision.kind == "respond"
         return text
 
     def show_preview(self) -> None:
