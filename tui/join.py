@@ -62,6 +62,7 @@ class JoinApp(App[None]):
             async for message in self.link.messages(self._dropped):
                 self.receive(message)
         except JoinError as error:
+            await self.link.close()
             self.problem = str(error)
             self.exit(return_code=2)
 

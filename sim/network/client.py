@@ -34,6 +34,8 @@ from sim.network import protocol
 
 OPEN_TIMEOUT = 10.0
 """Seconds to wait for the server to answer a connection and a hello."""
+MAX_VIEW = 2**24
+"""The largest frame the client reads, in bytes: a table's view is tens of kilobytes."""
 RETRY = (0.5, 1.0, 2.0, 4.0, 8.0)
 """Seconds between attempts to reconnect after a drop (the last repeats)."""
 
@@ -59,8 +61,6 @@ class Decision:
     kind: str
     """``propose`` or ``respond``."""
     round: int
-    on_table: dict | None
-    """The package the other side offers (issue id → value), for a response."""
 
 
 class RemoteTable:
@@ -74,7 +74,7 @@ class RemoteTable:
             raise JoinError("that is the teacher's code: join with a team's code")
         self.number: int = seat["table"]
         self.party: str = seat["party"]
-        self.briefing: str = welcome.get("briefing") or ""
+        self.briefing: str = welcome["briefing"]
         self.view: dict = {}
         self.received = 0.0
         self.update(welcome["views"][str(self.number)])
@@ -85,10 +85,6 @@ class RemoteTable:
         self.received = self.clock()
 
     # -- what the screens show ---------------------------------------------------------
-
-    @property
-    def title(self) -> str:
-        return self.view["title"]
 
     @property
     def name(self) -> str:
@@ -117,7 +113,7 @@ class RemoteTable:
         request = self.view["request"]
         if request is None:
             return None
-        return Decision(request["track"], request["kind"], request["round"], request["on_table"])
+        return Decision(request["track"], request["kind"], request["round"])
 
     @property
     def waiting_for(self) -> str | None:
@@ -142,7 +138,7 @@ class RemoteTable:
     def seconds_left(self) -> float | None:
         """Seconds left for the pending decision, counted down since the view came
         (None without a timer, or while the clock is stopped)."""
-        left = self.view.get("seconds_left")
+        left = self.view["seconds_left"]
         if left is None:
             return None
         return max(0.0, left - (self.clock() - self.received))
@@ -255,14 +251,11 @@ class RemoteTable:
 
     # -- what the team sends -----------------------------------------------------------
 
-    def move(self, kind: str, package: dict | None = None, track: str | None = None) -> dict:
-        """A move on the team's pending decision (a signal: on none), answering this view."""
+    def move(self, kind: str, package: dict | None = None) -> dict:
+        """A move on the team's pending decision, answering this view."""
         decision = self.decision
         message = {"type": "move", "version": self.view["version"], "kind": kind}
-        if decision is not None:
-            message |= {"track": decision.track, "round": decision.round}
-        if track is not None:
-            message["track"] = track
+        message |= {"track": decision.track, "round": decision.round}
         if package is not None:
             message["package"] = package
         return message
@@ -284,6 +277,8 @@ class Link:
     def __init__(self, url: str, code: str) -> None:
         self.url, self.code = url, code
         self.socket: ClientConnection | None = None
+        self.closed = False
+        """Whether the team closed the connection itself (quitting): then no reconnecting."""
 
     async def join(self) -> dict:
         """Connect and take the seat; the server's welcome.
@@ -292,7 +287,7 @@ class Link:
             JoinError: the server cannot be reached, or refuses the code.
         """
         try:
-            self.socket = await connect(self.url, open_timeout=OPEN_TIMEOUT, max_size=None)
+            self.socket = await connect(self.url, open_timeout=OPEN_TIMEOUT, max_size=MAX_VIEW)
         except InvalidURI:
             raise JoinError(f"{self.url} is not a server's address (ws://HOST:PORT)") from None
         except (OSError, TimeoutError, InvalidHandshake) as error:
@@ -301,10 +296,10 @@ class Link:
             await self.send({"type": "hello", "code": self.code})
             reply = json.loads(await asyncio.wait_for(self.socket.recv(), OPEN_TIMEOUT))
         except (ConnectionClosed, TimeoutError) as error:
-            await self.close()
+            await self.socket.close()
             raise JoinError(f"the class server at {self.url} closed: {_why(error)}") from None
         if reply["type"] != "welcome":
-            await self.close()
+            await self.socket.close()
             raise JoinError(reply.get("reason", "the server did not seat the team"), refused=True)
         return reply
 
@@ -315,8 +310,9 @@ class Link:
                 await self.socket.send(json.dumps({"v": protocol.VERSION, **message}))
 
     async def messages(self, dropped: Callable[[str], None]) -> AsyncIterator[dict]:
-        """What the server sends, for good; after a drop, ``dropped(why)`` is called and the
-        team takes its seat again (the next message is that new welcome).
+        """What the server sends, until the team closes the link; after a drop,
+        ``dropped(why)`` is called and the team takes its seat again (the next message is
+        that new welcome).
 
         Raises:
             JoinError: the server refuses the code on reconnecting.
@@ -327,22 +323,26 @@ class Link:
                     yield json.loads(frame)
             except ConnectionClosed:
                 pass
+            if self.closed:
+                return
             closed = self.socket.close_reason or "the connection dropped"
             dropped(closed)
             yield await self._rejoin()
 
     async def _rejoin(self) -> dict:
         """Take the seat again, trying until the server is back (a refused code ends it)."""
-        for pause in itertools.chain(RETRY, itertools.repeat(RETRY[-1])):
-            await asyncio.sleep(pause)
+        pauses = itertools.chain(RETRY, itertools.repeat(RETRY[-1]))
+        while True:
+            await asyncio.sleep(next(pauses))
             try:
                 return await self.join()
             except JoinError as error:
                 if error.refused:
                     raise
-        raise JoinError(f"the class server at {self.url} did not come back")  # never reached
 
     async def close(self) -> None:
+        """Close the connection for good (the team quits)."""
+        self.closed = True
         if self.socket is not None:
             await self.socket.close()
 
@@ -351,6 +351,8 @@ def _why(error: BaseException) -> str:
     """A connection failure in a few words."""
     if isinstance(error, TimeoutError):
         return "no answer"
+    if isinstance(error, ConnectionRefusedError):
+        return "nothing listens there (is trilateral host running, on that port?)"
     if isinstance(error, ConnectionClosed):
         return error.rcvd.reason if error.rcvd is not None and error.rcvd.reason else "closed"
     if isinstance(error, OSError) and error.strerror:
