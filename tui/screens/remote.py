@@ -176,14 +176,14 @@ class RemoteTableScreen(Screen[None]):
         composer.display = decision is not None
         for button in self.query("#actions Button"):
             button.display = decision is not None
-        if decision is not None:
+        if decision is None:
+            composer.desk = None
+            self.query_one(RoundSummary).summary = None  # it was the decision's: now made
+        else:
             self.query_one("#accept", Button).display = decision.kind == "respond"
             self.query_one("#send", Button).label = (
                 "Counter (^s)" if decision.kind == "respond" else "Propose (^s)"
             )
-        if decision is None:
-            composer.desk = None
-        else:
             key = (table.party, decision.track, decision.kind, decision.round)
             composer.desk = Desk(key, table.rows(decision.track))
             if key != self.decided:
@@ -423,7 +423,7 @@ class RemoteTableScreen(Screen[None]):
             else:
                 self.send(self.table.move("signal", move.package))
 
-        self.app.push_screen(PoliticsDialog(state, template), chosen)
+        self.app.push_screen(PoliticsDialog(state, template, undoable=False), chosen)
 
     def action_talk(self) -> None:
         if self.allied:
