@@ -122,7 +122,7 @@ class TrilateralApp(App[Path | None]):
         try:
             for party in setup.humans:
                 await self.pass_keyboard(setup, party, scenario.party(party).name)
-                await self.push_screen_wait(BriefingScreen(rules, party, rooms))
+                await self.push_screen_wait(BriefingScreen.of(rules, party, rooms))
             game = await building
         except (ValueError, OSError) as error:
             problem = save_failure(saves_dir(), error) if isinstance(error, OSError) else str(error)

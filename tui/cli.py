@@ -1,9 +1,9 @@
-"""The ``trilateral`` command: the engine's commands plus ``play``.
+"""The ``trilateral`` command: the engine's commands plus ``play`` and ``join``.
 
 The command line is put together here, in the UI layer, because the engine (``sim``)
 must never import the terminal UI: ``build_cli`` takes the engine's app from
-``sim.cli.app.build_app`` and adds ``play`` by name. Textual is imported only when
-``play`` runs, so the headless commands start fast.
+``sim.cli.app.build_app`` and adds ``play`` and ``join`` by name. Textual is imported only
+when one of them runs, so the headless commands start fast.
 """
 
 from __future__ import annotations
@@ -136,14 +136,45 @@ def play(
         )
 
 
+def join(
+    url: Annotated[
+        str,
+        typer.Argument(
+            help="The class server's address, as trilateral host prints it (ws://HOST:PORT).",
+            show_default=False,
+        ),
+    ],
+    code: Annotated[
+        str,
+        typer.Argument(help="Your team's join code, from the teacher's sheet.", show_default=False),
+    ],
+) -> None:
+    """Join a networked class: your team's briefing, table and debrief, played on the
+    teacher's server (trilateral host)."""
+    if not url.startswith(("ws://", "wss://")):
+        err.print(f"{url}: not a class server's address (it starts ws://, e.g. ws://HOST:8765)")
+        raise typer.Exit(2)
+    from tui.join import JoinApp
+
+    app = JoinApp(url, code)
+    app.run()
+    if app.problem is not None:
+        err.print(f"Cannot join: {app.problem}", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if app.return_code:
+        err.print("The client stopped on an error; join again with the same code", markup=False)
+        raise typer.Exit(app.return_code)
+
+
 def build_cli() -> typer.Typer:
-    """The whole ``trilateral`` app: a fresh engine app with ``play`` added.
+    """The whole ``trilateral`` app: a fresh engine app with ``play`` and ``join`` added.
 
     Returns:
         A new Typer app, independent of any other ``build_cli`` or ``build_app`` made.
     """
     app = build_app()
     app.command("play")(play)
+    app.command("join")(join)
     return app
 
 

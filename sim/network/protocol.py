@@ -149,7 +149,7 @@ def _first(error: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
-def welcome(seat: dict, views: dict, re: str | None = None) -> dict:
+def welcome(seat: dict, views: dict, re: str | None = None, briefing: str | None = None) -> dict:
     """The reply to a good hello: the seat taken and what it sees.
 
     Args:
@@ -158,8 +158,16 @@ def welcome(seat: dict, views: dict, re: str | None = None) -> dict:
         views: The table number (as text, a JSON key) → its view (``view.snapshot``): a team's own
             table, or every table for the teacher.
         re: The hello's ``id``.
+        briefing: A team's confidential role sheet (``view.briefing``); None for the teacher.
     """
-    return {"v": VERSION, "type": "welcome", "re": re, "seat": seat, "views": views}
+    return {
+        "v": VERSION,
+        "type": "welcome",
+        "re": re,
+        "seat": seat,
+        "views": views,
+        "briefing": briefing,
+    }
 
 
 def view(table: int, snapshot: dict) -> dict:

@@ -38,7 +38,7 @@ from sim.network import protocol
 from sim.network.codes import normal
 from sim.network.ledger import CLASS, Ledger, LedgerError, Seat
 from sim.network.protocol import Consult, Hello, Intervene, MoveMessage, ProtocolError, Say
-from sim.network.view import allies, snapshot
+from sim.network.view import allies, briefing, snapshot
 from sim.scenario.loading import ScenarioError, load_scenario
 from sim.scenario.models import Scenario
 from sim.scenario.text import control_problem
@@ -378,7 +378,8 @@ class Classroom:
         started = table.join(seat.party)
         others = [*table.clients, *self.teachers]  # told when the clock starts
         table.clients.add(client)
-        welcome = protocol.welcome(place, {str(seat.table): table.view(seat)}, message.id)
+        sheet = briefing(table.game, seat.party)
+        welcome = protocol.welcome(place, {str(seat.table): table.view(seat)}, message.id, sheet)
         return [(client, welcome), *(self._views(table, others) if started else [])]
 
     def _move(self, client: Client, message: MoveMessage) -> Outgoing:

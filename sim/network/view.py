@@ -23,6 +23,9 @@ from dataclasses import asdict
 from sim.classroom import record, views
 from sim.classroom.game import Game
 from sim.classroom.politics import politics
+from sim.classroom.summary import summary
+from sim.results.analysis import party_result
+from sim.results.briefing import role_sheet
 
 
 def snapshot(
@@ -53,8 +56,10 @@ def snapshot(
         ``parties``, whose ``turn`` it is, the viewer's own ``request``, each of the
         ``tracks`` (its issues, the package on the table and the viewer's utilities only
         where the viewer sits), ``politics``, ``history``, ``news``, ``timed``,
-        ``seconds_left``, ``round_seconds`` and ``channel`` (None for whoever may not
-        read it).
+        ``seconds_left``, ``round_seconds``, ``channel`` (None for whoever may not
+        read it), ``results`` (each party's score once the game is over, else None) and
+        ``summary`` (what happened since the viewer's last move, with every change to its
+        own numbers, while its decision is pending; else None).
     """
     model, rules = game.model, game.rules
     request = game.request
@@ -96,7 +101,44 @@ def snapshot(
         "seconds_left": seconds_left,
         "round_seconds": round_seconds,
         "channel": list(channel) if teacher or viewer in allies(game) else None,
+        "results": results(game) if game.finished else None,
+        "summary": _summary(game, viewer) if own else None,
     }
+
+
+def results(game: Game) -> list[dict]:
+    """Each party's score at the end of the game (``party_result``), as the class's debrief
+    gives it: its ``score``, the ``undiscounted`` score of the terms alone and whether it
+    kept its bottom lines. Scores are the class's to compare; the numbers they are made of
+    (utilities, bottom lines, floors) stay on the server."""
+    model = game.model
+    found = []
+    for party in game.rules.party_ids:
+        result = party_result(model.world, model.talks, party)
+        found.append(
+            {
+                "party": party,
+                "name": game.name(party),
+                "score": round(result.score, 1),
+                "undiscounted": round(result.undiscounted, 1),
+                "bottom_lines_kept": result.bottom_lines_kept,
+            }
+        )
+    return found
+
+
+def _summary(game: Game, viewer: str) -> dict:
+    """What happened since the viewer's last move (``sim.classroom.summary``), as the
+    terminal UI's round summary shows it when play comes back to a team."""
+    seen = summary(game, viewer)
+    return asdict(seen) | {"title": seen.title}
+
+
+def briefing(game: Game, viewer: str) -> str:
+    """The viewer's confidential role sheet as Markdown, with its own bottom lines as this
+    game drew them (sent once, in the welcome: it does not change during a game)."""
+    own = {party: room for party, room in game.model.rooms.items() if party == viewer}
+    return role_sheet(game.rules, viewer, own)
 
 
 def allies(game: Game) -> tuple[str, ...]:
@@ -119,7 +161,11 @@ def _seated(game: Game, viewer: str, meter: views.TrackMeter) -> dict:
                 "id": row.space.id,
                 "name": row.space.name,
                 "unit": row.unit,
+                "short": row.space.short,
                 "kind": row.space.kind,
+                "lo": row.space.lo,
+                "hi": row.space.hi,
+                "step": row.space.step,
                 "choices": None if row.space.choices is None else list(row.space.choices),
                 "status_quo": row.status_quo,
                 "no_deal": row.no_deal,

@@ -1,5 +1,6 @@
-"""Everything the Japan client receives in a whole game holds none of Korea's or the US's
-private numbers: their bottom lines, reservation utilities, weights and patience."""
+"""Everything the Japan client receives in a whole game — its role sheet, every view, its
+round summaries, the scores at the end — holds none of Korea's or the US's private numbers:
+their bottom lines, reservation utilities, weights and patience."""
 
 from __future__ import annotations
 
@@ -79,6 +80,13 @@ async def test_the_japan_client_never_receives_another_partys_private_numbers(tm
     for frame in japan.received:
         numbers_and_texts(json.loads(frame), numbers, texts)
     assert 0.25 in numbers and len(japan.received) > 5  # Japan's own floor is there
+    # What the client's screens need besides the table is in what was searched: Japan's
+    # role sheet, its round summaries and the scores at the end.
+    messages = [json.loads(frame) for frame in japan.received]
+    assert messages[0]["briefing"].startswith("# Japan: confidential role sheet")
+    assert any((m.get("view") or {}).get("summary", {}) for m in messages)
+    views = [m["view"] for m in messages if m["type"] == "view"]
+    assert views[-1]["finished"] and len(views[-1]["results"]) == 3
     leaks = [x for x in numbers if any(abs(x - p) < 1e-9 for p in private)]
     assert not leaks
     written = [re.compile(rf"(?<![\d.]){re.escape(f'{p:g}')}(?![\d])") for p in private]

@@ -31,11 +31,13 @@ class PoliticsDialog(ModalScreen[Move | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
 
-    def __init__(self, state: Politics, template: Move) -> None:
-        """``template`` carries the party, track and round the move is made in."""
+    def __init__(self, state: Politics, template: Move, undoable: bool = True) -> None:
+        """``template`` carries the party, track and round the move is made in;
+        ``undoable``: whether the team can take a move back (not in a networked class)."""
         super().__init__()
         self.state = state
         self.template = template
+        self.undoable = undoable
         self.moves: dict[str, Move] = {}
 
     def compose(self) -> ComposeResult:
@@ -58,8 +60,9 @@ class PoliticsDialog(ModalScreen[Move | None]):
                 options.append(Option(prompt, id=key))
         with Vertical(classes="dialog"):
             yield Label("Signal or consult", classes="dialog-title")
+            undo = " (but undo can)" if self.undoable else ""
             yield Static(
-                "A signal is public and cannot be taken back (but undo can). A channel "
+                f"A signal is public and cannot be taken back{undo}. A channel "
                 "answer stands until you change it; an option takes effect at the start of "
                 "a round when both allies say yes and trust is high enough.",
                 classes="dialog-help",

@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 class BriefingScreen(Screen[None]):
     """A team reads its role sheet; Enter (or Escape) when it is ready to negotiate.
 
-    The sheet comes from ``sim.results.briefing``, so what a team is told is decided by the
-    engine's rules of privacy, not by the screen.
+    The sheet comes from ``sim.results.briefing`` (in a networked class, by way of the
+    server's welcome), so what a team is told is decided by the engine's rules of privacy,
+    not by the screen.
     """
 
     CSS_PATH = "briefing.tcss"
@@ -33,12 +34,17 @@ class BriefingScreen(Screen[None]):
         Binding("pageup", "scroll('page_up')", "Page up", show=False),
     ]
 
-    def __init__(self, rules: Rules, party: str, rooms: dict[str, int]) -> None:
-        """``rooms``: the game's draw of the parties' bottom lines (``Rules.draw_rooms``)."""
+    def __init__(self, name: str, sheet: str) -> None:
+        """``name``: the team's party; ``sheet``: its role sheet as Markdown."""
         super().__init__()
-        self.rules = rules
-        self.party = party
-        self.rooms = rooms
+        self.party_name = name
+        self.sheet = sheet
+
+    @classmethod
+    def of(cls, rules: Rules, party: str, rooms: dict[str, int]) -> BriefingScreen:
+        """The briefing of ``party`` in a local game; ``rooms``: the game's draw of the
+        parties' bottom lines (``Rules.draw_rooms``), so the sheet gives this game's."""
+        return cls(rules.parties[party].name, role_sheet(rules, party, rooms))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -46,14 +52,11 @@ class BriefingScreen(Screen[None]):
             # Rich draws the sheet as one widget; Textual's Markdown widget builds one per
             # paragraph and table cell, which took half a second before the class saw it.
             # The sheet quotes the scenario's text: a link written in it is no hyperlink.
-            # The game's own sheet: its bottom lines as this game draws them.
-            sheet = Markdown(role_sheet(self.rules, self.party, self.rooms), hyperlinks=False)
-            yield Static(sheet, id="role-sheet")
+            yield Static(Markdown(self.sheet, hyperlinks=False), id="role-sheet")
         yield Footer()
 
     def on_mount(self) -> None:
-        name = self.rules.parties[self.party].name
-        self.title = f"{name} — confidential briefing"
+        self.title = f"{self.party_name} — confidential briefing"
         self.query_one("#sheet").focus()
 
     def action_scroll(self, where: str) -> None:

@@ -488,7 +488,7 @@ class TableScreen(Screen[None]):
             from tui.screens.briefing import BriefingScreen
 
             self.app.push_screen(
-                BriefingScreen(self.game.rules, self.viewer, self.game.model.rooms)
+                BriefingScreen.of(self.game.rules, self.viewer, self.game.model.rooms)
             )
 
     def action_facilitator(self) -> None:
