@@ -145,9 +145,13 @@ def join(
         ),
     ],
     code: Annotated[
-        str,
-        typer.Argument(help="Your team's join code, from the teacher's sheet.", show_default=False),
-    ],
+        str | None,
+        typer.Argument(
+            help="Your team's join code, from the teacher's sheet (left out: the client asks "
+            "for it, as the class's web page does).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Join a networked class: your team's briefing, table and debrief, played on the
     teacher's server (trilateral host)."""

@@ -6,7 +6,8 @@ server sent, then the table; every message from the server updates the table and
 screen on show, and the table's end brings the debrief. A dropped connection is said on
 screen and the seat taken again with the same code, so the team finds its table as it
 was; moves made meanwhile were never sent. A code the server refuses, or a server that
-cannot be reached, ends the app with the reason in ``problem`` for the command line to say.
+cannot be reached, ends the app with the reason in ``problem`` for the command line to say;
+without a code (a browser's page), the app asks for one and asks again after a refusal.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from textual.screen import Screen
 from sim.network.client import JoinError, Link, RemoteTable
 from sim.scenario.text import without_controls
 from tui.screens.briefing import BriefingScreen
+from tui.screens.code import CodeScreen
 from tui.screens.remote import RemoteDebriefScreen, RemoteTableScreen, Send, clock_text
 
 
@@ -31,9 +33,12 @@ class JoinApp(App[None]):
     CSS_PATH: ClassVar[list[str]] = ["app.tcss", "dialogs/dialogs.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, url: str, code: str) -> None:
+    def __init__(self, url: str, code: str | None = None) -> None:
         super().__init__()
-        self.link = Link(url, code)
+        self.asking = code is None
+        """Whether the team types its code here (and may try again) rather than on the
+        command line."""
+        self.link = Link(url, code or "")
         self.table: RemoteTable | None = None
         self.problem: str | None = None
         """Why the team could not take its seat (the app has ended), or None."""
@@ -54,7 +59,7 @@ class JoinApp(App[None]):
     async def follow(self) -> None:
         """Take the seat, then follow the table until the app ends."""
         try:
-            self.table = RemoteTable(await self.link.join())
+            self.table = RemoteTable(await self._seat())
             await self.push_screen(
                 BriefingScreen(self.table.name, self.table.briefing), self._briefed
             )
@@ -65,6 +70,20 @@ class JoinApp(App[None]):
             await self.link.close()
             self.problem = str(error)
             self.exit(return_code=2)
+
+    async def _seat(self) -> dict:
+        """Take the seat with the code given, or with one asked for until one seats the
+        team; the server's welcome."""
+        problem = None
+        while True:
+            if self.asking:
+                self.link.code = await self.push_screen_wait(CodeScreen(problem))
+            try:
+                return await self.link.join()
+            except JoinError as error:
+                if not self.asking:
+                    raise
+                problem = str(error)
 
     async def _briefed(self, _: None = None) -> None:
         self.briefed = True

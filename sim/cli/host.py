@@ -3,7 +3,8 @@
 A new class (a SCENARIO) gets its tables, a join code per team per table and the
 teacher's code, printed and written beside the database (``CLASS.codes.txt``) for printing;
 ``trilateral host --db CLASS.db`` restarts a class where it stopped. The server listens on
-this machine only unless ``--public``. With ``--round-seconds T`` a team has T seconds for
+this machine only unless ``--public``. ``--web`` also serves the join client to browsers
+(``sim.network.web``). With ``--round-seconds T`` a team has T seconds for
 each decision, after which its party's AI makes it (and the log says so). Problems — a
 scenario that does not load, a database that is not a class, a port in use — are one line
 and exit status 2.
@@ -32,6 +33,7 @@ TABLES = 6
 """Tables in a new class unless ``--tables`` says: a class of 25 in teams of three or four."""
 MAX_TABLES = 50
 PORT = 8765
+WEB_PORT = 8000
 MIN_SECONDS = 0.1
 MAX_SECONDS = 24 * 3600.0
 
@@ -95,6 +97,18 @@ def host(
             show_default=False,
         ),
     ] = None,
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web",
+            help="Also serve the client to browsers: a team opens the address printed and "
+            "enters its code; nothing to install.",
+        ),
+    ] = False,
+    web_port: Annotated[
+        int,
+        typer.Option(min=0, max=65535, help="The browsers' port, with --web (0: any free port)."),
+    ] = WEB_PORT,
     set_: SetOption = None,
 ) -> None:
     """Host a class: every team on its own laptop, each table kept in a database."""
@@ -130,7 +144,13 @@ def host(
     except LedgerError as error:
         _fail(str(error))
     try:
-        _serve(ledger, classroom, "0.0.0.0" if public else "127.0.0.1", port)
+        _serve(
+            ledger,
+            classroom,
+            "0.0.0.0" if public else "127.0.0.1",
+            port,
+            web_port if web else None,
+        )
     finally:
         ledger.close()
 
@@ -171,7 +191,7 @@ def _start(
     ledger = Ledger.create(db, setup, tables, codes)
     classroom = Classroom(ledger, loaded, round_seconds)
     out.print(
-        f"A new class of {tables} tables of {loaded.title}, seed {seed}",
+        f"A new class of {tables} table{'s' if tables > 1 else ''} of {loaded.title}, seed {seed}",
         markup=False,
         soft_wrap=True,
     )
@@ -241,14 +261,19 @@ def _write_codes(ledger: Ledger, classroom: Classroom) -> None:
     out.print(f"Codes written to {path} for printing", markup=False, soft_wrap=True)
 
 
-def _serve(ledger: Ledger, classroom: Classroom, address: str, port: int) -> None:
-    """Serve until Ctrl-C; then say how to restart."""
+def _serve(
+    ledger: Ledger, classroom: Classroom, address: str, port: int, web_port: int | None
+) -> None:
+    """Serve until Ctrl-C (with the browsers' page on ``web_port``, if any); then say how
+    to restart."""
     import asyncio
 
+    from sim.network import web
     from sim.network.server import ClassServer, host_class
 
     seconds = classroom.round_seconds
     timer = "" if seconds is None else f"; {seconds:g} seconds for each decision"
+    pages = []
 
     def ready(bound: int) -> None:
         where = "every interface of this machine" if address == "0.0.0.0" else "this machine"
@@ -257,6 +282,19 @@ def _serve(ledger: Ledger, classroom: Classroom, address: str, port: int) -> Non
             markup=False,
             soft_wrap=True,
         )
+        if web_port is not None:
+            chosen = web_port or web.free_port(address)
+            shown = web.reachable_address() if address == "0.0.0.0" else address
+            url = f"http://{shown}:{chosen}"
+            try:
+                pages.append(web.start(f"ws://127.0.0.1:{bound}", address, chosen, url))
+            except OSError as error:
+                _fail(str(error))
+            out.print(
+                f"Browsers: {url} (each team opens it and enters its code)",
+                markup=False,
+                soft_wrap=True,
+            )
         sys.stdout.flush()  # a script waiting for the address reads it now
 
     again = f"trilateral host --db {ledger.path}"
@@ -268,3 +306,7 @@ def _serve(ledger: Ledger, classroom: Classroom, address: str, port: int) -> Non
         out.print(
             f"Stopped; every move is kept. Carry on with: {again}", markup=False, soft_wrap=True
         )
+    finally:
+        for page in pages:
+            page.terminate()
+            page.join(5)

@@ -325,7 +325,7 @@ class Link:
                 pass
             if self.closed:
                 return
-            closed = self.socket.close_reason or "the connection dropped"
+            closed = self.socket.protocol.close_reason or "the connection dropped"
             dropped(closed)
             yield await self._rejoin()
 

@@ -25,7 +25,9 @@ def served(monkeypatch):
     monkeypatch.setattr(
         host_command,
         "_serve",
-        lambda ledger, room, address, port: classes.append((room, address, port)),
+        lambda ledger, room, address, port, web_port: classes.append(
+            (room, address, port, web_port)
+        ),
     )
     return classes
 
@@ -46,12 +48,12 @@ def test_a_new_class_prints_and_writes_every_code_and_restarts_with_the_same(tmp
     assert printed == set(ledger.seats) and len(printed) == 3 * 3 + 1
     assert ledger.tables == {1: 4, 2: 5, 3: 6}
     ledger.close()
-    ((room, address, port),) = served
-    assert (address, port, sorted(room.tables)) == ("0.0.0.0", 8765, [1, 2, 3])
-    again = host("--db", str(db), "--port", "0")
+    ((room, address, port, web_port),) = served
+    assert (address, port, web_port, sorted(room.tables)) == ("0.0.0.0", 8765, None, [1, 2, 3])
+    again = host("--db", str(db), "--port", "0", "--web")
     assert again.exit_code == 0, again.output
     assert "carries on where it stopped" in again.output and sheet.read_text() in again.output
-    assert served[1][1:] == ("127.0.0.1", 0)
+    assert served[1][1:] == ("127.0.0.1", 0, 8000)  # --web: browsers on the default port
 
 
 def test_round_seconds_give_every_table_of_a_new_or_restarted_class_its_timer(tmp_path, served):
@@ -59,7 +61,7 @@ def test_round_seconds_give_every_table_of_a_new_or_restarted_class_its_timer(tm
     assert host(CLASSROOM, "--tables", "2", "--db", db, "--round-seconds", "45").exit_code == 0
     assert host("--db", db, "--round-seconds", "0.5").exit_code == 0
     assert host("--db", db).exit_code == 0
-    rooms = [room for room, _, _ in served]
+    rooms = [room for room, _, _, _ in served]
     assert [room.round_seconds for room in rooms] == [45.0, 0.5, None]
     assert [t.round_seconds for t in rooms[1].tables.values()] == [0.5, 0.5]
 
