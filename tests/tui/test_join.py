@@ -20,6 +20,7 @@ from tui.cli import build_cli
 from tui.dialogs.confirm import ConfirmDialog
 from tui.join import JoinApp
 from tui.screens.briefing import BriefingScreen
+from tui.screens.code import CodeScreen
 from tui.screens.remote import RemoteDebriefScreen, RemoteTableScreen
 
 
@@ -177,6 +178,26 @@ async def test_a_wrong_code_ends_the_client_with_a_clear_reason(tmp_path):
             await until(pilot, lambda: app.problem is not None, "the refusal")
         assert app.problem == "no seat has that code: check it on your sheet"
         assert app.return_code == 2
+
+
+@pytest.mark.asyncio
+async def test_without_a_code_the_client_asks_for_it_and_again_after_a_refusal(tmp_path):
+    async with class_of(tmp_path) as (ledger, _, _, url):
+        app = JoinApp(url)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: isinstance(app.screen, CodeScreen), "the code's page")
+            await pilot.press(*"WRONG-CODE9", "enter")
+            await until(
+                pilot,
+                lambda: (
+                    "no seat has that code" in str(app.screen.query_one("#code-problem").render())
+                ),
+                "the refusal said",
+            )
+            assert isinstance(app.screen, CodeScreen) and app.problem is None
+            await pilot.press(*code_of(ledger, 1, "japan").lower(), "enter")  # as typed
+            await until(pilot, lambda: isinstance(app.screen, BriefingScreen), "the briefing")
+            assert app.problem is None
 
 
 @pytest.mark.asyncio
