@@ -55,6 +55,11 @@ CREATE TRIGGER log_kept_2 BEFORE DELETE ON log
 class LedgerError(Exception):
     """The class database cannot be created, read or written; the message says why."""
 
+    def __init__(self, message: str, tables: frozenset[int] = frozenset()) -> None:
+        super().__init__(message)
+        self.tables = tables
+        """The tables whose appends a failed commit lost (``Ledger.commit``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ClassSetup:
@@ -114,6 +119,11 @@ class Ledger:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._db = connection
+        self.deferring = False
+        """Whether appends wait for ``commit``: the class server commits the messages that
+        arrive together at once (one sync to disk for many moves), before it answers any."""
+        self._touched: set[int] = set()
+        """The tables appended to since the last commit, while deferring."""
         found = dict(connection.execute("SELECT key, value FROM class"))
         if found.get("format") != FORMAT:
             raise LedgerError(f"{path}: not a trilateral class database")
@@ -209,7 +219,8 @@ class Ledger:
             raise LedgerError(f"{path}: not a trilateral class database") from None
 
     def append(self, table: int, entries: Iterable[tuple[str, str | None, dict]]) -> None:
-        """Append entries to a table's log, all or none, and commit them to disk.
+        """Append entries to a table's log, all or none, and commit them to disk (while
+        ``deferring``, at the next ``commit``).
 
         Args:
             table: The table's number (``CLASS`` for the class as a whole).
@@ -223,19 +234,53 @@ class Ledger:
             return
         at = _now()
         try:
-            with self._db:
-                (last,) = self._db.execute(
-                    "SELECT COALESCE(MAX(n), 0) FROM log WHERE table_number = ?", (table,)
-                ).fetchone()
-                self._db.executemany(
-                    "INSERT INTO log VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (table, last + k, kind, party, json.dumps(data, allow_nan=False), at)
-                        for k, (kind, party, data) in enumerate(rows, 1)
-                    ],
-                )
+            if not self.deferring:
+                with self._db:
+                    self._insert(table, rows, at)
+                return
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")  # so that releasing the savepoint commits nothing
+            self._db.execute("SAVEPOINT entries")
+            try:
+                self._insert(table, rows, at)
+            except (sqlite3.Error, ValueError):
+                self._db.execute("ROLLBACK TO entries")
+                raise
+            finally:
+                self._db.execute("RELEASE entries")
+            self._touched.add(table)
         except (sqlite3.Error, ValueError) as error:
             raise LedgerError(f"{self.path}: cannot write the class database: {error}") from None
+
+    def _insert(self, table: int, rows: list[tuple[str, str | None, dict]], at: str) -> None:
+        (last,) = self._db.execute(
+            "SELECT COALESCE(MAX(n), 0) FROM log WHERE table_number = ?", (table,)
+        ).fetchone()
+        self._db.executemany(
+            "INSERT INTO log VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (table, last + k, kind, party, json.dumps(data, allow_nan=False), at)
+                for k, (kind, party, data) in enumerate(rows, 1)
+            ],
+        )
+
+    def commit(self) -> None:
+        """Commit to disk what appends wrote since the last commit, while ``deferring``.
+
+        Raises:
+            LedgerError: the commit failed and everything since the last one is gone; its
+                ``tables`` are the tables that lost entries.
+        """
+        touched, self._touched = frozenset(self._touched), set()
+        if not touched:
+            return
+        try:
+            self._db.commit()
+        except sqlite3.Error as error:
+            self._db.rollback()
+            raise LedgerError(
+                f"{self.path}: cannot write the class database: {error}", touched
+            ) from None
 
     def entries(self, table: int) -> list[Entry]:
         """A table's log, in order."""

@@ -11,7 +11,10 @@ itself, which closes the connection (code 1009); longer than ``protocol.MAX_FRAM
 characters, they are refused with a reason. With a round timer, a task of its own wakes
 when the first table's time is up and has the classroom play the AI's move there
 (``Classroom.expire``), on the same loop as the messages, so a timer never plays between
-a message and its reply.
+a message and its reply. What the messages that arrive together write to the class
+database is committed at once, in one sync to disk, before any of their replies goes out
+(``_flush``): no reply tells of a move the database could still lose, and a busy class
+pays for one sync per burst of moves rather than one per move.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from sim.network import protocol
+from sim.network.ledger import LedgerError
 from sim.network.tables import Classroom, Client
 
 RATE = 10.0
@@ -82,6 +86,10 @@ class ClassServer:
         self.rate, self.burst, self.clock = rate, burst, clock
         self.outboxes: dict[Client, tuple[asyncio.Queue, ServerConnection]] = {}
         self._closing: set[asyncio.Task] = set()
+        self._pending: list[tuple[Client, dict]] = []
+        """Replies waiting for the commit of what their messages wrote (``_flush``)."""
+        self._flushing = False
+        classroom.ledger.deferring = True
 
     async def handler(self, connection: ServerConnection) -> None:
         """Serve one connection until it closes."""
@@ -96,6 +104,7 @@ class ClassServer:
                 if not bucket.take():
                     refused_in_a_row += 1
                     if refused_in_a_row > FLOOD:
+                        self._flush()
                         await _close(connection, outbox, "too many messages")
                         break
                     reason = "too many messages: wait a moment, then send again"
@@ -104,6 +113,7 @@ class ClassServer:
                 refused_in_a_row = 0
                 self._send(self.classroom.receive(client, frame))
                 if client.wrong_codes >= WRONG_CODES:
+                    self._flush()
                     await _close(connection, outbox, "too many wrong codes")
                     break
         except ConnectionClosed:
@@ -124,19 +134,46 @@ class ClassServer:
             self._send(self.classroom.expire())
 
     def _send(self, outgoing: list[tuple[Client, dict]]) -> None:
-        for client, message in outgoing:
-            if client not in self.outboxes:  # closed meanwhile
-                continue
-            outbox, connection = self.outboxes[client]
-            try:
-                outbox.put_nowait(json.dumps(message, allow_nan=False))
-            except asyncio.QueueFull:
-                # Too far behind to catch up: closed, it reconnects to a fresh view.
-                self.outboxes.pop(client)
-                self.classroom.leave(client)
-                task = asyncio.create_task(connection.close(TRY_AGAIN, "too far behind"))
-                self._closing.add(task)  # kept until done: the loop holds tasks weakly
-                task.add_done_callback(self._closing.discard)
+        """Send replies once what their messages wrote is committed: at the end of the
+        loop's round of ready work, when every message that arrived with them has been
+        read too (``_flush``)."""
+        self._pending.extend(outgoing)
+        if not self._flushing:
+            self._flushing = True
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        """Commit what the messages since the last commit wrote, then send their replies.
+        If the commit fails, the tables that lost entries are rebuilt from the database and
+        their clients are told nothing was played, with the table as it stands."""
+        self._flushing = False
+        pending, self._pending = self._pending, []
+        try:
+            self.classroom.ledger.commit()
+        except LedgerError as error:
+            lost = error.tables
+            pending = [
+                (client, message)
+                for client, message in pending
+                if client.seat is None or client.seat.table not in lost
+            ]
+            pending += self.classroom.unsaved(lost)
+        for client, message in pending:
+            self._deliver(client, message)
+
+    def _deliver(self, client: Client, message: dict) -> None:
+        if client not in self.outboxes:  # closed meanwhile
+            return
+        outbox, connection = self.outboxes[client]
+        try:
+            outbox.put_nowait(json.dumps(message, allow_nan=False))
+        except asyncio.QueueFull:
+            # Too far behind to catch up: closed, it reconnects to a fresh view.
+            self.outboxes.pop(client)
+            self.classroom.leave(client)
+            task = asyncio.create_task(connection.close(TRY_AGAIN, "too far behind"))
+            self._closing.add(task)  # kept until done: the loop holds tasks weakly
+            task.add_done_callback(self._closing.discard)
 
 
 async def _close(connection: ServerConnection, outbox: asyncio.Queue, reason: str) -> None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from sim.classroom.game import Game
@@ -509,6 +509,19 @@ class Classroom:
         except LedgerError:
             return self._unsaved(client, message, table)
         return [(client, protocol.ack(table.version, message.id)), *self._views(table)]
+
+    def unsaved(self, tables: Iterable[int]) -> Outgoing:
+        """A commit lost what the tables ``tables`` were sent since the last one: each is
+        rebuilt from the database, its teams are told nothing was played and get the table
+        as it stands, and the teachers get it too."""
+        sent: Outgoing = []
+        reason = "the class database cannot be written, so nothing was played: tell the teacher"
+        for number in sorted(n for n in tables if n in self.tables):
+            table = self.tables[number]
+            table.rebuild()
+            sent += [(client, protocol.refused(reason)) for client in table.clients]
+            sent += self._views(table)
+        return sent
 
     def _unsaved(self, client: Client, message, table: Table) -> Outgoing:
         """A change the database would not take: the game is rebuilt from what it holds."""

@@ -13,6 +13,7 @@ from websockets.exceptions import ConnectionClosed
 from sim.classroom.game import Game
 from sim.classroom.saves import GameSetup
 from sim.engine.moves import Move
+from sim.network.ledger import Ledger, LedgerError
 from sim.network.protocol import MAX_FRAME
 from sim.network.server import (
     BURST,
@@ -138,6 +139,79 @@ async def test_a_client_too_far_behind_is_closed_to_reconnect_and_the_others_are
     socket = Socket()
     server.outboxes = {slow: (full, socket), quick: (spare, Socket())}
     server._send([(slow, {"type": "view"}), (quick, {"type": "view"})])
+    await asyncio.sleep(0)  # the replies go out at the end of the loop's round
     await asyncio.gather(*server._closing)
     assert socket.closed_with == (TRY_AGAIN, "too far behind")
     assert slow not in server.outboxes and json.loads(spare.get_nowait()) == {"type": "view"}
+
+
+class Outbox:
+    """A connection's socket in a test without the network: it keeps what it is sent."""
+
+    async def close(self, code, reason):
+        raise AssertionError(f"closed: {code} {reason}")
+
+
+def frame(**message) -> str:
+    return json.dumps({"v": 1, **message})
+
+
+def openers(server: ClassServer, tables: list[int]) -> dict[int, tuple[Client, dict]]:
+    """At each table, the team whose move it is, seated, with its view."""
+    room, found = server.classroom, {}
+    for number in tables:
+        client = Client()
+        party = room.tables[number].game.request.party
+        welcome = room.receive(
+            client, frame(type="hello", code=code_of(room.ledger, number, party))
+        )
+        room.ledger.commit()  # the hellos' join entries, before the test begins
+        server.outboxes[client] = (asyncio.Queue(), Outbox())
+        found[number] = (client, welcome[0][1]["views"][str(number)])
+    return found
+
+
+async def test_moves_that_arrive_together_share_one_commit_and_no_reply_precedes_it(classroom):
+    server = ClassServer(classroom)
+    seated = openers(server, [1, 2])
+    commits = []
+    commit = classroom.ledger.commit
+    classroom.ledger.commit = lambda: (commits.append(1), commit())[1]
+    for number, (client, view) in seated.items():
+        move = decide(view)
+        server._send(
+            classroom.receive(
+                client, frame(type="move", table=number, version=view["version"], **move)
+            )
+        )
+    assert not commits and all(box.empty() for box, _ in server.outboxes.values())
+    other = Ledger.open(classroom.ledger.path)  # what a crash would leave: nothing yet
+    assert [e.kind for e in other.entries(1)] == ["join"]
+    await asyncio.sleep(0)  # the loop's round ends: one commit, then the replies
+    assert commits == [1]
+    assert [e.kind for e in other.entries(1)] == ["join", "move"]
+    other.close()
+    for box, _ in server.outboxes.values():
+        assert json.loads(box.get_nowait())["type"] == "ack"
+
+
+async def test_a_commit_that_fails_plays_nothing_and_says_so_with_the_table_as_it_was(classroom):
+    server = ClassServer(classroom)
+    ((client, view),) = openers(server, [1]).values()
+    before = classroom.tables[1].game.model.log
+
+    def fails():
+        classroom.ledger._db.rollback()
+        raise LedgerError("disk full", frozenset({1}))
+
+    classroom.ledger.commit = fails
+    move = frame(type="move", table=1, version=view["version"], **decide(view))
+    server._send(classroom.receive(client, move))
+    await asyncio.sleep(0)
+    box, _ = server.outboxes[client]
+    replies = [json.loads(box.get_nowait()) for _ in range(box.qsize())]
+    assert [r["type"] for r in replies] == ["refused", "view"]
+    assert "cannot be written, so nothing was played" in replies[0]["reason"]
+    assert replies[1]["view"]["version"] == view["version"]
+    assert classroom.tables[1].game.model.log == before
+    assert [e.kind for e in classroom.ledger.entries(1)] == ["join"]
