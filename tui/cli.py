@@ -39,7 +39,7 @@ def play(
     seed: Annotated[
         int | None,
         typer.Option(
-            min=0, max=MAX_SEED, help="Seed of the game's random generator [default: random]."
+            min=0, max=MAX_SEED, help="Seed of the game's random generator (default: random)."
         ),
     ] = None,
     facilitator: Annotated[
