@@ -54,6 +54,10 @@ ISSUE_POINTS = 1_001
 """The most undominated values of one issue a frontier step combines (exact up to here)."""
 FRONTIER_POINTS = 8_000
 """The most points a frontier keeps after a step (exact up to here)."""
+SCREENED = 4_096
+"""Above this many candidates, a merge screens out the plainly dominated before sorting."""
+BUCKETS = 4_096
+"""How many ranges of the first party's utility that screening compares."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,11 +162,44 @@ def _contribution(valuation: Valuation, pos: int, grid: np.ndarray) -> np.ndarra
 
 def _undominated(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
     """Indices of the points no other point dominates (one per tie), by ``ua`` ascending."""
+    if len(ua) > SCREENED:
+        survivors = _screened(ua, ub)
+        return survivors[_pruned(ua[survivors], ub[survivors])]
+    return _pruned(ua, ub)
+
+
+def _pruned(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """``_undominated`` by sorting every point: by ``ua`` descending (rounded, so that sums
+    equal but for float error tie), ``ub`` descending, index; keep each point that beats
+    the best ``ub`` before it by more than ``TIE``."""
     order = np.lexsort((-ub, -np.round(ua, 12)))
     ub_sorted = ub[order]
     keep = np.ones(len(order), dtype=bool)
     keep[1:] = ub_sorted[1:] > np.maximum.accumulate(ub_sorted)[:-1] + TIE
     return order[keep][::-1]
+
+
+def _screened(ua: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """The indices, ascending, of the points that may matter to ``_pruned``: without the
+    others, it keeps the same points in the same order.
+
+    A merge's candidates are mostly dominated, and sorting them all was most of a
+    frontier's cost. Point ``j`` can go if some point ``i`` that sorts before it in every
+    case (``ua`` higher by far more than the rounding, so its rounded ``ua`` is higher) has
+    ``ub[i] >= ub[j]``: ``j`` is not kept, and the best ``ub`` before any later point is
+    unchanged (``i``, or one that screened out ``i`` in turn, is still there). Such ``i``
+    are found without sorting: ``ua`` is cut into ``BUCKETS`` equal ranges, and ``j`` goes if
+    a point two ranges or more above its own has ``ub`` at least as high.
+    """
+    lo, hi = float(ua.min()), float(ua.max())
+    width = (hi - lo) / BUCKETS * (1 + 1e-6)  # so that ``hi`` falls in the last range
+    if not width > 1e-9:  # too narrow for ranges two apart to differ by more than rounding
+        return np.arange(len(ua))
+    bucket = ((ua - lo) / width).astype(np.intp)
+    highest = np.full(BUCKETS + 2, -np.inf)
+    np.maximum.at(highest, bucket, ub)
+    above = np.maximum.accumulate(highest[::-1])[::-1]
+    return np.flatnonzero(ub > above[bucket + 2])
 
 
 def _thinned(indices: np.ndarray, most: int) -> np.ndarray:
