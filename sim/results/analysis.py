@@ -130,10 +130,9 @@ def _frontier(
     ua, ub = np.zeros(1), np.zeros(1)
     steps = []
     for pos, space in enumerate(spaces):
-        grid = np.asarray(
-            [x for x in space.grid(points) if all(_keeps(lim, pos, x) for lim in limits)],
-            dtype=float,
-        )
+        grid = _grid(space, points)
+        for lim in limits:
+            grid = grid[_keeps(lim, pos, grid)]
         if not len(grid):
             return Frontier(_frozen(np.zeros(0)), _frozen(np.zeros(0)), ())
         ca, cb = _contribution(a, pos, grid), _contribution(b, pos, grid)
@@ -147,9 +146,19 @@ def _frontier(
     return Frontier(_frozen(ua), _frozen(ub), tuple(steps))
 
 
-def _keeps(limits: Limits, pos: int, x: float) -> bool:
+@lru_cache(maxsize=256)
+def _grid(space: IssueSpace, points: int) -> np.ndarray:
+    """An issue's grid as an array, made once per issue: every frontier of a track needs it."""
+    return _frozen(np.asarray(space.grid(points), dtype=float))
+
+
+def _keeps(limits: Limits, pos: int, grid: np.ndarray) -> np.ndarray:
+    """Which values of the issue at ``pos`` keep the limits there."""
     lo, hi = limits.bounds[pos]
-    return lo - EPS <= x <= hi + EPS and x not in limits.refused[pos]
+    keeps = (grid >= lo - EPS) & (grid <= hi + EPS)
+    if limits.refused[pos]:
+        keeps &= ~np.isin(grid, list(limits.refused[pos]))
+    return keeps
 
 
 def _contribution(valuation: Valuation, pos: int, grid: np.ndarray) -> np.ndarray:
