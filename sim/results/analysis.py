@@ -418,9 +418,9 @@ def party_result(world: World, all_talks: dict[str, Talks], party: str) -> Party
         else:
             best += valuation.share * _ideal(valuation, track.spaces)
         if agreed and party in track.parties:
-            broken += world.bottom_lines[(party, track.id)].breaches(
-                talks.deal.package, track.spaces
-            )
+            limits = world.bottom_lines[(party, track.id)]
+            if not limits.allow(talks.deal.package):  # remembered, and the usual answer
+                broken += limits.breaches(talks.deal.package, track.spaces)
             # Judged as the party saw the deal when it signed (valuations can move later).
             worth, floor = talks.deal.worth[party], world.reservation[party][track.id]
             if worth < floor - EPS:
@@ -457,8 +457,11 @@ def _best_deal(world: World, track: TrackRules, party: str) -> float:
         track.spaces,
         limits=(limits[(party, track.id)], limits[(other, track.id)]),
     )
-    allowed = frontier.ub >= world.floor(other, track) - EPS
-    return float(frontier.ua[allowed].max()) if allowed.any() else 0.0
+    # Along the frontier ``ua`` rises and ``ub`` falls, both strictly: the points the other
+    # side allows come first, and the last of them is the best for ``party``.
+    refused = int(frontier.ub[::-1].searchsorted(world.floor(other, track) - EPS))
+    allowed = len(frontier) - refused
+    return float(frontier.ua[allowed - 1]) if allowed else 0.0
 
 
 @lru_cache(maxsize=256)
