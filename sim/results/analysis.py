@@ -17,7 +17,9 @@ Pareto-optimal over issues 1..k+1 must be made of a Pareto-optimal package over 
 would dominate the whole). So the exact frontier of the discrete problem is built issue by
 issue: combine the frontier so far with the next issue's utility pairs, prune dominated
 points, keep back-pointers to rebuild each point's package. The intermediate frontiers
-stay at a few thousand points, which takes tens of milliseconds per track with numpy.
+stay at a few thousand points; a step's candidates (frontier × issue values, up to about
+10⁵ on the baseline) are mostly dominated, and screening those out by bucketing before
+sorting the rest makes a baseline track's frontier about 2 ms with numpy.
 The Nash solution then only needs the frontier: any feasible package is weakly dominated
 by a frontier point, whose Nash product is at least as high.
 
@@ -113,7 +115,7 @@ def pareto_frontier(
     Returns:
         The frontier, cached per arguments: valuations and limits are immutable values,
         so equal ones from other games share it (each game draws its bottom lines, so a
-        batch meets about a thousand; a miss costs ~10 ms). Empty if the limits leave no
+        batch meets about a thousand; a miss costs ~2 ms). Empty if the limits leave no
         package.
     """
     return _frontier(a, b, tuple(spaces), points, tuple(limits))
