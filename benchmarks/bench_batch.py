@@ -72,7 +72,10 @@ def batch_process(folder: Path, runs: int, jobs: int | None) -> Measured:
     env.pop("DASK_SCHEDULER_ADDRESS", None)
     command = [sys.executable, "-c", "from sim.cli.app import build_app; build_app()()", *args]
     start = time.perf_counter()
-    process = psutil.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    # From the checkout: ``python -c`` looks in its working directory before PYTHONPATH.
+    process = psutil.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT
+    )
     peak_rss = peak_pss = 0
     while process.poll() is None:
         rss = pss = 0

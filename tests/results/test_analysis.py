@@ -20,7 +20,15 @@ from sim.engine.rules import Rules
 from sim.engine.talks import Offer
 from sim.engine.utility import EPS, IssueSpace, Valuation, ValueFunction
 from sim.engine.world import World
-from sim.results.analysis import analyse, distance_to_frontier, nash_solution, pareto_frontier
+from sim.results.analysis import (
+    SCREENED,
+    _pruned,
+    _undominated,
+    analyse,
+    distance_to_frontier,
+    nash_solution,
+    pareto_frontier,
+)
 from sim.scenario.models import Issue, Preference, Scenario
 
 BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline-2025.yaml"
@@ -221,6 +229,30 @@ def test_nash_matches_brute_force_on_random_tracks(track, data):
 @given(random_tracks())
 def test_frontier_matches_brute_force_on_random_tracks(track):
     check_frontier(*track)
+
+
+@st.composite
+def merges(draw) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates of a frontier step too big to sort whole: a frontier so far plus each
+    value of an issue, on coarse grids (exact ties) or opposed with float-error noise."""
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    n, m = draw(st.integers(50, 400)), draw(st.integers(SCREENED // 50 + 1, 200))
+    if draw(st.booleans()):
+        levels = draw(st.integers(2, 60))
+        fa, fb, ca, cb = (rng.integers(0, levels, k) / levels for k in (n, n, m, m))
+    else:
+        noise = draw(st.sampled_from([0.0, 1e-13, 1e-12, 1e-10]))
+        fa, ca = rng.random(n), rng.random(m)
+        fb, cb = 1 - fa + rng.normal(0, noise, n), -ca + rng.normal(0, noise, m)
+    return (fa[:, None] + ca).ravel(), (fb[:, None] + cb).ravel()
+
+
+@settings(max_examples=40, deadline=None)
+@given(merges())
+def test_screening_a_big_merge_keeps_what_sorting_all_of_it_keeps(merge):
+    ua, ub = merge
+    assert len(ua) > SCREENED
+    assert np.array_equal(_undominated(ua, ub), _pruned(ua, ub))
 
 
 def test_distance_to_frontier():
