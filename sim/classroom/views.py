@@ -101,7 +101,10 @@ def issue_rows(game: Game, viewer: str, track_id: str) -> list[IssueRow]:
                 status_quo=bare(space, status_quo),
                 no_deal=bare(space, no_deal[pos]),
                 on_table=DASH if offered is None else bare(space, offered),
-                ideal=_ideal(space, values.get(space.id)),
+                ideal=rules.derive(
+                    ("ideal text", viewer, space.id),
+                    lambda space=space: _ideal(space, values.get(space.id)),
+                ),
                 bottom_line=bottom_line_text(
                     space, *limits.bounds[pos], limits.refused[pos], show=bare
                 ),

@@ -201,7 +201,9 @@ async def serving(
 ) -> AsyncIterator[Server]:
     """The class server listening on ``host``:``port`` (0: a free port) while in the block,
     its round timer running if it has one."""
-    async with serve(server.handler, host, port, max_size=MAX_SIZE) as listening:
+    # No per-message compression: views are a few kilobytes on a loopback or classroom
+    # network, and deflating every frame cost the server a tenth of its time.
+    async with serve(server.handler, host, port, max_size=MAX_SIZE, compression=None) as listening:
         if server.classroom.round_seconds is None:
             yield listening
             return

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from weakref import WeakKeyDictionary
 
 from pydantic import TypeAdapter
 
@@ -120,11 +121,25 @@ def _adapter(kind: type) -> TypeAdapter:
     return TypeAdapter(kind)
 
 
+_RESULTS: WeakKeyDictionary = WeakKeyDictionary()
+"""Game → (the length of its log, its results): every view of a finished table carries
+them, and each costs the track's Pareto frontier."""
+
+
 def results(game: Game) -> list[dict]:
     """Each party's score at the end of the game (``party_result``), as the class's debrief
     gives it: its ``score``, the ``undiscounted`` score of the terms alone and whether it
     kept its bottom lines. Scores are the class's to compare; the numbers they are made of
     (utilities, bottom lines, floors) stay on the server."""
+    kept = _RESULTS.get(game)
+    if kept is not None and kept[0] == len(game.model.log):
+        return kept[1]
+    found = _results(game)
+    _RESULTS[game] = (len(game.model.log), found)
+    return found
+
+
+def _results(game: Game) -> list[dict]:
     model = game.model
     found = []
     for party in game.rules.party_ids:

@@ -20,9 +20,16 @@ VERBS = {"accept": "accepts", "reject": "rejects", "walk": "walks away"}
 
 
 def package_text(model: NegotiationModel, track: str, package: tuple[float, ...]) -> str:
-    """A package as one line, issue by issue by name: ``Reciprocal tariff on Japan 15%, …``."""
-    spaces = model.rules.track[track].spaces
-    return ", ".join(f"{s.name} {s.show(x)}" for s, x in zip(spaces, package, strict=True))
+    """A package as one line, issue by issue by name: ``Reciprocal tariff on Japan 15%, …``
+    (kept in the rules: a class server writes every offer of a table's history into each
+    view of every move)."""
+    rules = model.rules
+    spaces = rules.track[track].spaces
+
+    def text() -> str:
+        return ", ".join(f"{s.name} {s.show(x)}" for s, x in zip(spaces, package, strict=True))
+
+    return rules.derive(("package text", track, package), text)
 
 
 def _offers(model: NegotiationModel) -> list[tuple]:
