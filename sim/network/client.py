@@ -108,6 +108,11 @@ class RemoteTable:
         return self.view["deadline"]
 
     @property
+    def paused(self) -> bool:
+        """Whether the teacher has paused the table (the server refuses moves meanwhile)."""
+        return self.view["paused"]
+
+    @property
     def decision(self) -> Decision | None:
         """The team's own pending decision, or None while another party decides."""
         request = self.view["request"]

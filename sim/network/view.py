@@ -37,6 +37,8 @@ def snapshot(
     timed: Sequence[dict] = (),
     seconds_left: float | None = None,
     round_seconds: float | None = None,
+    version: int | None = None,
+    paused: bool = False,
 ) -> dict:
     """The table as ``viewer`` (a party, or None for the public record) may see it.
 
@@ -49,6 +51,9 @@ def snapshot(
         timed: The moves a timer played, oldest first.
         seconds_left: Seconds left for the pending decision; None without a timer.
         round_seconds: The seconds each decision gets; None without a timer.
+        version: The table's version, where it counts more than the game's log (a class
+            server's undos); None: the length of the game's log.
+        paused: Whether the teacher has paused the table.
 
     Returns:
         Plain data: ``round``, ``deadline``, ``finished``, ``version`` (how many entries
@@ -56,7 +61,7 @@ def snapshot(
         ``parties``, whose ``turn`` it is, the viewer's own ``request``, each of the
         ``tracks`` (its issues, the package on the table and the viewer's utilities only
         where the viewer sits), ``politics``, ``history``, ``news``, ``timed``,
-        ``seconds_left``, ``round_seconds``, ``channel`` (None for whoever may not
+        ``seconds_left``, ``round_seconds``, ``paused``, ``channel`` (None for whoever may not
         read it), ``results`` (each party's score once the game is over, else None) and
         ``summary`` (what happened since the viewer's last move, with every change to its
         own numbers, while its decision is pending; else None).
@@ -84,7 +89,7 @@ def snapshot(
         "round": model.round,
         "deadline": model.rounds,
         "finished": game.finished,
-        "version": len(model.log),
+        "version": len(model.log) if version is None else version,
         "parties": [{"id": p, "name": game.name(p)} for p in rules.party_ids],
         "turn": None
         if request is None
@@ -100,6 +105,7 @@ def snapshot(
         "timed": list(timed),
         "seconds_left": seconds_left,
         "round_seconds": round_seconds,
+        "paused": paused,
         "channel": list(channel) if teacher or viewer in allies(game) else None,
         "results": results(game) if game.finished else None,
         "summary": _summary(game, viewer) if own else None,
