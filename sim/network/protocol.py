@@ -151,7 +151,13 @@ def _first(error: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
-def welcome(seat: dict, views: dict, re: str | None = None, briefing: str | None = None) -> dict:
+def welcome(
+    seat: dict,
+    views: dict,
+    re: str | None = None,
+    briefing: str | None = None,
+    events: list[dict] | None = None,
+) -> dict:
     """The reply to a good hello: the seat taken and what it sees.
 
     Args:
@@ -161,6 +167,7 @@ def welcome(seat: dict, views: dict, re: str | None = None, briefing: str | None
             table, or every table for the teacher.
         re: The hello's ``id``.
         briefing: A team's confidential role sheet (``view.briefing``); None for the teacher.
+        events: For the teacher, the scenario's events to fire (``view.events``); else None.
     """
     return {
         "v": VERSION,
@@ -169,6 +176,7 @@ def welcome(seat: dict, views: dict, re: str | None = None, briefing: str | None
         "seat": seat,
         "views": views,
         "briefing": briefing,
+        "events": events,
     }
 
 

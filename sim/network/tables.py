@@ -45,7 +45,7 @@ from sim.network import protocol
 from sim.network.codes import normal
 from sim.network.ledger import CLASS, Ledger, LedgerError, Seat
 from sim.network.protocol import Consult, Hello, Intervene, MoveMessage, ProtocolError, Say
-from sim.network.view import allies, briefing, snapshot
+from sim.network.view import allies, briefing, events, snapshot
 from sim.scenario.loading import ScenarioError, load_scenario
 from sim.scenario.models import Scenario
 from sim.scenario.text import control_problem
@@ -454,7 +454,8 @@ class Classroom:
         if seat.teacher:
             self.teachers.add(client)
             views = {str(n): t.view(seat) for n, t in self.tables.items()}
-            return [(client, protocol.welcome(place, views, message.id))]
+            scenario_events = events(next(iter(self.tables.values())).game)
+            return [(client, protocol.welcome(place, views, message.id, events=scenario_events))]
         table = self.tables[seat.table]
         started = table.join(seat.party)
         others = [*table.clients, *self.teachers]  # told when the clock starts

@@ -60,7 +60,8 @@ def snapshot(
         the game's log holds: a move names it to say which state it answers), the
         ``parties``, whose ``turn`` it is, the viewer's own ``request``, each of the
         ``tracks`` (its issues, the package on the table and the viewer's utilities only
-        where the viewer sits), ``politics``, ``history``, ``news``, ``timed``,
+        where the viewer sits; for the teacher, every track's ``terms``: the package on
+        the table and the deal, issue by issue), ``politics``, ``history``, ``news``, ``timed``,
         ``seconds_left``, ``round_seconds``, ``paused``, ``channel`` (None for whoever may not
         read it), ``results`` (each party's score once the game is over, else None) and
         ``summary`` (what happened since the viewer's last move, with every change to its
@@ -81,6 +82,8 @@ def snapshot(
         }
         if meter.seated:
             entry |= _seated(game, viewer, meter)
+        if teacher:
+            entry["terms"] = _terms(game, track.id)
         tracks.append(entry)
     own = request is not None and request.party == viewer
     return {
@@ -151,6 +154,35 @@ def allies(game: Game) -> tuple[str, ...]:
     """The two parties of the Japan–Korea channel (none if the scenario has no channel)."""
     channel = game.model.channel
     return () if channel is None else channel.allies
+
+
+def _terms(game: Game, track_id: str) -> list[dict]:
+    """A track's issues with the package on the table and the deal, value by value, as the
+    teacher's console shows every track (no party's own numbers)."""
+    track = game.rules.track[track_id]
+    talks = game.model.talks[track_id]
+    offered = None if talks.on_table is None else talks.on_table.package
+    agreed = None if talks.deal is None else talks.deal.package
+    return [
+        {
+            "id": space.id,
+            "name": space.name,
+            "short": space.short,
+            "unit": space.unit,
+            "on_table": None if offered is None else views.bare(space, offered[pos]),
+            "deal": None if agreed is None else views.bare(space, agreed[pos]),
+        }
+        for pos, space in enumerate(track.spaces)
+    ]
+
+
+def events(game: Game) -> list[dict]:
+    """The scenario's events, as the teacher's console offers them to fire: each one's
+    ``id``, ``name``, the ``round`` it is scheduled for or its ``probability``."""
+    return [
+        {"id": e.id, "name": e.name, "round": e.round, "probability": e.probability}
+        for e in game.scenario.events
+    ]
 
 
 def _seated(game: Game, viewer: str, meter: views.TrackMeter) -> dict:
