@@ -100,7 +100,7 @@ def snapshot(
         "request": asdict(request) if own else None,
         "tracks": tracks,
         "politics": asdict(politics(game, viewer)),
-        "history": [asdict(entry) for entry in record.history(game, viewer)],
+        "history": [asdict(e) for e in record.history(game, viewer, every_package=teacher)],
         "news": [
             {"round": r, "headline": headline, "news": text}
             for r, headline, text in record.news(game)

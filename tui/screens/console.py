@@ -47,9 +47,9 @@ class ConsoleScreen(Screen):
     """What both console screens share: the teacher's acts on a table or on all."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "facilitate(False)", "Fire/extend"),
+        Binding("f", "facilitate(False)", "Event"),
         Binding("F", "facilitate(True)", "…all"),
-        Binding("p", "pause", "Pause/resume"),
+        Binding("p", "pause", "Pause"),
         Binding("P", "everywhere('pause')", "Pause all"),
         Binding("R", "everywhere('resume')", "Resume all"),
         Binding("u", "undo", "Undo"),
@@ -101,7 +101,8 @@ class ConsoleScreen(Screen):
         async def carry_out(act) -> None:
             if table is None and act.kind != "extend":
                 asked = ConfirmDialog(
-                    "At every table", f"{_act_words(act)} at every table? It cannot be undone."
+                    "At every table",
+                    f"{_act_words(act, self.board.events)} at every table? It cannot be undone.",
                 )
                 if not await self.app.push_screen_wait(asked):
                     raise InvalidMove("not done: nothing was sent")
@@ -109,7 +110,7 @@ class ConsoleScreen(Screen):
 
         def done(act) -> None:
             if act is not None:
-                self._done(f"{_act_words(act)} at {where}.")
+                self._done(f"{_act_words(act, self.board.events)} at {where}.")
 
         title = f"The teacher at {where}"
         self.app.push_screen(FacilitatorDialog(events, carry_out, title), done)
@@ -170,15 +171,10 @@ class ClassScreen(ConsoleScreen):
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        grid = self.query_one("#tables", DataTable)
-        first = self.board.views[self.board.tables[0]]
-        grid.add_column("Table", key="table")
-        grid.add_column("Round", key="round")
-        for track in first["tracks"]:
-            grid.add_column(track["name"], key=track["id"])
-        grid.add_column("Waiting for", key="waiting")
-        grid.add_column("Left", key="left")
-        grid.focus()
+        self.query_one("#tables", DataTable).focus()
+
+    def on_resize(self) -> None:
+        self.show()
 
     @property
     def table(self) -> int | None:
@@ -192,6 +188,19 @@ class ClassScreen(ConsoleScreen):
         grid = self.query_one("#tables", DataTable)
         board = self.board
         cursor = grid.cursor_row
+        widths = self._widths()
+        if widths != [column.width for column in grid.ordered_columns]:
+            grid.clear(columns=True)
+            first = board.views[board.tables[0]]
+            labels = [
+                "Table",
+                "Round",
+                *(t["name"] for t in first["tracks"]),
+                "Waiting for",
+                "Left",
+            ]
+            for label, width in zip(labels, widths, strict=True):
+                grid.add_column(label, width=width)
         grid.clear()
         for number in board.tables:
             grid.add_row(*self._row(number), key=str(number), height=None)
@@ -206,6 +215,17 @@ class ClassScreen(ConsoleScreen):
             )
         )
         self.refresh_bindings()
+
+    def _widths(self) -> list[int]:
+        """Each column's width: the tracks share what the others leave, so that every
+        column is on screen and a long package wraps instead (as the history's does)."""
+        tracks = len(self.board.views[self.board.tables[0]]["tracks"])
+        grid = self.query_one("#tables", DataTable)
+        width = grid.size.width or self.size.width or 80
+        fixed = [5, 5, 16, 5]
+        room = width - grid.styles.scrollbar_size_vertical - 2 * grid.cell_padding * (4 + tracks)
+        each = max(12, (room - sum(fixed)) // tracks)
+        return [*fixed[:2], *[each] * tracks, *fixed[2:]]
 
     def _row(self, number: int) -> list[Text]:
         board, view = self.board, self.board.views[number]
@@ -238,8 +258,9 @@ class TableInFull(ConsoleScreen):
     TableInFull #body { height: 1fr; }
     TableInFull .pane { height: auto; border: round $primary 50%; padding: 0 1; }
     TableInFull MoveHistory { height: auto; max-height: 24; }
-    TableInFull.-wide #body { layout: horizontal; }
-    TableInFull.-wide #body > Vertical { width: 1fr; height: auto; }
+    TableInFull #body > Vertical { height: auto; }
+    TableInFull.-narrow #body { layout: vertical; height: auto; }
+    TableInFull.-wide #body > Vertical { width: 1fr; }
     """
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
         (0, "-narrow"),
@@ -278,6 +299,7 @@ class TableInFull(ConsoleScreen):
         for pane, title in titles.items():
             self.query_one(f"#{pane}").border_title = title
         self.sub_title = f"table {self.number}"
+        self.query_one("#scroll").focus()  # the arrow keys and Page Up/Down scroll the page
 
     def show(self) -> None:
         board, view = self.board, self.board.views[self.number]
@@ -319,6 +341,7 @@ class ConsoleHelp(ModalScreen[None]):
         ("P / R", "pause / resume every table (asks first)"),
         ("u", "undo the table's last move (asks first)"),
         ("Ctrl+Q", "quit the console (the class goes on)"),
+        ("Esc", "close this help"),
     )
 
     def compose(self) -> ComposeResult:
@@ -363,10 +386,11 @@ def _tracks(view: dict) -> Table:
     return grid
 
 
-def _act_words(act) -> str:
+def _act_words(act, events: list[dict]) -> str:
     """An intervention in a few words, for a question or a notice."""
     if act.kind == "fire":
-        return f"Fire {act.event}"
+        name = next((e["name"] for e in events if e["id"] == act.event), act.event)
+        return f"Fire “{name}”"
     if act.kind == "custom":
         return "Announce the custom event"
     return f"Extend the deadline by {act.rounds} rounds"
