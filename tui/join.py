@@ -8,6 +8,7 @@ screen and the seat taken again with the same code, so the team finds its table 
 was; moves made meanwhile were never sent. A code the server refuses, or a server that
 cannot be reached, ends the app with the reason in ``problem`` for the command line to say;
 without a code (a browser's page), the app asks for one and asks again after a refusal.
+The teacher's code opens the teacher's console instead (``tui.console``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from textual.screen import Screen
 
 from sim.network.client import JoinError, Link, RemoteTable
 from sim.scenario.text import without_controls
+from tui.console import Console
 from tui.screens.briefing import BriefingScreen
 from tui.screens.code import CodeScreen
 from tui.screens.remote import RemoteDebriefScreen, RemoteTableScreen, Send, clock_text
@@ -44,6 +46,8 @@ class JoinApp(App[None]):
         """Why the team could not take its seat (the app has ended), or None."""
         self.briefed = False
         """Whether the team has read its briefing and come to the table."""
+        self.teacher: Console | None = None
+        """The teacher's console, when the code is the teacher's."""
 
     def on_mount(self) -> None:
         self.follow()
@@ -59,7 +63,14 @@ class JoinApp(App[None]):
     async def follow(self) -> None:
         """Take the seat, then follow the table until the app ends."""
         try:
-            self.table = RemoteTable(await self._seat())
+            welcome = await self._seat()
+            if welcome["seat"]["teacher"]:
+                self.teacher = Console(self, welcome)
+                await self.teacher.start()
+                async for message in self.link.messages(self._dropped):
+                    self.teacher.receive(message)
+                return
+            self.table = RemoteTable(welcome)
             await self.push_screen(
                 BriefingScreen(self.table.name, self.table.briefing), self._briefed
             )
@@ -139,6 +150,8 @@ class JoinApp(App[None]):
 
     def _dropped(self, why: str) -> None:
         self.notify(f"{why}: taking your seat again…", title="Connection lost", severity="error")
+        if self.teacher is not None:
+            self.teacher.dropped()
         self._table_screen(lambda screen: setattr(screen, "offline", True))
 
     async def on_send(self, event: Send) -> None:

@@ -26,8 +26,9 @@ class Entry:
     detail: str = ""
 
 
-def history(game: Game, viewer: str | None) -> list[Entry]:
-    """Every move and intervention, packages shown only on the viewer's own tracks."""
+def history(game: Game, viewer: str | None, every_package: bool = False) -> list[Entry]:
+    """Every move and intervention, packages shown only on the viewer's own tracks (on
+    every track with ``every_package``, for a class's teacher, without their worth)."""
     model = game.model
     tracks = game.rules.track
     entries = []
@@ -45,6 +46,8 @@ def history(game: Game, viewer: str | None) -> list[Entry]:
             encoded = track.encode(entry.package)
             worth = model.world.valuation(viewer, track.id)(encoded)
             detail = f"{package_text(model, track.id, encoded)} (worth {worth:.2f} to you)"
+        elif entry.package is not None and every_package:
+            detail = package_text(model, track.id, track.encode(entry.package))
         entries.append(Entry(entry.round, track.name, game.name(entry.party), _verb(entry), detail))
     return entries
 

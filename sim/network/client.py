@@ -9,7 +9,9 @@ does not say, so a screen cannot show what the server did not send. ``Link`` is 
 connection: it says hello with the team's code, hands on what the server sends, and after
 a drop says hello again with the same code, so the team finds its table as it was.
 
-Nothing here draws: the Textual client (``tui``) drives both.
+``ClassBoard`` is the teacher's side: every table's view, for the console.
+
+Nothing here draws: the Textual client (``tui``) drives them.
 """
 
 from __future__ import annotations
@@ -70,8 +72,6 @@ class RemoteTable:
         """``welcome``: the server's reply to the team's hello."""
         self.clock = clock
         seat = welcome["seat"]
-        if seat["teacher"]:
-            raise JoinError("that is the teacher's code: join with a team's code")
         self.number: int = seat["table"]
         self.party: str = seat["party"]
         self.briefing: str = welcome["briefing"]
@@ -106,6 +106,11 @@ class RemoteTable:
     @property
     def deadline(self) -> int:
         return self.view["deadline"]
+
+    @property
+    def paused(self) -> bool:
+        """Whether the teacher has paused the table (the server refuses moves meanwhile)."""
+        return self.view["paused"]
 
     @property
     def decision(self) -> Decision | None:
@@ -219,25 +224,14 @@ class RemoteTable:
         return Summary(**{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
 
     def history(self) -> tuple[Entry, ...]:
-        return tuple(Entry(**entry) for entry in self.view["history"])
+        return history(self.view)
 
     def news(self) -> tuple[tuple[int, str, str], ...]:
-        return tuple((n["round"], n["headline"], n["news"]) for n in self.view["news"])
+        return news(self.view)
 
     def politics(self) -> Politics:
         """Alliance politics as the team may see it (``sim.classroom.politics``)."""
-        state = self.view["politics"]
-        return Politics(
-            tuple((name, value) for name, value in state["approval"]),
-            state["threshold"],
-            state["trust"],
-            state["sentiment"],
-            state["threat"],
-            state["channel"],
-            tuple(ChannelOption(**option) for option in state["options"]),
-            tuple(tuple(signal) for signal in state["signals"]),
-            state["allied"],
-        )
+        return politics(self.view)
 
     @property
     def channel(self) -> list[dict] | None:
@@ -269,6 +263,102 @@ class RemoteTable:
     def consult(option: str, agree: bool) -> dict:
         """An answer to a consultation option in the allies' channel."""
         return {"type": "consult", "option": option, "agree": agree}
+
+
+def history(view: dict) -> tuple[Entry, ...]:
+    """A view's public history, as the classroom's record gives it."""
+    return tuple(Entry(**entry) for entry in view["history"])
+
+
+def news(view: dict) -> tuple[tuple[int, str, str], ...]:
+    """A view's news: (round, headline, text) of each item."""
+    return tuple((n["round"], n["headline"], n["news"]) for n in view["news"])
+
+
+def politics(view: dict) -> Politics:
+    """A view's alliance politics (``sim.classroom.politics``)."""
+    state = view["politics"]
+    return Politics(
+        tuple((name, value) for name, value in state["approval"]),
+        state["threshold"],
+        state["trust"],
+        state["sentiment"],
+        state["threat"],
+        state["channel"],
+        tuple(ChannelOption(**option) for option in state["options"]),
+        tuple(tuple(signal) for signal in state["signals"]),
+        state["allied"],
+    )
+
+
+class ClassBoard:
+    """The whole class as the teacher sees it: every table's latest view, read for the
+    console, and the teacher's acts as protocol messages."""
+
+    def __init__(self, welcome: dict, clock: Callable[[], float] = time.monotonic) -> None:
+        """``welcome``: the server's reply to the teacher's hello."""
+        self.clock = clock
+        self.views: dict[int, dict] = {}
+        self.received: dict[int, float] = {}
+        self.events: list[dict] = welcome["events"] or []
+        """The scenario's events the teacher may fire (``id``, ``name``, ``round``,
+        ``probability``)."""
+        self.welcome(welcome)
+
+    def welcome(self, welcome: dict) -> None:
+        """Take every table's view from a (new) welcome."""
+        for number, view in welcome["views"].items():
+            self.update(int(number), view)
+
+    def update(self, table: int, view: dict) -> None:
+        """Take the server's new view of a table."""
+        self.views[table] = view
+        self.received[table] = self.clock()
+
+    @property
+    def tables(self) -> list[int]:
+        """The tables' numbers, in order."""
+        return sorted(self.views)
+
+    @property
+    def title(self) -> str:
+        return next(iter(self.views.values()))["title"] if self.views else ""
+
+    def names(self, table: int) -> dict[str, str]:
+        return {p["id"]: p["name"] for p in self.views[table]["parties"]}
+
+    def seconds_left(self, table: int) -> float | None:
+        """Seconds left for a table's pending decision, counted down since its view came
+        (None without a timer, or while its clock is stopped)."""
+        left = self.views[table]["seconds_left"]
+        if left is None:
+            return None
+        return max(0.0, left - (self.clock() - self.received[table]))
+
+    def waiting_for(self, table: int) -> str:
+        """Whose decision a table waits for, in a few words."""
+        view = self.views[table]
+        if view["finished"]:
+            return "over"
+        turn = view["turn"]
+        if turn is None:
+            return "no one"
+        verb = "to answer" if turn["kind"] == "respond" else "to propose"
+        return f"{self.names(table)[turn['party']]} {verb}"
+
+    def state(self, table: int) -> str:
+        """``paused``, ``over`` or ``playing``."""
+        view = self.views[table]
+        return "over" if view["finished"] else "paused" if view["paused"] else "playing"
+
+    def act(self, table: int, kind: str, **fields) -> dict:
+        """The teacher's act at a table, answering its latest view: ``fire`` (``event``),
+        ``custom`` (``news``, ``effects``), ``extend`` (``rounds``), ``pause``, ``resume``
+        or ``undo``."""
+        act = {"kind": kind, **fields}
+        return {"type": "intervene", "table": table, "version": self.views[table]["version"]} | {
+            "act": act
+        }
 
 
 class Link:

@@ -4,8 +4,8 @@ A class is kept in one SQLite file (stdlib ``sqlite3``). What it holds never cha
 written except by growing: the class's setup (scenario, overrides, base seed and the
 scenario's fingerprint), its tables and their seeds, the join codes, and one append-only
 log per table of what happened there — joins, moves (the AI's and the timer's too), the
-teacher's interventions, the timer's notes of the moves it played and the allies' lines in
-their channel — each entry numbered in order. A table is rebuilt by
+teacher's interventions, pauses and undos, the timer's notes of the moves it played and
+the allies' lines in their channel — each entry numbered in order. A table is rebuilt by
 replaying its log (``sim.engine.model.replay``), so a class restarts where it stopped.
 
 The file is in WAL mode with ``synchronous=FULL``: an entry is on disk when ``append``
@@ -96,8 +96,9 @@ class Entry:
     n: int
     """Its place in the table's log, from 1."""
     kind: str
-    """``join``, ``move``, ``intervention``, ``timer`` (the next move was the timer's) or
-    ``message`` (a line said in the allies' channel)."""
+    """``join``, ``move``, ``intervention``, ``timer`` (the next move was the timer's),
+    ``message`` (a line said in the allies' channel), ``pause``, ``resume`` or ``undo``
+    (the teacher took back the game's entries after its ``keep`` first)."""
     party: str | None
     """Who: a party, or None for the teacher."""
     data: dict

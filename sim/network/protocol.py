@@ -13,8 +13,8 @@ Client → server:
   ``version`` is the ``version`` of the view it answers: a move made on a table that has
   changed since, or sent twice, is refused, never played again. ``party`` and ``table``
   may be left out (the seat says them); given, they must be the seat's.
-- ``intervene {table, version, act}``: the teacher's act at a table (``Intervention``:
-  ``fire``, ``custom`` or ``extend``).
+- ``intervene {table, version, act}``: the teacher's act at a table (``Act``: ``fire``,
+  ``custom`` or ``extend`` in its game, or ``pause``, ``resume`` or ``undo`` its last move).
 - ``say {text}``: a line of free text in the Japan–Korea channel (an ally's team only).
 - ``consult {option, agree}``: an ally's standing answer to a consultation option in the
   channel — a proposal when the partner has not said yes, an acceptance when it has, a
@@ -77,11 +77,13 @@ class MoveMessage(_Message):
 
 
 class Act(BaseModel):
-    """The teacher's act (``sim.engine.moves.Intervention``)."""
+    """The teacher's act: one in the game (``fire``, ``custom``, ``extend``: a
+    ``sim.engine.moves.Intervention``) or one on the table (``pause``, ``resume``, ``undo``
+    its last move: ``sim.network.tables.Table``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["fire", "custom", "extend"]
+    kind: Literal["fire", "custom", "extend", "pause", "resume", "undo"]
     event: Name | None = None
     news: Annotated[str, StringConstraints(max_length=500)] | None = None
     effects: Annotated[tuple[dict[Name, Value], ...], Field(max_length=16)] = ()
@@ -149,7 +151,13 @@ def _first(error: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
-def welcome(seat: dict, views: dict, re: str | None = None, briefing: str | None = None) -> dict:
+def welcome(
+    seat: dict,
+    views: dict,
+    re: str | None = None,
+    briefing: str | None = None,
+    events: list[dict] | None = None,
+) -> dict:
     """The reply to a good hello: the seat taken and what it sees.
 
     Args:
@@ -159,6 +167,7 @@ def welcome(seat: dict, views: dict, re: str | None = None, briefing: str | None
             table, or every table for the teacher.
         re: The hello's ``id``.
         briefing: A team's confidential role sheet (``view.briefing``); None for the teacher.
+        events: For the teacher, the scenario's events to fire (``view.events``); else None.
     """
     return {
         "v": VERSION,
@@ -167,6 +176,7 @@ def welcome(seat: dict, views: dict, re: str | None = None, briefing: str | None
         "seat": seat,
         "views": views,
         "briefing": briefing,
+        "events": events,
     }
 
 

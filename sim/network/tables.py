@@ -21,6 +21,13 @@ is a ``message`` entry, ``consult`` a consultation move of the game; the channel
 to the two allies and the teacher only (``view.snapshot``). Everything a table shows
 besides the game — the channel, the moves a timer played — is rebuilt from its log too;
 a restarted timer gives the pending decision its full time again.
+
+Besides the game's own acts (``fire``, ``custom``, ``extend``) the teacher pauses and resumes
+a table and undoes its last move. A paused table refuses the teams' moves and its clock
+stops; on resume the pending decision gets its full time. An undo is an ``undo`` entry that
+says how many of the game's entries still stand (``keep``): replay plays the entries before
+it, drops the ones it takes back and plays on, so the log stays append-only and replaying it
+gives the same game. Pauses and undos are in the log, so a restart keeps them.
 """
 
 from __future__ import annotations
@@ -38,7 +45,7 @@ from sim.network import protocol
 from sim.network.codes import normal
 from sim.network.ledger import CLASS, Ledger, LedgerError, Seat
 from sim.network.protocol import Consult, Hello, Intervene, MoveMessage, ProtocolError, Say
-from sim.network.view import allies, briefing, snapshot
+from sim.network.view import allies, briefing, events, snapshot
 from sim.scenario.loading import ScenarioError, load_scenario
 from sim.scenario.models import Scenario
 from sim.scenario.text import control_problem
@@ -49,6 +56,10 @@ SIDE_MOVES = ("signal", "consult")
 """Moves a team may make while any decision is pending, without answering it."""
 GAME_ENTRIES = ("move", "intervention")
 """The kinds of log entries that replay plays; joins, timers and messages it passes over."""
+UNDO = "undo"
+"""The kind of log entry that takes back the game's entries after its ``keep`` first."""
+PAUSES = ("pause", "resume")
+"""The kinds of log entries that pause a table and resume it."""
 SAYS = {
     (True, False): "proposes",
     (True, True): "accepts",
@@ -100,14 +111,14 @@ class Table:
     _by_timer: Move | None = field(init=False, default=None)
     _said: dict[tuple[str, str], bool] = field(init=False)
     """(ally, option) → its latest consultation answer: the same answer twice is refused."""
+    paused: bool = field(init=False, default=False)
+    """Whether the teacher has paused the table: its teams may not move, its clock stops."""
+    version: int = field(init=False, default=0)
+    """How many changes the table's game has had (moves, acts, undos), undone ones too: what a
+    move names as the state it answers. It only grows, so a view from before an undo is old."""
 
     def __post_init__(self) -> None:
         self.rebuild()
-
-    @property
-    def version(self) -> int:
-        """How many entries the game's log holds: what a move names as the state it answers."""
-        return self.kept
 
     def rebuild(self) -> None:
         """(Re)build the game by replaying the table's log from the database, and what it
@@ -117,7 +128,7 @@ class Table:
             LedgerError: the log does not replay into the game that wrote it.
         """
         entries = self.ledger.entries(self.number)
-        stored = [entry_from_dict(e.data) for e in entries if e.kind in GAME_ENTRIES]
+        stored, shown = _standing(entries)
         self.kept = len(stored)
         where = f"{self.ledger.path}: table {self.number}"
         try:
@@ -128,15 +139,16 @@ class Table:
             raise LedgerError(f"{where}: its log does not replay into the game that wrote it")
         self.game, self.channel, self.timed, self._said = game, [], [], {}
         self._timing = self.deadline = None
-        self.joined = set()
-        for entry in entries:
-            if entry.kind == "join":
-                self.joined.add(entry.party)
-            elif entry.kind == "message":
+        self.joined = {e.party for e in entries if e.kind == "join"}
+        self.version = sum(e.kind in (*GAME_ENTRIES, UNDO) for e in entries)
+        pauses = [e.kind for e in entries if e.kind in PAUSES]
+        self.paused = bool(pauses) and pauses[-1] == "pause"
+        for entry in shown:
+            if entry.kind == "message":
                 self.heard(entry.party, "say", entry.data)
-            elif entry.kind == "move" and entry.data["kind"] == "consult":
+            elif entry.kind == "move":
                 self.heard(entry.party, "consult", entry.data)
-            elif entry.kind == "timer":
+            else:
                 self.timed.append({"party": entry.party, **entry.data})
         self.game.save()  # a new table: the AI's moves before the first team's decision
 
@@ -155,6 +167,7 @@ class Table:
                 rows.append(("move", e.party, e.to_dict()))
         self.ledger.append(self.number, rows)
         self.kept += len(gained)
+        self.version += len(gained)
         if played is not None:
             self.timed.append({"party": played.party, **_timed(played)})
         for e in gained:
@@ -171,9 +184,11 @@ class Table:
 
     @property
     def timing(self) -> bool:
-        """Whether the table's clock runs: it has a timer and every team has joined once
-        (before that, no one is late)."""
-        return self.round_seconds is not None and self.joined >= set(self.game.rules.party_ids)
+        """Whether the table's clock runs: it has a timer, it is not paused and every team
+        has joined once (before that, no one is late)."""
+        if self.round_seconds is None or self.paused:
+            return False
+        return self.joined >= set(self.game.rules.party_ids)
 
     def _arm(self) -> None:
         """Give a new pending decision its time (a side move or an act leaves it running)."""
@@ -182,6 +197,49 @@ class Table:
             return
         self._timing = request
         self.deadline = None if request is None else self.clock() + self.round_seconds
+
+    def pause(self) -> None:
+        """The teacher pauses the table: its teams may not move and its clock stops.
+
+        Raises:
+            InvalidMove: the table is paused already, or its game is over.
+            LedgerError: the database would not take it; nothing changed.
+        """
+        if self.paused:
+            raise InvalidMove(f"table {self.number} is paused already")
+        if self.game.finished:
+            raise InvalidMove(f"the game at table {self.number} is over")
+        self.ledger.append(self.number, [("pause", None, {"round": self.game.model.round})])
+        self.paused = True
+        self._timing = self.deadline = None
+
+    def resume(self) -> None:
+        """The teacher resumes a paused table: the pending decision gets its full time.
+
+        Raises:
+            InvalidMove: the table is not paused.
+            LedgerError: the database would not take it; nothing changed.
+        """
+        if not self.paused:
+            raise InvalidMove(f"table {self.number} is not paused")
+        self.ledger.append(self.number, [("resume", None, {"round": self.game.model.round})])
+        self.paused = False
+        self._arm()
+
+    def undo(self) -> Move:
+        """The teacher takes back the table's last move (a team's: every party is a team)
+        and every entry logged after it, and the table is rebuilt by replay; the pending
+        decision gets its full time. Returns the move taken back.
+
+        Raises:
+            InvalidMove: no move has been made at the table yet.
+            LedgerError: the database would not take it; nothing changed.
+        """
+        undone = self.game.undoing()
+        keep = self.kept - undone.dropped - 1
+        self.ledger.append(self.number, [(UNDO, None, {"keep": keep, **undone.move.to_dict()})])
+        self.rebuild()
+        return undone.move
 
     def heard(self, party: str, kind: str, data: dict) -> None:
         """A line said or a consultation answer, as the channel shows it."""
@@ -219,6 +277,8 @@ class Table:
             timed=self.timed,
             seconds_left=self.seconds_left(),
             round_seconds=self.round_seconds,
+            version=self.version,
+            paused=self.paused,
         )
 
     def time_up(self) -> bool:
@@ -241,6 +301,27 @@ class Table:
         finally:
             self._by_timer = None
         return True
+
+
+def _standing(entries: list) -> tuple[list[Move | Intervention], list]:
+    """The game's entries a table's log holds once its undos are applied, and the entries
+    shown besides the game that still stand, in order: the lines said (never undone), the
+    consultation answers and the timer's notes (undone with the moves they belong to)."""
+    stored: list[Move | Intervention] = []
+    shown: list[tuple[int, object]] = []  # (the game entry it belongs to, the log entry)
+    for entry in entries:
+        if entry.kind == UNDO:
+            keep = entry.data["keep"]
+            del stored[keep:]
+            shown = [(n, e) for n, e in shown if e.kind == "message" or n < keep]
+            continue
+        if entry.kind in ("message", "timer") or (
+            entry.kind == "move" and entry.data["kind"] == "consult"
+        ):
+            shown.append((len(stored), entry))
+        if entry.kind in GAME_ENTRIES:
+            stored.append(entry_from_dict(entry.data))
+    return stored, [e for _, e in shown]
 
 
 def _timed(move: Move) -> dict:
@@ -373,7 +454,8 @@ class Classroom:
         if seat.teacher:
             self.teachers.add(client)
             views = {str(n): t.view(seat) for n, t in self.tables.items()}
-            return [(client, protocol.welcome(place, views, message.id))]
+            scenario_events = events(next(iter(self.tables.values())).game)
+            return [(client, protocol.welcome(place, views, message.id, events=scenario_events))]
         table = self.tables[seat.table]
         started = table.join(seat.party)
         others = [*table.clients, *self.teachers]  # told when the clock starts
@@ -396,6 +478,8 @@ class Classroom:
             return _refused(
                 client, message, f"you play {game.name(seat.party)}: you move for no one else"
             )
+        if table.paused:
+            return _refused(client, message, PAUSED)
         stale = _stale(table, message.version)
         if stale:
             return [*_refused(client, message, stale), *self._view_for(client, table)]
@@ -458,6 +542,8 @@ class Classroom:
         if message.option not in (o for o, _ in game.model.channel.options):
             offered = ", ".join(o for o, _ in game.model.channel.options) or "none"
             return _refused(client, message, f"{message.option} is not on offer here ({offered})")
+        if table.paused:
+            return _refused(client, message, PAUSED)
         if table.said(party, message.option) == message.agree:
             answer = "yes" if message.agree else "no"
             return _refused(client, message, f"you say {answer} to {message.option} already")
@@ -503,7 +589,15 @@ class Classroom:
         act = message.act
         effects = tuple(dict(e) for e in act.effects)
         try:
-            table.game.intervene(Intervention(act.kind, act.event, act.news, effects, act.rounds))
+            if act.kind == "pause":
+                table.pause()
+            elif act.kind == "resume":
+                table.resume()
+            elif act.kind == "undo":
+                table.undo()
+            else:
+                intervention = Intervention(act.kind, act.event, act.news, effects, act.rounds)
+                table.game.intervene(intervention)
         except InvalidMove as error:
             return _refused(client, message, str(error))
         except LedgerError:
@@ -544,6 +638,9 @@ class Classroom:
     def _view_for(self, client: Client, table: Table) -> Outgoing:
         """One client's view of a table, sent again when its move answered an older one."""
         return [(client, protocol.view(table.number, table.view(client.seat)))]
+
+
+PAUSED = "the teacher has paused the table: wait until it resumes"
 
 
 def _stale(table: Table, version: int) -> str | None:

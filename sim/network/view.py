@@ -40,6 +40,8 @@ def snapshot(
     timed: Sequence[dict] = (),
     seconds_left: float | None = None,
     round_seconds: float | None = None,
+    version: int | None = None,
+    paused: bool = False,
 ) -> dict:
     """The table as ``viewer`` (a party, or None for the public record) may see it.
 
@@ -52,14 +54,18 @@ def snapshot(
         timed: The moves a timer played, oldest first.
         seconds_left: Seconds left for the pending decision; None without a timer.
         round_seconds: The seconds each decision gets; None without a timer.
+        version: The table's version, where it counts more than the game's log (a class
+            server's undos); None: the length of the game's log.
+        paused: Whether the teacher has paused the table.
 
     Returns:
         Plain data: ``round``, ``deadline``, ``finished``, ``version`` (how many entries
         the game's log holds: a move names it to say which state it answers), the
         ``parties``, whose ``turn`` it is, the viewer's own ``request``, each of the
         ``tracks`` (its issues, the package on the table and the viewer's utilities only
-        where the viewer sits), ``politics``, ``history``, ``news``, ``timed``,
-        ``seconds_left``, ``round_seconds``, ``channel`` (None for whoever may not
+        where the viewer sits; for the teacher, every track's ``terms``: the package on
+        the table and the deal, issue by issue), ``politics``, ``history``, ``news``, ``timed``,
+        ``seconds_left``, ``round_seconds``, ``paused``, ``channel`` (None for whoever may not
         read it), ``results`` (each party's score once the game is over, else None) and
         ``summary`` (what happened since the viewer's last move, with every change to its
         own numbers, while its decision is pending; else None).
@@ -79,6 +85,8 @@ def snapshot(
         }
         if meter.seated:
             entry |= _seated(game, viewer, meter)
+        if teacher:
+            entry["terms"] = _terms(game, track.id)
         tracks.append(entry)
     own = request is not None and request.party == viewer
     return {
@@ -87,7 +95,7 @@ def snapshot(
         "round": model.round,
         "deadline": model.rounds,
         "finished": game.finished,
-        "version": len(model.log),
+        "version": len(model.log) if version is None else version,
         "parties": [{"id": p, "name": game.name(p)} for p in rules.party_ids],
         "turn": None
         if request is None
@@ -95,7 +103,7 @@ def snapshot(
         "request": plain(request) if own else None,
         "tracks": tracks,
         "politics": plain(politics(game, viewer)),
-        "history": [plain(entry) for entry in record.history(game, viewer)],
+        "history": [plain(e) for e in record.history(game, viewer, every_package=teacher)],
         "news": [
             {"round": r, "headline": headline, "news": text}
             for r, headline, text in record.news(game)
@@ -103,6 +111,7 @@ def snapshot(
         "timed": list(timed),
         "seconds_left": seconds_left,
         "round_seconds": round_seconds,
+        "paused": paused,
         "channel": list(channel) if teacher or viewer in allies(game) else None,
         "results": results(game) if game.finished else None,
         "summary": _summary(game, viewer) if own else None,
@@ -174,6 +183,35 @@ def allies(game: Game) -> tuple[str, ...]:
     """The two parties of the Japan–Korea channel (none if the scenario has no channel)."""
     channel = game.model.channel
     return () if channel is None else channel.allies
+
+
+def _terms(game: Game, track_id: str) -> list[dict]:
+    """A track's issues with the package on the table and the deal, value by value, as the
+    teacher's console shows every track (no party's own numbers)."""
+    track = game.rules.track[track_id]
+    talks = game.model.talks[track_id]
+    offered = None if talks.on_table is None else talks.on_table.package
+    agreed = None if talks.deal is None else talks.deal.package
+    return [
+        {
+            "id": space.id,
+            "name": space.name,
+            "short": space.short,
+            "unit": space.unit,
+            "on_table": None if offered is None else views.bare(space, offered[pos]),
+            "deal": None if agreed is None else views.bare(space, agreed[pos]),
+        }
+        for pos, space in enumerate(track.spaces)
+    ]
+
+
+def events(game: Game) -> list[dict]:
+    """The scenario's events, as the teacher's console offers them to fire: each one's
+    ``id``, ``name``, the ``round`` it is scheduled for or its ``probability``."""
+    return [
+        {"id": e.id, "name": e.name, "round": e.round, "probability": e.probability}
+        for e in game.scenario.events
+    ]
 
 
 def _seated(game: Game, viewer: str, meter: views.TrackMeter) -> dict:

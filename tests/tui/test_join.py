@@ -201,15 +201,6 @@ async def test_without_a_code_the_client_asks_for_it_and_again_after_a_refusal(t
 
 
 @pytest.mark.asyncio
-async def test_the_teachers_code_is_no_teams_seat(tmp_path):
-    async with class_of(tmp_path) as (ledger, _, _, url):
-        app = JoinApp(url, code_of(ledger, None))
-        async with app.run_test() as pilot:
-            await until(pilot, lambda: app.problem is not None, "the refusal")
-        assert app.problem == "that is the teacher's code: join with a team's code"
-
-
-@pytest.mark.asyncio
 async def test_an_unreachable_server_ends_the_client_with_a_clear_reason():
     app = JoinApp("ws://127.0.0.1:9", "ABCDE-FGHJK")  # the discard port: nothing listens
     async with app.run_test() as pilot:

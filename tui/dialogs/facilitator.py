@@ -1,15 +1,18 @@
 """The facilitator's desk: fire a scenario event, announce a custom one, extend the deadline.
 
-The dialog hands each intervention to the game in a worker thread, as the table does
-with a team's move: the engine applies it, may play on, and the save is written to disk,
-while the screen keeps answering keys. A refusal (an unknown effect target, a deadline
-stretched too far) is shown in the dialog and changes nothing. On success the dialog
-dismisses with the intervention, already logged and saved.
+The dialog hands each intervention to ``carry_out``, which the screen that opens it
+gives: at the local table, the game in a worker thread, as the table does with a team's
+move (the engine applies it, may play on, and the save is written to disk); at the
+teacher's console, the class server (``tui.console``). The screen keeps answering keys
+meanwhile. A refusal (an unknown effect target, a deadline stretched too far) is shown in
+the dialog and changes nothing. On success the dialog dismisses with the intervention,
+already carried out.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable, Iterable
 from typing import ClassVar
 
 from textual import on, work
@@ -29,7 +32,6 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
-from sim.classroom.game import Game
 from sim.engine.moves import Intervention, InvalidMove
 from tui.written import as_written
 
@@ -40,22 +42,31 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close")]
 
-    def __init__(self, game: Game) -> None:
+    def __init__(
+        self,
+        events: Iterable[tuple[str, str]],
+        carry_out: Callable[[Intervention], Awaitable[object]],
+        title: str = "Facilitator",
+    ) -> None:
+        """Offer ``events`` (each one's id and label, ``event_label``) and carry out what is
+        chosen with ``carry_out``, which raises ``InvalidMove`` with the reason for a
+        refusal."""
         super().__init__()
-        self.game = game
+        self.events = tuple(events)
+        self.carry_out = carry_out
+        self.heading = title
         self.working = False
         """Whether an intervention is being carried out: the dialog takes no other."""
         self.carried_out: Intervention | None = None
         """The intervention made, once the game has it."""
 
     def compose(self) -> ComposeResult:
-        events = self.game.scenario.events
         with Vertical(classes="dialog facilitator"):
-            yield Label("Facilitator", classes="dialog-title")
+            yield Label(as_written(self.heading), classes="dialog-title")
             with TabbedContent():
                 with TabPane("Fire an event", id="fire"):
                     yield OptionList(
-                        *[Option(as_written(_event_label(e)), id=e.id) for e in events],
+                        *[Option(as_written(label), id=id_) for id_, label in self.events],
                         id="events",
                         compact=True,
                     )
@@ -96,7 +107,7 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
         """Carry out ``act`` in a thread; close with it, or show why it was refused."""
         self.working = True
         try:
-            await self.app.change_game(lambda: self.game.intervene(act))
+            await self.carry_out(act)
         except InvalidMove as error:
             self._problem(str(error))
             return
@@ -157,6 +168,7 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
         self.dismiss(None)
 
 
-def _event_label(event) -> str:
-    when = f"round {event.round}" if event.round is not None else f"p={event.probability:g}"
-    return f"{event.name} ({when})"
+def event_label(name: str, round: int | None, probability: float | None) -> str:
+    """A scenario event as the list offers it: its name and when it fires."""
+    when = f"round {round}" if round is not None else f"p={probability:g}"
+    return f"{name} ({when})"

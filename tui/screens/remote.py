@@ -8,7 +8,8 @@ politics, the news and the history, fed the same plain data — and the same lay
 keys: 1–5 switch panes on a narrow terminal, ``a``/``c``/``^s``/``w`` answer, ``m``
 signals (on the team's decision) or answers in the allies' channel (at any time), ``b``
 opens the briefing. A move goes to the server (``Send``) and the table waits for the view
-that answers it. There are no facilitator keys: events, pause and undo are the teacher's.
+that answers it. There are no facilitator keys: events, pause and undo are the teacher's
+(``tui.console``); while the teacher has paused the table, it says so and takes no move.
 Japan's and Korea's teams also see the allies' channel (pane 5, ``t`` to write).
 
 What is not here, because the view does not carry it: the chart of what each side's
@@ -242,6 +243,8 @@ class RemoteTableScreen(Screen[None]):
             text.append("Connection lost: taking your seat again…", style="bold red")
         elif self.busy:
             text.append("Sent: waiting for the server…", style="italic")
+        elif table.paused:
+            text.append("Paused by the teacher: the table resumes when the teacher says", "bold")
         elif table.decision is None:
             waiting = table.waiting_for
             text.append_text(clock)
@@ -324,7 +327,7 @@ class RemoteTableScreen(Screen[None]):
         if action in ("briefing", "leave"):
             return True
         decision = self.table.decision
-        ready = not (self.busy or self.offline) and decision is not None
+        ready = not (self.busy or self.offline or self.table.paused) and decision is not None
         if action == "accept":
             return decision is not None and decision.kind == "respond" and (ready or None)
         if action == "politics":  # a signal answers a decision; a channel answer needs none

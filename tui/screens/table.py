@@ -33,7 +33,7 @@ from sim.classroom import record, views
 from sim.classroom.game import Game
 from sim.classroom.politics import politics
 from sim.classroom.summary import Summary, summary
-from sim.engine.moves import InvalidMove, Move
+from sim.engine.moves import Intervention, InvalidMove, Move
 from sim.results.briefing import possessive
 from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import Desk, PackageComposer
@@ -492,14 +492,20 @@ class TableScreen(Screen[None]):
             )
 
     def action_facilitator(self) -> None:
-        from tui.dialogs.facilitator import FacilitatorDialog
+        from tui.dialogs.facilitator import FacilitatorDialog, event_label
 
         def done(act) -> None:
             if act is not None:
                 self.notify("The facilitator's move is on the record.", title="Facilitator")
                 self.follow()
 
-        self.app.push_screen(FacilitatorDialog(self.game), done)
+        game = self.game
+        events = [(e.id, event_label(e.name, e.round, e.probability)) for e in game.scenario.events]
+
+        async def carry_out(act: Intervention) -> None:
+            await self.app.change_game(lambda: game.intervene(act))
+
+        self.app.push_screen(FacilitatorDialog(events, carry_out), done)
 
     def action_pause(self) -> None:
         from tui.screens.curtain import Pause
