@@ -131,19 +131,21 @@ class Browser:
             await asyncio.sleep(0.2)
         raise TimeoutError(f"the page never showed {text!r}")
 
-    async def click(self, x: float, y: float) -> None:
-        """Click the left button at (x, y) of the page, as a student puts the keyboard's
-        focus on the terminal before typing."""
-        for kind in ("mousePressed", "mouseReleased"):
-            await self.call(
-                "Input.dispatchMouseEvent",
-                session=True,
-                type=kind,
-                x=x,
-                y=y,
-                button="left",
-                clickCount=1,
-            )
+    async def focus_terminal(self, timeout: float = 30.0) -> None:
+        """Give the page's terminal the keyboard, as a student's click on it does (the
+        terminal's own input field, found by xterm.js's class name)."""
+        script = (
+            "(() => { const field = document.querySelector('.xterm-helper-textarea');"
+            " if (field) field.focus(); return document.activeElement === field; })()"
+        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            result = await self.call("Runtime.evaluate", session=True, expression=script)
+            if result["result"].get("value"):
+                return
+            await asyncio.sleep(0.2)
+        raise TimeoutError("the page's terminal never took the keyboard")
 
     async def type(self, text: str) -> None:
         """Type ``text`` into the page, as keys on the keyboard."""

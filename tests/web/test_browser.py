@@ -74,7 +74,7 @@ async def test_a_team_joins_in_a_browser_and_the_server_records_its_move(tmp_pat
         await browser.start()
         await browser.open(page)
         await browser.wait_for("Join your table")
-        await browser.click(640, 368)  # on the code's field, which takes the keyboard
+        await browser.focus_terminal()
         await browser.type(code)
         await browser.press("Enter", "Enter", 13)
         await browser.wait_for("confidential role sheet")
