@@ -93,7 +93,8 @@ def host(
             max=MAX_SECONDS,
             help="Give each team T seconds for each decision (every screen counts them "
             "down); when they run out, the party's AI strategy makes the move for the team "
-            "and the log says the timer played it (default: no timer).",
+            "and the log says the timer played it. Kept with the class: a restart keeps "
+            "its timer unless given another (default: no timer).",
             show_default=False,
         ),
     ] = None,
@@ -186,7 +187,7 @@ def _start(
         )
     writable_or_exit(db)
     seed = secrets.randbelow(MAX_SEED + 1) if seed is None else seed
-    setup = ClassSetup(source, tuple(overrides or ()), seed, loaded.fingerprint())
+    setup = ClassSetup(source, tuple(overrides or ()), seed, loaded.fingerprint(), round_seconds)
     codes = seat_codes(tables, tuple(p.id for p in loaded.parties))
     ledger = Ledger.create(db, setup, tables, codes)
     classroom = Classroom(ledger, loaded, round_seconds)
@@ -200,14 +201,17 @@ def _start(
 
 
 def _restart(db: Path, round_seconds: float | None) -> tuple[Ledger, Classroom]:
-    """A class carried on from its database, every table replayed where it stopped (each
-    pending decision's timer, if any, starting afresh)."""
+    """A class carried on from its database, every table replayed where it stopped, with
+    the class's round timer (``round_seconds`` replaces it; each pending decision's time
+    starts afresh)."""
     from sim.network.ledger import Ledger, LedgerError
     from sim.network.tables import Classroom
 
     ledger = Ledger.open(db)
     try:
-        classroom = Classroom.open(ledger, round_seconds)
+        if round_seconds is not None:
+            ledger.time_rounds(round_seconds)
+        classroom = Classroom.open(ledger, ledger.setup.round_seconds)
     except LedgerError:
         ledger.close()
         raise

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -73,6 +73,8 @@ class ClassSetup:
     """The base seed; table ``n`` plays seed ``table_seed(seed, n)``."""
     fingerprint: str
     """The scenario's ``Scenario.fingerprint``: a class is not rebuilt on an edited scenario."""
+    round_seconds: float | None = None
+    """The seconds each decision gets (``host --round-seconds``); None: no timer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,7 @@ class Ledger:
             tuple(json.loads(found["overrides"])),
             int(found["seed"]),
             found["fingerprint"],
+            float(found["round_seconds"]) if "round_seconds" in found else None,
         )
         self.tables: dict[int, int] = dict(
             connection.execute("SELECT number, seed FROM tables ORDER BY number")
@@ -182,6 +185,8 @@ class Ledger:
                     "fingerprint": setup.fingerprint,
                     "created": _now(),
                 }
+                if setup.round_seconds is not None:
+                    values["round_seconds"] = repr(setup.round_seconds)
                 connection.executemany("INSERT INTO class VALUES (?, ?)", values.items())
                 connection.executemany(
                     "INSERT INTO tables VALUES (?, ?)",
@@ -292,6 +297,21 @@ class Ledger:
                 (table,),
             )
         ]
+
+    def time_rounds(self, seconds: float) -> None:
+        """Give the class's decisions ``seconds`` each from now on, kept for its restarts.
+
+        Raises:
+            LedgerError: the database cannot be written.
+        """
+        try:
+            with self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO class VALUES ('round_seconds', ?)", (repr(seconds),)
+                )
+        except sqlite3.Error as error:
+            raise LedgerError(f"{self.path}: cannot write the class database: {error}") from None
+        self.setup = replace(self.setup, round_seconds=seconds)
 
     def close(self) -> None:
         """Close the database (everything appended is on disk already)."""

@@ -57,13 +57,18 @@ def test_a_new_class_prints_and_writes_every_code_and_restarts_with_the_same(tmp
 
 
 def test_round_seconds_give_every_table_of_a_new_or_restarted_class_its_timer(tmp_path, served):
+    """The timer is the class's: a restart keeps it, and one given at a restart replaces it."""
     db = str(tmp_path / "class.db")
     assert host(CLASSROOM, "--tables", "2", "--db", db, "--round-seconds", "45").exit_code == 0
+    assert host("--db", db).exit_code == 0
     assert host("--db", db, "--round-seconds", "0.5").exit_code == 0
     assert host("--db", db).exit_code == 0
+    untimed = str(tmp_path / "untimed.db")
+    assert host(CLASSROOM, "--db", untimed).exit_code == 0
+    assert host("--db", untimed).exit_code == 0
     rooms = [room for room, _, _, _ in served]
-    assert [room.round_seconds for room in rooms] == [45.0, 0.5, None]
-    assert [t.round_seconds for t in rooms[1].tables.values()] == [0.5, 0.5]
+    assert [room.round_seconds for room in rooms] == [45.0, 45.0, 0.5, 0.5, None, None]
+    assert [t.round_seconds for t in rooms[3].tables.values()] == [0.5, 0.5]
 
 
 @pytest.mark.parametrize(

@@ -83,3 +83,19 @@ def test_a_class_is_never_created_over_a_file_and_only_a_class_database_opens(tm
     sqlite3.connect(other).execute("CREATE TABLE class (key TEXT, value TEXT)")
     with pytest.raises(LedgerError, match="not a trilateral class database"):
         Ledger.open(other)
+
+
+def test_a_class_keeps_its_round_timer_and_a_new_one_replaces_it(tmp_path):
+    path = tmp_path / "class.db"
+    setup = ClassSetup(SETUP.source, SETUP.overrides, SETUP.seed, SETUP.fingerprint, 45.0)
+    Ledger.create(path, setup, 1, codes.seat_codes(1, ("us",))).close()
+    ledger = Ledger.open(path)
+    assert ledger.setup == setup
+    ledger.time_rounds(0.5)
+    ledger.close()
+    for where, seconds in ((path, 0.5), (tmp_path / "untimed.db", None)):
+        if not where.exists():
+            new_ledger(where).close()
+        again = Ledger.open(where)
+        assert again.setup.round_seconds == seconds
+        again.close()
