@@ -38,6 +38,7 @@ from sim.classroom.summary import Summary
 from sim.classroom.views import read_value
 from sim.engine.moves import Move
 from sim.network.client import RemoteTable
+from tui.screens.table import WIDE, desk_and_gauges
 from tui.widgets.channel import AlliesChannel
 from tui.widgets.composer import Desk, PackageComposer
 from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary
@@ -45,8 +46,6 @@ from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
 from tui.widgets.politics import PoliticsPanel
 
-WIDE = 140
-"""From this many columns every pane is on screen at once (as at the local table)."""
 TABS = {"desk": "Table", "gauges": "Meters", "news": "News", "moves": "History", "allies": "Allies"}
 """Each pane's tab, in the order of the keys 1–5 (the allies' channel for Japan and Korea)."""
 TITLES = {**TABS, "allies": "Allies' channel (t to write)"}
@@ -115,19 +114,7 @@ class RemoteTableScreen(Screen[None]):
             id="panes",
         )
         with Horizontal(id="body", classes="" if self.allied else "-solo"):
-            with Vertical(id="desk", classes="pane"):
-                yield RoundSummary(id="summary")
-                yield Static(id="turn")
-                with VerticalScroll(id="desk-scroll"):
-                    yield PackageComposer(id="composer")
-                yield Static(id="preview")
-                with Horizontal(id="actions"):
-                    yield Button("Accept (a)", id="accept", variant="success", compact=True)
-                    yield Button("Send offer (^s)", id="send", variant="primary", compact=True)
-                    yield Button("Walk away (w)", id="walk", variant="error", compact=True)
-            with VerticalScroll(id="gauges", classes="pane"):
-                yield Meters(id="meters")
-                yield PoliticsPanel(id="politics")
+            yield from desk_and_gauges()
             # In the wide grid's order: the channel beside the desk and the news below it;
             # without a channel, the news beside the desk and the history across the foot.
             if self.allied:

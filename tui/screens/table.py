@@ -47,6 +47,25 @@ WIDE = 140
 """From this many columns every pane is on screen at once."""
 
 
+def desk_and_gauges() -> ComposeResult:
+    """The table's two first panes, the same at a local and at a networked table: the desk
+    (the round summary, whose turn it is, the composer, the preview and the move buttons)
+    and the gauges (the meters and alliance politics)."""
+    with Vertical(id="desk", classes="pane"):
+        yield RoundSummary(id="summary")
+        yield Static(id="turn")
+        with VerticalScroll(id="desk-scroll"):
+            yield PackageComposer(id="composer")
+        yield Static(id="preview")
+        with Horizontal(id="actions"):
+            yield Button("Accept (a)", id="accept", variant="success", compact=True)
+            yield Button("Send offer (^s)", id="send", variant="primary", compact=True)
+            yield Button("Walk away (w)", id="walk", variant="error", compact=True)
+    with VerticalScroll(id="gauges", classes="pane"):
+        yield Meters(id="meters")
+        yield PoliticsPanel(id="politics")
+
+
 class TableScreen(Screen[None]):
     """The negotiating table of one game, seen by the team whose turn it is."""
 
@@ -115,19 +134,7 @@ class TableScreen(Screen[None]):
             id="panes",
         )
         with Horizontal(id="body"):
-            with Vertical(id="desk", classes="pane"):
-                yield RoundSummary(id="summary")
-                yield Static(id="turn")
-                with VerticalScroll(id="desk-scroll"):
-                    yield PackageComposer(id="composer")
-                yield Static(id="preview")
-                with Horizontal(id="actions"):
-                    yield Button("Accept (a)", id="accept", variant="success", compact=True)
-                    yield Button("Send offer (^s)", id="send", variant="primary", compact=True)
-                    yield Button("Walk away (w)", id="walk", variant="error", compact=True)
-            with VerticalScroll(id="gauges", classes="pane"):
-                yield Meters(id="meters")
-                yield PoliticsPanel(id="politics")
+            yield from desk_and_gauges()
             with Vertical(id="graph", classes="pane"):
                 yield UtilityChart(id="chart")
             with Vertical(id="moves", classes="pane"):
