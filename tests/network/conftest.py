@@ -1,8 +1,12 @@
-"""What the network tests share: a class database, and a team played by a script."""
+"""What the network tests share: a class database, a team played by a script, and
+``trilateral host`` in a process of its own."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +19,33 @@ from sim.scenario.loading import load_scenario
 from tests.factories import CLASSROOM
 
 PARTIES = ("us", "japan", "korea")
+ROOT = Path(__file__).resolve().parents[2]
+HOST = (sys.executable, "-c", "from tui.cli import main; main()", "host")
+"""``trilateral host`` as a command, run from the checkout."""
+
+
+async def hosting(*args: str, until: str) -> tuple[asyncio.subprocess.Process, re.Match]:
+    """``trilateral host ARGS`` in a process of its own, once it has printed a line that
+    matches ``until``; the match.
+
+    Raises:
+        AssertionError: the host ended first (with what it printed).
+    """
+    process = await asyncio.create_subprocess_exec(
+        *HOST,
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    printed = []
+    while line := (await process.stdout.readline()).decode():
+        printed.append(line)
+        found = re.search(until, line)
+        if found:
+            return process, found
+    await process.wait()
+    raise AssertionError("the host did not start:\n" + "".join(printed))
 
 
 def new_class(path: Path, tables: int = 1, seed: int = 5, overrides: tuple[str, ...] = ()):

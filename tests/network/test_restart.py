@@ -7,9 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import re
 import signal
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,34 +20,17 @@ from sim.network.server import ClassServer, port_of, serving
 from sim.network.view import snapshot
 from sim.scenario.loading import load_scenario
 from tests.factories import CLASSROOM
-from tests.network.conftest import PARTIES, Team, code_of, new_class
+from tests.network.conftest import PARTIES, Team, code_of, hosting, new_class
 
 pytestmark = pytest.mark.asyncio
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def host(*args: str) -> tuple[asyncio.subprocess.Process, int]:
     """``trilateral host ARGS --port 0`` in a process of its own, and the port it took."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from tui.cli import main; main()",
-        "host",
-        *args,
-        "--port",
-        "0",
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+    process, found = await hosting(
+        *args, "--port", "0", until=r"Listening on ws://127\.0\.0\.1:(\d+)"
     )
-    printed = []
-    while line := (await process.stdout.readline()).decode():
-        printed.append(line)
-        found = re.search(r"Listening on ws://127\.0\.0\.1:(\d+)", line)
-        if found:
-            return process, int(found.group(1))
-    await process.wait()
-    raise AssertionError("the host did not start:\n" + "".join(printed))
+    return process, int(found.group(1))
 
 
 async def seated(url: str, db: Path) -> list[Team]:

@@ -11,43 +11,28 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import socket
-import sys
 from pathlib import Path
 
 import pytest
 
 from sim.network.ledger import Ledger
 from sim.network.web import free_port
-from tests.network.conftest import code_of
+from tests.network.conftest import HOST, ROOT, code_of, hosting
 from tests.web.browser import Browser, chromium
 
 pytestmark = pytest.mark.asyncio
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def web_host(db: Path) -> tuple[asyncio.subprocess.Process, str]:
     """``trilateral host --web`` for one table, and the page's address it prints."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-c",
-        "from tui.cli import main; main()",
-        *("host", "baseline-2025", "--tables", "1", "--seed", "3", "--db", str(db)),
-        *("--port", "0", "--web", "--web-port", str(free_port("127.0.0.1"))),
-        cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+    process, found = await hosting(
+        *("baseline-2025", "--tables", "1", "--seed", "3", "--db", str(db), "--port", "0"),
+        *("--web", "--web-port", str(free_port("127.0.0.1"))),
+        until=r"Browsers: (http://\S+)",
     )
-    printed = []
-    while line := (await process.stdout.readline()).decode():
-        printed.append(line)
-        found = re.search(r"Browsers: (http://\S+)", line)
-        if found:
-            return process, found.group(1)
-    await process.wait()
-    raise AssertionError("the host did not serve browsers:\n" + "".join(printed))
+    return process, found.group(1)
 
 
 async def moves_of(db: Path, party: str) -> list[dict]:
@@ -107,10 +92,8 @@ async def test_a_page_port_in_use_is_one_line_and_exit_status_2(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-c",
-            "from tui.cli import main; main()",
-            *("host", "baseline-2025", "--tables", "1", "--db", str(tmp_path / "class.db")),
+            *HOST,
+            *("baseline-2025", "--tables", "1", "--db", str(tmp_path / "class.db")),
             *("--port", "0", "--web", "--web-port", str(port)),
             cwd=ROOT,
             stdout=asyncio.subprocess.PIPE,
