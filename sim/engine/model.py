@@ -13,7 +13,8 @@ The game is written as a generator that yields a ``DecisionRequest`` wherever a 
 party must decide, so the same code serves AI-only batch runs, the terminal UI and
 tests: ``step()`` plays a round (stopping early at a human decision), ``advance()``
 plays on until a human must decide, ``submit()`` answers the pending request. All
-randomness comes from the model's seeded ``self.random``.
+randomness comes from the model's seeded ``self.random``: the game's set-up draws from it
+directly, and what happens during play from streams derived from it (``draws``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pydantic import ValidationError
 
 from sim.engine.agents import CountryAgent
 from sim.engine.collection import RoundCollector
+from sim.engine.draws import Draws
 from sim.engine.moves import DecisionRequest, Intervention, InvalidMove, Move, package_problem
 from sim.engine.phases.alliance import OPTIONS, Channel, apply_precedent
 from sim.engine.phases.ratification import ratify
@@ -70,6 +72,9 @@ class NegotiationModel(mesa.Model):
         self.rounds = scenario.rounds
         self.talks = {t.id: Talks(t, t.opener) for t in self.rules.tracks}
         self.countries = {p.id: CountryAgent(self, p, p.id in humans) for p in scenario.parties}
+        self.draws = Draws(self.random)
+        """The streams events, breakdowns, threats and votes draw from (sim/engine/draws.py);
+        made after the set-up's own draws."""
         # Mesa 3.3 numbers agents with a counter per model kept in a class-level dict that
         # holds the model strongly: every game would stay in memory for good. No agent is
         # created after this point, so the counter can go.
@@ -231,9 +236,11 @@ class NegotiationModel(mesa.Model):
             self.datacollector.add_row("politics", self.round, phase, party, subject, outcome)
 
     def _fire_events(self) -> None:
-        fired, draw = self._fired, self.random.random
+        fired, draws = self._fired, self.draws
         for event, chance, recurs in self.rules.events_in(self.round):
-            if chance is None or ((recurs or event.id not in fired) and draw() < chance):
+            if chance is None or (
+                (recurs or event.id not in fired) and draws(f"event:{event.id}").random() < chance
+            ):
                 self._fire(event)
 
     def _fire(self, event: Event) -> None:
@@ -284,7 +291,7 @@ class NegotiationModel(mesa.Model):
         elif lines:
             talks.red_lines.append((offer, lines))
         risk = self.breakdown(track.id, self.round)
-        if risk and self.random.random() < risk:
+        if risk and self.draws(f"breakdown:{track.id}").random() < risk:
             talks.close("broke-down", self.round)
         return None
 

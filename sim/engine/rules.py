@@ -208,12 +208,12 @@ class Rules:
 
     def events_in(self, round_: int) -> tuple[tuple[Event, float | None, bool], ...]:
         """The events that may fire in a round, in scenario order: its scheduled ones and
-        every random one, each as (event, chance per round or None if scheduled, whether
-        it can recur). Cached: events are checked every round of every game."""
+        every random one, each as (event, its chance or None if certain, whether it can
+        recur). Cached: events are checked every round of every game."""
         found = self._events.get(round_)
         if found is None:
             found = tuple(
-                (e, None if e.round is not None else e.probability, e.repeat)
+                (e, e.probability, e.repeat)
                 for e in self.scenario.events
                 if e.round is None or e.round == round_
             )

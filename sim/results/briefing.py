@@ -425,9 +425,9 @@ def facilitator_sheet(scenario: Scenario | Rules) -> str:
     approval = ", ".join(f"{p.name} {world.approval[p.id]:.2f}" for p in scenario.parties)
     lines += ["## The world at the start", "", f"{'; '.join(meters)}. Approval: {approval}.", ""]
     scheduled = sorted((e for e in scenario.events if e.round is not None), key=_event_round)
-    random = [e for e in scenario.events if e.probability is not None]
+    random = [e for e in scenario.events if e.round is None]
     lines += ["## Scheduled events", ""]
-    lines += _event_table(scheduled, "round", lambda e: str(e.round), scenario)
+    lines += _event_table(scheduled, "round", _scheduled_when, scenario)
     lines += ["## Random events", ""]
     lines += _event_table(
         random,
@@ -467,6 +467,13 @@ def _debrief(scenario: Scenario) -> list[str]:
 
 def _event_round(event: Event) -> tuple[int, str]:
     return (event.round, event.id)
+
+
+def _scheduled_when(event: Event) -> str:
+    """``4``, or ``4 (50% chance)`` for an event due then whose outcome is uncertain."""
+    if event.probability is None:
+        return str(event.round)
+    return f"{event.round} ({event.probability:.0%} chance)"
 
 
 def _event_table(events: list[Event], when: str, show_when, scenario: Scenario) -> list[str]:

@@ -300,7 +300,9 @@ class Party(Strict):
 
 
 class Event(Strict):
-    """Something that happens in the world: scheduled in a round or drawn at random."""
+    """Something that happens in the world: scheduled in a round, drawn at random, or
+    both: due in a round whose outcome is uncertain (an election, a summit), so a scenario
+    need not write in an outcome its authors could not know."""
 
     id: Id
     """Identifier, e.g. ``steel-50``."""
@@ -309,9 +311,10 @@ class Event(Strict):
     news: str
     """The line of news the feed shows when the event fires."""
     round: int | None = Field(default=None, ge=1)
-    """The round in which a scheduled event fires."""
+    """The round in which a scheduled event fires (with ``probability``: may fire)."""
     probability: float | None = Field(default=None, gt=0, le=1)
-    """The chance per round that a random event fires (drawn from the game's seed)."""
+    """The chance per round that a random event fires, or with ``round`` the chance that
+    it fires in that round (drawn from the game's seed)."""
     repeat: bool = False
     """Whether a random event can fire more than once."""
     effects: list[Effect] = Field(default_factory=list)
@@ -320,9 +323,15 @@ class Event(Strict):
     @model_validator(mode="after")
     def _when(self) -> Event:
         require(
-            (self.round is None) != (self.probability is None),
+            self.round is not None or self.probability is not None,
             "round",
-            "an event needs exactly one of round (scheduled) or probability (random)",
+            "an event needs a round (scheduled), a probability (random), or both "
+            "(a round whose outcome is uncertain)",
+        )
+        require(
+            not (self.repeat and self.round is not None),
+            "repeat",
+            "an event with a round happens once; drop repeat or the round",
         )
         return self
 

@@ -110,6 +110,9 @@ def test_with_a_parity_pact_no_ai_ally_accepts_below_the_joint_floor(seed):
     model = NegotiationModel(scenario, seed=seed)
     model.run()
     assert {"share_bottom_lines", "parity_pact"} <= model.channel.agreed
+    # an ally that broke ranks took a deal the pact ruled out (its proposals still held)
+    outcomes = [r["outcome"] for r in politics(model, "consultation")]
+    broke = {o.removeprefix("broken by ") for o in outcomes if o.startswith("broken by ")}
     rules = model.rules
     checked = 0
     for a_issue, b_issue in scenario.precedent.pairs:
@@ -123,7 +126,7 @@ def test_with_a_parity_pact_no_ai_ally_accepts_below_the_joint_floor(seed):
         for issue in (a_issue, b_issue):
             talks = model.talks[rules.scenario.issue(issue).track]
             signed = [o for o in talks.history if o.proposer != "us"]
-            if talks.deal is not None:
+            if talks.deal is not None and talks.track.other("us") not in broke:
                 signed.append(talks.deal)
             for offer in signed:
                 value = offer.package[rules.position(issue)]

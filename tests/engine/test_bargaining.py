@@ -310,7 +310,9 @@ def test_a_hasty_first_deal_costs_the_other_ally_more_with_pull_and_less_under_a
     alone = "consultation.enabled=false"
     losses = [korea_loss(alone, f"precedent.pull={pull}") for pull in (0, 0.3, 0.6, 0.9)]
     means = [mean for mean, _ in losses]
-    assert abs(means[0]) < losses[0][1]  # without pull the difference is noise
+    # without pull next to nothing is left: Seoul's public, which judges its deal against
+    # Tokyo's, ratifies a little more readily beside a worse one
+    assert abs(means[0]) < 0.25
     assert means == sorted(means, reverse=True) and means[0] - means[-1] > 1
     assert all(mean + half < 0 for mean, half in losses[2:])  # the interval excludes 0
     pact = "consultation.trust=0.9", "precedent.pull=0.9"

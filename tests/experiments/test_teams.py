@@ -57,7 +57,7 @@ def us_offers(team: str, party: str, seed: int, last_round: int) -> list[tuple[f
     return [o.package for o in talks.history if o.proposer == "us" and o.round <= last_round]
 
 
-@pytest.mark.parametrize(("party", "seed"), [("japan", 1), ("japan", 3), ("korea", 3)])
+@pytest.mark.parametrize(("party", "seed"), [("japan", 1), ("japan", 3), ("korea", 5)])
 def test_a_firm_team_gets_other_offers_than_a_conceding_one_by_round_3(party, seed):
     firm, conceding = us_offers("stonewall", party, seed, 3), us_offers("steady", party, seed, 3)
     assert len(firm) == len(conceding) == 2

@@ -33,7 +33,7 @@ async def test_a_team_sees_what_the_ai_did_and_why_its_numbers_moved():
         assert text.startswith("What happened since your last move (round 1)")
         assert "Round 2, US–Japan talks: United States rejects" in text
         assert (
-            "No deal on US–Japan talks now means Reciprocal tariff on Japan 32% (was 25%): "
+            "No deal on US–Japan talks now means Reciprocal tariff on Japan 31.7% (was 24%): "
             "United States threatens it (Tariff threat against Japan)"
         ) in " ".join(text.split())
         assert "US–Korea talks:" not in text  # a table Japan does not sit at

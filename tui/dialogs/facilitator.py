@@ -170,5 +170,6 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
 
 def event_label(name: str, round: int | None, probability: float | None) -> str:
     """A scenario event as the list offers it: its name and when it fires."""
-    when = f"round {round}" if round is not None else f"p={probability:g}"
-    return f"{name} ({when})"
+    when = [f"round {round}"] if round is not None else []
+    when += [f"p={probability:g}"] if probability is not None else []
+    return f"{name} ({', '.join(when)})"

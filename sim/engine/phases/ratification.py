@@ -30,7 +30,7 @@ def vote(model: NegotiationModel, party: str, offer: Offer) -> float:
     if settings.parity_weight:
         result -= settings.parity_weight * parity_gap(model, party, offer.track, offer.package)
     if settings.noise:
-        result += model.random.gauss(0.0, settings.noise)
+        result += model.draws(f"vote:{party}").gauss(0.0, settings.noise)
     return result
 
 

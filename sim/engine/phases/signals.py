@@ -132,7 +132,7 @@ class SignalBoard:
             threat = pending.threat
             if not self.model.talks[threat.track].open:
                 continue
-            if self.model.random.random() < threat.resolve:
+            if self.model.draws(f"threat:{threat.id}").random() < threat.resolve:
                 world.carry_out(threat.issue, threat.value)
                 self.carried_out.append(threat.id)
                 self.model.record("signals", threat.id, "carried out", pending.party)
