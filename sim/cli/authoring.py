@@ -25,7 +25,7 @@ def schema(
             "--out",
             parser=output_file,
             metavar="FILE",
-            help="Write the schema to this file [default: print it].",
+            help="Write the schema to this file (default: print it).",
         ),
     ] = None,
 ) -> None:
@@ -114,8 +114,8 @@ def brief(
         typer.Option(
             "-o",
             "--out",
-            help="The file to write, or with --all the folder [default: print the sheet; "
-            "with --all: NAME-briefs].",
+            help="The file to write, or with --all the folder (default: print the sheet; "
+            "with --all: NAME-briefs).",
         ),
     ] = None,
     set_: SetOption = None,
@@ -126,7 +126,7 @@ def brief(
             max=MAX_SEED,
             help="The sheets of the game with this seed (as 'play --seed' and 'run --seed' "
             "play it): bottom lines with a spread as that game draws them "
-            "[default: the range games draw from].",
+            "(default: the range games draw from).",
         ),
     ] = None,
 ) -> None:

@@ -62,13 +62,13 @@ def batch(
     ] = 0,
     jobs: Annotated[
         int | None,
-        typer.Option(min=1, help="Local worker processes [default: every core; 1: no workers]."),
+        typer.Option(min=1, help="Local worker processes (default: every core; 1: no workers)."),
     ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option(
-            help="Address of a Dask scheduler to run on [default: $DASK_SCHEDULER_ADDRESS, "
-            "unless --jobs is given]."
+            help="Address of a Dask scheduler to run on (default: $DASK_SCHEDULER_ADDRESS, "
+            "unless --jobs is given)."
         ),
     ] = None,
     per_round: Annotated[
@@ -81,7 +81,7 @@ def batch(
     ] = False,
     chunk_size: Annotated[
         int | None,
-        typer.Option(min=1, help="Runs per chunk [default: a few chunks per worker, 20 to 1,000]."),
+        typer.Option(min=1, help="Runs per chunk (default: a few chunks per worker, 20 to 1,000)."),
     ] = None,
 ) -> None:
     """Play many seeded all-AI games over sweeps or a design; write one row per run."""
@@ -192,7 +192,7 @@ def report(
             "--out",
             parser=output_folder,
             metavar="FOLDER",
-            help="Folder for report.md and the charts [default: RESULTS-report].",
+            help="Folder for report.md and the charts (default: RESULTS-report).",
         ),
     ] = None,
 ) -> None:

@@ -23,7 +23,7 @@ def teams(
     set_: SetOption = None,
     team: Annotated[
         list[str] | None,
-        typer.Option(help="A team to play (repeatable) [default: every team]."),
+        typer.Option(help="A team to play, repeatable (default: every team)."),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the figures as JSON instead of a table.")

@@ -93,3 +93,22 @@ def test_a_missing_batch_extra_is_one_line_and_exit_2(monkeypatch, tmp_path, arg
         f"(missing: {', '.join(missing)})\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_no_help_text_holds_brackets_that_rich_would_swallow():
+    """Typer renders help as Rich markup, where ``[default: …]`` is a tag and vanishes: a
+    help text that said "(default: print it)" in brackets showed "to this file ." instead."""
+    import typer.main
+
+    def commands(command):
+        yield command
+        for sub in getattr(command, "commands", {}).values():
+            yield from commands(sub)
+
+    texts = [
+        (command.name, param.name, param.help or "")
+        for command in commands(typer.main.get_command(build_cli()))
+        for param in command.params
+    ]
+    assert texts
+    assert [t for t in texts if "[" in t[2]] == []
