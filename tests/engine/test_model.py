@@ -16,7 +16,7 @@ from sim.engine.model import NegotiationModel, replay
 from sim.engine.moves import Intervention, InvalidMove, Move, entry_from_dict
 from sim.engine.rules import Rules
 from sim.engine.utility import EPS
-from sim.scenario.loading import load_scenario
+from sim.scenario.loading import ScenarioError, load_scenario
 from tests.factories import bilateral
 
 BASELINE = Rules(load_scenario("baseline-2025"))
@@ -57,6 +57,45 @@ def test_scheduled_event_changes_the_world():
     model.step()
     assert model.world.status_quo["jp_steel"] == 50
     assert model.world.status_quo["kr_steel"] == 50
+
+
+def test_an_event_due_in_a_round_with_a_chance_fires_then_or_never():
+    """The upper-house election is due in round 4 and lost in about half the games: the
+    scenario holds the election without writing in its result."""
+    fired = []
+    for seed in range(200):
+        model = NegotiationModel(BASELINE, seed=seed, collect=False)
+        model.run()
+        fired += [r for r, e in model.news if e.id == "upper-house-election"]
+    assert set(fired) == {4}
+    assert 0.35 < len(fired) / 200 < 0.65
+
+
+def test_an_event_with_a_round_cannot_repeat():
+    with pytest.raises(ScenarioError, match="happens once"):
+        load_scenario("baseline-2025", ["events.upper-house-election.repeat=true"])
+
+
+def test_a_changed_event_leaves_the_luck_of_the_rest_of_the_game_alone(tmp_path):
+    """Common random numbers: making one random event certain changes no other event's
+    draws, so paired studies compare like with like (sim/engine/draws.py)."""
+    certain = tmp_path / "certain.yaml"
+    certain.write_text(
+        "extends: baseline-2025\n"
+        "remove: [events.north-korea-test.probability, events.north-korea-test.repeat]\n"
+        "events:\n  - {id: north-korea-test, round: 1}\n"
+    )
+    made_certain = Rules(load_scenario(str(certain)))
+    for seed in range(20):
+        games = [NegotiationModel(r, seed=seed, collect=False) for r in (BASELINE, made_certain)]
+        for game in games:
+            game.run()
+        both = min(g.round for g in games)  # a game ends when its last track closes
+        news = [
+            [(r, e.id) for r, e in g.news if e.id != "north-korea-test" and r <= both]
+            for g in games
+        ]
+        assert news[0] == news[1]
 
 
 def test_deadline_ends_open_tracks_with_the_escalation():
