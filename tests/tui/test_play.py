@@ -448,6 +448,22 @@ async def test_values_and_enters_typed_in_one_burst_land_in_their_own_fields():
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+async def test_c_and_the_values_typed_in_one_burst_fill_the_offer(size):
+    """``c 20 Enter 15`` typed at once: the cursor is in the first field before the next
+    key is read. (It used to land there only after the burst had been read, so ``2`` went
+    to the meters pane as a pane key and the rest into a field no longer on screen.)"""
+    app = game_app(humans=("japan",), seed=3)
+    async with app.run_test(size=size) as pilot:
+        table = await to_table(pilot)
+        composer = table.query_one(PackageComposer)
+        burst(pilot, ["c", *"20", "enter", *"15"])
+        await until(pilot, lambda: len(composer.draft) == 2, "both values")
+        assert composer.draft == {"jp_tariff": "20", "jp_autos": "15"}
+        assert table.pane == "desk"
+        assert app.focused is list(composer.query("#fields > .field"))[1]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
 async def test_pane_keys_typed_in_a_burst_settle_on_the_last_pane(size):
     """Two pane keys in one burst used to flip the tabs back and forth for good: each
     switch echoed a ``TabActivated`` that switched back. Each burst must end on its last
