@@ -356,7 +356,7 @@ class ConsoleHelp(ModalScreen[None]):
         ("F", "the same at every table (asks first)"),
         ("p", "pause the table, or resume it (its teams cannot move; the clock stops)"),
         ("P / R", "pause / resume every table (asks first)"),
-        ("u", "undo the table's last move (asks first)"),
+        ("u", "undo the table's last move (asks first), also at a table that is over"),
         ("Ctrl+Q", "quit the console (the class goes on)"),
         ("Esc", "close this help"),
     )
