@@ -389,6 +389,7 @@ class TableScreen(Screen[None]):
 
     def action_counter(self) -> None:
         if self.check_action("counter", ()):
+            self.query_one(RoundSummary).summary = None  # ``c`` is a priority key: on_key misses it
             self.pane = "desk"
             self.query_one(PackageComposer).focus_first()
 
