@@ -148,13 +148,14 @@ def join(
         str | None,
         typer.Argument(
             help="Your team's join code, from the teacher's sheet (left out: the client asks "
-            "for it, as the class's web page does).",
+            "for it, as the class's web page does); the teacher's code opens the teacher's "
+            "console.",
             show_default=False,
         ),
     ] = None,
 ) -> None:
     """Join a networked class: your team's briefing, table and debrief, played on the
-    teacher's server (trilateral host)."""
+    teacher's server (trilateral host); with the teacher's code, the teacher's console."""
     if not url.startswith(("ws://", "wss://")):
         err.print(f"{url}: not a class server's address (it starts ws://, e.g. ws://HOST:8765)")
         raise typer.Exit(2)

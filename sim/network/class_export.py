@@ -20,7 +20,15 @@ import numpy as np
 from sim.engine.utility import IssueSpace
 from sim.io import atomic_path, write_atomic
 from sim.network.codes import printed
-from sim.network.debrief import ClassRecord, Headline, Reference, headline_issues, percentile
+from sim.network.debrief import (
+    ClassRecord,
+    Headline,
+    Reference,
+    TableDebrief,
+    TrackOutcome,
+    headline_issues,
+    percentile,
+)
 
 DASH = "—"
 LINE_STYLES = ("-", "--", ":", "-.")
@@ -132,7 +140,7 @@ def class_markdown(
         for space in track.spaces:
             shown = (DASH if o.package is None else _shown(space, o.package) for o in outcomes)
             lines.append(_row([space.name, *shown]))
-        distances = (f"{o.distance_to_frontier:.3f}" for o in outcomes)
+        distances = (_distance(o) for o in outcomes)
         lines += [_row(["distance to the frontier", *distances]), ""]
     lines += _against_markdown(record, batch, headlines)
     lines += ["## Charts", ""]
@@ -140,6 +148,7 @@ def class_markdown(
     lines += ["## Timelines", ""]
     for table in tables:
         lines += [f"### Table {table.number}", "", "```text", *table.timeline, "```", ""]
+        lines += _timed_markdown(table)
     return "\n".join(lines)
 
 
@@ -198,15 +207,36 @@ def _against_markdown(
     for track in first.rules.tracks:
         distances = batch.distances(track.id)
         cells = []
-        for table in tables:
-            outcome = table.outcome.tracks[track.id]
-            agreed = outcome.status == "agreed"
-            cells.append(f"{outcome.distance_to_frontier:.3f}" if agreed else "no deal")
+        cells = [_distance(table.outcome.tracks[track.id]) for table in tables]
         median = f"{np.median(distances):.3f}" if distances else DASH
         on = sum(d <= 1e-9 for d in distances)
         share = f"{on} of {len(distances)} deals" if distances else DASH
         lines.append(_row([track.name, *cells, median, share]))
     return [*lines, ""]
+
+
+def _distance(outcome: TrackOutcome) -> str:
+    """A deal's distance to its track's frontier; no deal has none to show."""
+    return f"{outcome.distance_to_frontier:.3f}" if outcome.status == "agreed" else "no deal"
+
+
+def _timed_markdown(table: TableDebrief) -> list[str]:
+    """The moves the round timer played at a table: the timeline tells them as the team's,
+    and a teacher grading the team wants to know they were its AI's."""
+    if not table.timed:
+        return []
+    game = table.game
+    played = [
+        f"round {t['round']}, {game.name(t['party'])} on "
+        f"{game.rules.track[t['track']].name if t['track'] else 'the table'} ({t['kind']})"
+        for t in table.timed
+    ]
+    return [f"The timer played for the team (its AI's move): {'; '.join(played)}.", ""]
+
+
+def _unagreed(status: str) -> str:
+    """What a chart's legend adds to a table without a deal on the track."""
+    return {"agreed": "", "open": " (still playing)"}.get(status, " (no deal)")
 
 
 def _shown(space: IssueSpace, package: dict) -> str:
@@ -310,7 +340,7 @@ def frontiers_chart(record: ClassRecord, batch: Reference, path: Path) -> Path:
                 marker,
                 color=colour,
                 markersize=12,
-                label=f"table {table.number}" + ("" if marker == "*" else " (no deal)"),
+                label=f"table {table.number}" + _unagreed(outcome.status),
             )
         axes.set(xlabel=f"{game.name(a)} utility", ylabel=f"{game.name(b)} utility")
         axes.set_title(f"{track.name}: deals and frontiers", fontsize="medium")

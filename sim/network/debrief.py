@@ -88,6 +88,9 @@ class TableDebrief:
     """Party → the join code of the team that played it."""
     timeline: list[str]
     """The game round by round, as the transcript tells it."""
+    timed: list[dict]
+    """The moves the round timer played for a team (its AI's), oldest first: each one's
+    ``party``, ``track``, ``kind`` and ``round``, as the table's views list them."""
 
     @property
     def finished(self) -> bool:
@@ -159,14 +162,15 @@ def read_class(path: Path) -> ClassRecord:
         classroom = Classroom.open(ledger)
         setup = ledger.setup
         tables = [
-            _table(number, table.game, ledger) for number, table in sorted(classroom.tables.items())
+            _table(number, table.game, table.timed, ledger)
+            for number, table in sorted(classroom.tables.items())
         ]
     finally:
         ledger.close()
     return ClassRecord(path, setup.source, setup.overrides, setup.seed, classroom.scenario, tables)
 
 
-def _table(number: int, game: Game, ledger: Ledger) -> TableDebrief:
+def _table(number: int, game: Game, timed: list[dict], ledger: Ledger) -> TableDebrief:
     analysis = analyse(game.model)
     codes = {seat.party: seat.code for seat in ledger.seats.values() if seat.table == number}
     return TableDebrief(
@@ -177,6 +181,7 @@ def _table(number: int, game: Game, ledger: Ledger) -> TableDebrief:
         {track.track: track.frontier for track in analysis.tracks},
         codes,
         timeline(game),
+        timed,
     )
 
 

@@ -16,12 +16,15 @@ import os
 import shlex
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 
 TITLE = "trilateral"
 STARTING = 20.0
 """Seconds the web server has to start listening before the host gives up on it."""
+HOST_WATCH = 0.5
+"""Seconds between the web server's looks at whether the host's process is still there."""
 
 
 def join_command(class_url: str) -> str:
@@ -51,13 +54,24 @@ def reachable_address() -> str:
             return "127.0.0.1"
 
 
-def _serve(command: str, address: str, port: int, public_url: str) -> None:
-    """The web server's process: serve ``command`` until terminated. Its banner would
-    come between the host's lines, so its standard output goes nowhere (errors still show)."""
+def _serve(command: str, address: str, port: int, public_url: str, host: int) -> None:
+    """The web server's process: serve ``command`` until terminated, or until the host's
+    process ``host`` is gone. Its banner would come between the host's lines, so its
+    standard output goes nowhere (errors still show)."""
     from textual_serve.server import Server
 
     sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - the process's own, for its life
+    threading.Thread(target=_end_with, args=(host,), name="host-watch", daemon=True).start()
     Server(command, host=address, port=port, title=TITLE, public_url=public_url).serve()
+
+
+def _end_with(host: int) -> None:
+    """End this process once the host's is gone. A host killed outright (``kill -9``, a
+    crash) cannot terminate it, and left running it would keep the port that the host,
+    started again, asks for, serving pages of a class server that is no more."""
+    while os.getppid() == host:
+        time.sleep(HOST_WATCH)
+    os._exit(0)
 
 
 def start(class_url: str, address: str, port: int, public_url: str) -> multiprocessing.Process:
@@ -77,7 +91,7 @@ def start(class_url: str, address: str, port: int, public_url: str) -> multiproc
     context = multiprocessing.get_context("spawn")
     process = context.Process(
         target=_serve,
-        args=(join_command(class_url), address, port, public_url),
+        args=(join_command(class_url), address, port, public_url, os.getpid()),
         name="trilateral-web",
         daemon=True,
     )

@@ -19,12 +19,13 @@ from sim.engine.rules import Rules
 from sim.network.codes import printed
 from sim.network.debrief import headline_issues, percentile, read_class, reference
 from sim.network.ledger import Ledger
-from sim.network.tables import GAME_ENTRIES, Client
+from sim.network.tables import GAME_ENTRIES, Classroom, Client
 from sim.network.view import snapshot
 from sim.results.analysis import analyse, party_result
 from sim.scenario.loading import load_scenario
 from tests.factories import CLASSROOM
 from tests.network.conftest import PARTIES, code_of, decide, new_class
+from tests.network.test_refusals import seated
 from tui.cli import build_cli
 
 runner = CliRunner()
@@ -227,3 +228,28 @@ def test_a_class_still_playing_is_debriefed_as_it_stands(tmp_path):
     text = (tmp_path / "class-debrief" / "class.md").read_text(encoding="utf-8")
     assert "Still playing: table 1 (an open track counts as no deal)." in text
     assert "| status | open |" in text
+
+
+def test_the_moves_the_timer_played_are_told_and_no_deal_has_no_distance(tmp_path):
+    """The timeline tells a timer's move as the team's: the debrief says it was its AI's.
+    An open track has no deal, so no distance to the frontier (it used to show one)."""
+    db = tmp_path / "class.db"
+    ledger, _ = new_class(db, tables=1, seed=SEED)
+    now = [100.0]
+    room = Classroom(ledger, load_scenario(CLASSROOM), round_seconds=30.0, clock=lambda: now[0])
+    for party in PARTIES:
+        seated(room, 1, party)
+    request = room.tables[1].game.request
+    now[0] += 30
+    assert room.expire()
+    ledger.close()
+    result = runner.invoke(build_cli(), ["class", str(db), "--runs", "2"])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "class-debrief" / "class.md").read_text(encoding="utf-8")
+    track = load_scenario(CLASSROOM).tracks
+    name = next(t.name for t in track if t.id == request.track)
+    assert (
+        f"The timer played for the team (its AI's move): round 1, United States on {name} "
+        f"({request.kind})."
+    ) in text
+    assert "| distance to the frontier | no deal |" in text

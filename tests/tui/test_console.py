@@ -16,7 +16,7 @@ from tests.tui.test_join import class_of, screen_text, to_table
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.facilitator import FacilitatorDialog
 from tui.join import JoinApp
-from tui.screens.console import ClassScreen, TableInFull
+from tui.screens.console import ClassScreen, TableInFull, _track_cell
 
 pytestmark = pytest.mark.asyncio
 
@@ -149,3 +149,54 @@ async def test_a_teams_table_says_it_is_paused_by_the_teacher(tmp_path):
             assert (await answer(teacher))["type"] == "ack"
             await until(pilot, lambda: app.table.paused, "the paused view")
             assert "Paused by the teacher" in await screen_text(pilot)
+
+
+def keys(app) -> dict[str, str]:
+    """The keys the screen on show offers, with what each says it does."""
+    return {key: b.binding.description for key, b in app.screen.active_bindings.items()}
+
+
+async def test_p_is_named_resume_on_a_paused_table_and_pause_on_another(tmp_path):
+    async with two_tables(tmp_path) as (ledger, room, url):
+        app = JoinApp(url, code_of(ledger, None))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: keys(app).get("p") == "Pause", "the class")
+            await pilot.press("p")
+            await until(pilot, lambda: app.teacher.board.views[1]["paused"], "the pause")
+            await until(pilot, lambda: keys(app)["p"] == "Resume", "the key renamed")
+            await pilot.press("down")  # table 2 plays on
+            await until(pilot, lambda: keys(app)["p"] == "Pause", "table 2's key")
+            await pilot.press("up", "p")
+            await until(pilot, lambda: not room.tables[1].paused, "the resume")
+
+
+async def test_the_teacher_can_take_back_the_move_that_ended_a_table(tmp_path):
+    """An accept pressed once too often ends a table: the teacher's undo reopens it."""
+    async with two_tables(tmp_path) as (ledger, room, url):
+        async with (
+            Team(url, code_of(ledger, 1, "us")) as us,
+            Team(url, code_of(ledger, 1, "japan")) as japan,
+            Team(url, code_of(ledger, 1, "korea")) as korea,
+        ):
+            await asyncio.wait_for(asyncio.gather(us.play(), japan.play(), korea.play()), 30)
+        assert room.tables[1].game.finished
+        app = JoinApp(url, code_of(ledger, None))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await until(pilot, lambda: "u" in keys(app), "the class, with its undo key")
+            assert "p" not in keys(app) and "f" not in keys(app)  # not at a table that is over
+            await pilot.press("u")
+            await confirm(pilot)
+            await until(pilot, lambda: not room.tables[1].game.finished, "the table reopened")
+            assert ledger.entries(1)[-1].kind == "undo"
+
+
+async def test_a_package_at_a_glance_breaks_its_lines_between_two_issues():
+    """At 80 columns "autos tariff 10" used to wrap as "autos" over "tariff 10"."""
+    terms = [
+        {"short": short, "on_table": value, "deal": None}
+        for short, value in (("tariff", "10"), ("autos tariff", "10"), ("steel tariff", "25"))
+    ]
+    track = {"status": "open: Japan to answer", "open": True, "terms": terms}
+    lines = _track_cell(track, 18).plain.split("\n")
+    assert lines == ["open", "tariff 10 ·", "autos tariff 10 ·", "steel tariff 25"]
+    assert all(len(line) <= 18 for line in lines)

@@ -41,7 +41,7 @@ from tui.screens.start import StartScreen
 from tui.screens.table import TableScreen
 from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import IssueTable, PackageComposer
-from tui.widgets.feed import MoveHistory, NewsFeed
+from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary
 from tui.widgets.meters import Meters
 
 pytestmark = pytest.mark.asyncio
@@ -445,6 +445,24 @@ async def test_values_and_enters_typed_in_one_burst_land_in_their_own_fields():
         await until(pilot, lambda: len(composer.draft) == 2, "both values")
         assert composer.draft == {"jp_tariff": "15", "jp_autos": "10"}
         assert app.focused is list(composer.query("#fields > .field"))[2]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+async def test_c_and_the_values_typed_in_one_burst_fill_the_offer(size):
+    """``c 20 Enter 15`` typed at once: the cursor is in the first field before the next
+    key is read. (It used to land there only after the burst had been read, so ``2`` went
+    to the meters pane as a pane key and the rest into a field no longer on screen.)"""
+    app = game_app(humans=("japan",), seed=3)
+    async with app.run_test(size=size) as pilot:
+        table = await to_table(pilot)
+        composer = table.query_one(PackageComposer)
+        assert table.query_one(RoundSummary).display  # what happened so far
+        burst(pilot, ["c", *"20", "enter", *"15"])
+        await until(pilot, lambda: len(composer.draft) == 2, "both values")
+        assert composer.draft == {"jp_tariff": "20", "jp_autos": "15"}
+        assert table.pane == "desk"
+        assert not table.query_one(RoundSummary).display  # c put it away, as any key does
+        assert app.focused is list(composer.query("#fields > .field"))[1]
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])

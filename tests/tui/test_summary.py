@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from textual.app import App, ComposeResult
+from textual.widgets import Tab, Tabs
 
+from sim.classroom.summary import Summary
 from tests.tui.pilots import game_app, to_table, until, waiting_for_keys
 from tui.screens.curtain import Curtain
 from tui.widgets.feed import NewsFeed, RoundSummary
@@ -58,3 +61,34 @@ async def test_in_hot_seat_each_team_reads_its_own_summary_only():
         assert "US–Korea talks" in text and "US–Japan talks" not in text
         news = str(table.query_one(NewsFeed).render())
         assert "US–Japan talks now" not in news  # Japan's summary stays Japan's
+
+
+class SummaryApp(App):
+    """A round summary under a screen's pane tabs, as the networked table has them."""
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(
+            Tab("1 Table", id="tab-desk"),
+            Tab("3 News", id="tab-news"),
+            Tab("4 History", id="tab-moves"),
+        )
+        yield RoundSummary()
+
+
+async def test_short_of_room_the_summary_keeps_the_answer_that_brought_play_back():
+    """At 80×24 the panel has two lines: the allies' consultations came first, and the
+    other side's counter-offer, the reason play came back, used to be the one left off."""
+    moves = (
+        "Round 1, JP–KR channel: Japan consults",
+        "Round 1, JP–KR channel: South Korea consults",
+        "Round 1, US–Japan talks: Japan rejects and counters",
+    )
+    seen = Summary("us", since=1, round=1, moves=moves, news=(), notes=(), changes=())
+    app = SummaryApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.query_one(RoundSummary).summary = seen
+        await pilot.pause()
+        text = str(app.query_one("#happened").render())
+        assert "Japan rejects and counters" in text
+        assert "Japan consults" not in text  # the oldest gives way
+        assert "1 more: 3 News, 4 History" in text  # the keys of this screen's panes

@@ -104,3 +104,21 @@ async def test_a_page_port_in_use_is_one_line_and_exit_status_2(tmp_path):
     assert problem.decode().strip().splitlines() == [
         f"the page for browsers could not listen on 127.0.0.1:{port}"
     ]
+
+
+async def test_the_page_ends_with_a_host_killed_outright(tmp_path):
+    """``kill -9`` on the host (or a crash) used to leave its web server running, keeping
+    the page's port from the host started again on the class database."""
+    host, page = await web_host(tmp_path / "class.db")
+    port = int(page.rsplit(":", 1)[1])
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    host.send_signal(signal.SIGKILL)
+    deadline = asyncio.get_running_loop().time() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            break  # nothing listens there any more
+        assert asyncio.get_running_loop().time() < deadline, "the page outlived its host"
+        await asyncio.sleep(0.2)
+    await asyncio.wait_for(host.wait(), 30)  # its output is closed: no one holds it open

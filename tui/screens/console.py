@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -48,8 +49,9 @@ class ConsoleScreen(Screen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "facilitate(False)", "Event"),
-        Binding("F", "facilitate(True)", "…all"),
+        Binding("F", "facilitate(True)", "Event at all"),
         Binding("p", "pause", "Pause"),
+        Binding("p", "resume", "Resume"),
         Binding("P", "everywhere('pause')", "Pause all"),
         Binding("R", "everywhere('resume')", "Resume all"),
         Binding("u", "undo", "Undo"),
@@ -76,8 +78,17 @@ class ConsoleScreen(Screen):
         self.show()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("pause", "undo", "facilitate") and parameters != (True,):
-            return self.table is not None and not self.board.views[self.table]["finished"]
+        view = None if self.table is None else self.board.views[self.table]
+        if action == "undo":
+            # A finished table too: a move that ended it by mistake (an accept pressed
+            # twice) is the one a teacher most needs to take back.
+            return view is not None
+        if action in ("pause", "resume"):
+            # One key, named for what it does: resume on a paused table, pause on another.
+            playing = view is not None and not view["finished"]
+            return playing and view["paused"] == (action == "resume")
+        if action == "facilitate" and parameters != (True,):
+            return view is not None and not view["finished"]
         return True
 
     def action_help(self) -> None:
@@ -115,10 +126,15 @@ class ConsoleScreen(Screen):
         title = f"The teacher at {where}"
         self.app.push_screen(FacilitatorDialog(events, carry_out, title), done)
 
+    def action_pause(self) -> None:
+        self._pause_or_resume("pause")
+
+    def action_resume(self) -> None:
+        self._pause_or_resume("resume")
+
     @work(group="act")
-    async def action_pause(self) -> None:
+    async def _pause_or_resume(self, kind: str) -> None:
         table = self.table
-        kind = "resume" if self.board.views[table]["paused"] else "pause"
         try:
             await self.console.act(table, kind)
         except InvalidMove as error:
@@ -203,7 +219,7 @@ class ClassScreen(ConsoleScreen):
                 grid.add_column(label, width=width)
         grid.clear()
         for number in board.tables:
-            grid.add_row(*self._row(number), key=str(number), height=None)
+            grid.add_row(*self._row(number, widths[2]), key=str(number), height=None)
         if grid.row_count:
             grid.move_cursor(row=min(cursor, grid.row_count - 1))
         states = [board.state(n) for n in board.tables]
@@ -227,7 +243,8 @@ class ClassScreen(ConsoleScreen):
         each = max(12, (room - sum(fixed)) // tracks)
         return [*fixed[:2], *[each] * tracks, *fixed[2:]]
 
-    def _row(self, number: int) -> list[Text]:
+    def _row(self, number: int, width: int) -> list[Text]:
+        """A table's row, each track's package in lines of ``width`` columns."""
         board, view = self.board, self.board.views[number]
         left = board.seconds_left(number)
         waiting = board.waiting_for(number)
@@ -236,7 +253,7 @@ class ClassScreen(ConsoleScreen):
         return [
             Text(str(number), style="bold"),
             Text(f"{view['round']}/{view['deadline']}"),
-            *(_track_cell(track) for track in view["tracks"]),
+            *(_track_cell(track, width) for track in view["tracks"]),
             Text(waiting, style="bold yellow" if view["paused"] else ""),
             Text("" if left is None else clock_text(left)),
         ]
@@ -339,7 +356,7 @@ class ConsoleHelp(ModalScreen[None]):
         ("F", "the same at every table (asks first)"),
         ("p", "pause the table, or resume it (its teams cannot move; the clock stops)"),
         ("P / R", "pause / resume every table (asks first)"),
-        ("u", "undo the table's last move (asks first)"),
+        ("u", "undo the table's last move (asks first), also at a table that is over"),
         ("Ctrl+Q", "quit the console (the class goes on)"),
         ("Esc", "close this help"),
     )
@@ -356,15 +373,23 @@ class ConsoleHelp(ModalScreen[None]):
         self.dismiss()
 
 
-def _track_cell(track: dict) -> Text:
+def _track_cell(track: dict, width: int) -> Text:
     """A track at a glance: its state and the package on the table (or the deal), issue by
-    issue by short name."""
+    issue by short name, in lines of ``width`` columns broken only between two issues (so
+    that "autos tariff 10" never reads as "autos" over "tariff 10")."""
     status = track["status"].split(":")[0]
     text = Text(status, style="bold" if track["open"] else "dim")
     terms = track["terms"]
     shown = "deal" if any(t["deal"] is not None for t in terms) else "on_table"
-    if any(t[shown] is not None for t in terms):
-        text.append("\n" + " · ".join(f"{t['short']} {t[shown]}" for t in terms))
+    lines: list[str] = []
+    for term in (f"{t['short']} {t[shown]}" for t in terms if t[shown] is not None):
+        # Room for the " ·" that ends a line the package goes on from.
+        if lines and cell_len(f"{lines[-1]} · {term} ·") <= width:
+            lines[-1] = f"{lines[-1]} · {term}"
+        else:
+            lines.append(term)
+    if lines:
+        text.append("\n" + " ·\n".join(lines))
     return text
 
 

@@ -78,7 +78,10 @@ class TableScreen(Screen[None]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "accept", "Accept"),
-        Binding("c", "counter", "Counter"),
+        # A priority binding runs as the app reads the key, before it reads the next: ``c20``
+        # typed in one burst puts the cursor in the first field before ``2`` is read (a pane
+        # key otherwise). In a field of the offer it gives way to the field (check_action).
+        Binding("c", "counter", "Counter", priority=True),
         Binding("enter", "counter", "Edit offer", show=False),
         Binding("ctrl+s", "send", "Send"),
         Binding("w", "walk", "Walk away", key_display="w"),
@@ -357,6 +360,8 @@ class TableScreen(Screen[None]):
             return request is not None and request.kind == "respond" and (ready or None)
         if action == "politics":
             return politics(self.game, self.viewer).has_moves if ready else None
+        if action == "counter" and self.focused is not None and self.focused.has_class("field"):
+            return False  # the key is the field's
         if action in ("counter", "send", "walk", "reset", "briefing"):
             return ready or None
         if action == "undo":  # the team at the keyboard takes back only its own moves
@@ -384,6 +389,7 @@ class TableScreen(Screen[None]):
 
     def action_counter(self) -> None:
         if self.check_action("counter", ()):
+            self.query_one(RoundSummary).summary = None  # ``c`` is a priority key: on_key misses it
             self.pane = "desk"
             self.query_one(PackageComposer).focus_first()
 

@@ -177,7 +177,9 @@ class PackageComposer(Widget):
         fields = self.query("#fields > .field")
         self._editing = not fields
         if fields:
-            fields.first().focus()
+            # At once, not after the queued events as ``focus()`` does: in a burst of keys
+            # (``c20``) the next key must already find the cursor in the field.
+            self.screen.set_focus(fields.first())
 
     def reset(self) -> None:
         """Throw the draft away and start again from the team's last offer or opening."""

@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Static, Tab
 
 from sim.classroom.record import Entry
 from sim.classroom.summary import Summary
@@ -86,10 +86,22 @@ class RoundSummary(Vertical):
         self.query_one("#changes", Static).update(changes)
         lines = summary.moves + summary.notes + summary.news
         shown = self.LINES if self.app.size.height >= self.TALL else self.LINES // 2
-        happened = Text("\n").join(Text(f"• {line}") for line in lines[:shown])
+        # More moves than lines: the newest are shown, for the last is the one that brought
+        # play back (the other side's answer), after the allies' consultations, say.
+        start = max(0, len(summary.moves) - shown)
+        kept = lines[start : start + shown]
+        happened = Text("\n").join(Text(f"• {line}") for line in kept)
         if len(lines) > shown:
-            happened.append(f"\n… {len(lines) - shown} more: 4 News, 5 History", style="dim")
+            happened.append(f"\n… {len(lines) - shown} more: {self._where()}", style="dim")
         self.query_one("#happened", Static).update(happened)
+
+    def _where(self) -> str:
+        """Where the rest is: the news and history panes' tabs, as the screen numbers them
+        (``4 News, 5 History`` at the local table, ``3 News, 4 History`` at a networked
+        one, which has no chart)."""
+        tabs = {tab.id: str(tab.label) for tab in self.screen.query(Tab)}
+        keys = [tabs[id_] for id_ in ("tab-news", "tab-moves") if id_ in tabs]
+        return ", ".join(keys) or "the news and the history"
 
 
 class MoveHistory(DataTable):
