@@ -15,7 +15,7 @@ from sim.network.server import ClassServer, port_of, serving
 from sim.network.tables import Classroom
 from tests.network.conftest import Team, code_of, new_class
 from tests.network.test_privacy import CANARIES
-from tests.tui.pilots import until
+from tests.tui.pilots import burst, until
 from tui.cli import build_cli
 from tui.dialogs.confirm import ConfirmDialog
 from tui.join import JoinApp
@@ -102,6 +102,31 @@ async def test_a_japan_client_joins_reads_its_briefing_and_its_counter_offer_is_
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+async def test_c_and_the_values_typed_in_one_burst_fill_the_offer_on_the_team_screen(
+    tmp_path, size
+):
+    """As on the local table: ``c 20 Enter 15`` typed at once lands in the offer's first two
+    fields (``2`` used to switch to the meters pane, the rest to a field out of sight)."""
+    async with (
+        class_of(tmp_path) as (ledger, _, _, url),
+        Team(url, code_of(ledger, 1, "us")) as us,
+        Team(url, code_of(ledger, 1, "korea")),
+    ):
+        app = JoinApp(url, code_of(ledger, 1, "japan"))
+        async with app.run_test(size=size) as pilot:
+            playing = asyncio.create_task(us.play())
+            table = await to_table(pilot)
+            await until(pilot, lambda: ready(app), "Japan's decision")
+            composer = table.query_one("PackageComposer")
+            burst(pilot, ["c", *"20", "enter", *"15"])
+            await until(pilot, lambda: len(composer.draft) == 2, "both values")
+            assert composer.draft == {"jp_tariff": "20", "jp_autos": "15"}
+            assert table.pane == "desk"
+            playing.cancel()
+
+
+@pytest.mark.asyncio
 async def test_a_client_that_drops_takes_its_seat_again_and_finds_the_table_as_it_was(tmp_path):
     async with (
         class_of(tmp_path) as (ledger, _, server, url),
@@ -162,6 +187,8 @@ async def test_the_allies_read_and_write_their_channel_and_the_us_team_has_none(
             said = heard[-1]
             assert (said["party"], said["text"]) == ("japan", "Yes, once trust allows")
             await until(pilot, lambda: len(table.table.channel) == 2, "the line back")
+            await pilot.press("escape")  # as the field says: back to the table
+            assert table.pane == "desk" and app.focused is None
         us = JoinApp(url, code_of(ledger, 1, "us"))
         async with us.run_test(size=(80, 24)) as pilot:
             table = await to_table(pilot)

@@ -77,7 +77,9 @@ class RemoteTableScreen(Screen[None]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "accept", "Accept"),
-        Binding("c", "counter", "Counter"),
+        # A priority key, as on the local table (TableScreen): ``c20`` in one burst puts the
+        # cursor in the first field before ``2`` is read; in a field it gives way to it.
+        Binding("c", "counter", "Counter", priority=True),
         Binding("enter", "counter", "Edit offer", show=False),
         Binding("ctrl+s", "send", "Send"),
         Binding("w", "walk", "Walk away"),
@@ -322,6 +324,8 @@ class RemoteTableScreen(Screen[None]):
             if ready:
                 return state.has_moves
             return (not self.offline and state.allied and bool(state.options)) or None
+        if action == "counter" and self.focused is not None and self.focused.has_class("field"):
+            return False  # the key is the field's
         if action in ("counter", "send", "walk", "reset"):
             return ready or None
         return True
@@ -356,6 +360,7 @@ class RemoteTableScreen(Screen[None]):
 
     def action_counter(self) -> None:
         if self.check_action("counter", ()):
+            self.query_one(RoundSummary).summary = None  # ``c`` is a priority key: on_key misses it
             self.pane = "desk"
             self.query_one(PackageComposer).focus_first()
 
@@ -421,6 +426,10 @@ class RemoteTableScreen(Screen[None]):
             self.query_one(AlliesChannel).focus_input()
 
     def action_leave(self) -> None:
+        """Esc leaves the field being typed in; from the allies' channel it goes back to the
+        table too, as the channel's field says (on a narrow screen the panes are tabs)."""
+        if self.focused is not None and self.focused.id == "say":
+            self.pane = "desk"
         self.set_focus(None)
 
     def action_reset(self) -> None:
