@@ -40,6 +40,16 @@ class ValueFunction:
 
     xs: tuple[float, ...]
     ys: tuple[float, ...]
+    _rises: tuple[float, ...] = field(init=False, compare=False, repr=False)
+    _runs: tuple[float, ...] = field(init=False, compare=False, repr=False)
+    _last: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Each segment's rise and run, worked out once: the function is called hundreds of
+        # times a game, and the differences are the very floats it would compute.
+        object.__setattr__(self, "_rises", tuple(b - a for a, b in itertools.pairwise(self.ys)))
+        object.__setattr__(self, "_runs", tuple(b - a for a, b in itertools.pairwise(self.xs)))
+        object.__setattr__(self, "_last", len(self.xs) - 1)
 
     @classmethod
     def of(cls, issue: Issue, pref: Preference) -> ValueFunction:
@@ -75,15 +85,15 @@ class ValueFunction:
 
     def __call__(self, x: float) -> float:
         xs, ys = self.xs, self.ys
-        if len(xs) == 2:
-            return ys[0] + (ys[1] - ys[0]) * (x - xs[0]) / (xs[1] - xs[0])
+        last = self._last
+        if last == 1:  # a straight line, extended beyond its ends
+            return ys[0] + self._rises[0] * (x - xs[0]) / self._runs[0]
         k = bisect_right(xs, x) - 1
-        if k >= len(xs) - 1:
+        if k >= last:
             return ys[-1]
         if k < 0:
             return ys[0]
-        x0, x1 = xs[k], xs[k + 1]
-        return ys[k] + (ys[k + 1] - ys[k]) * (x - x0) / (x1 - x0)
+        return ys[k] + self._rises[k] * (x - xs[k]) / self._runs[k]
 
     def best(self, lo: float, hi: float) -> float:
         """The value in [lo, hi] this function likes most (the lowest such, on a tie)."""
