@@ -143,6 +143,7 @@ class ConcessionPath:
 _MEMO_SIZE = 4096
 
 
+@lru_cache(maxsize=4096)
 def _pieces(
     pos: int,
     start: float,
@@ -150,9 +151,10 @@ def _pieces(
     own: tuple[float, ValueFunction | None],
     believed: tuple[float, ValueFunction | None],
     space: IssueSpace,
-) -> list[Concession]:
+) -> tuple[Concession, ...]:
     """The concession on one issue from ``start`` toward ``end``, cut where either value
     function bends (on the issue's grid): each piece is a knapsack item of its own.
+    Cached: the games of a batch build their paths from the same few ranges.
 
     With diminishing returns on both sides, each piece buys the other side less per unit
     of own loss than the one before, so the greedy order takes an issue's pieces in turn
@@ -178,7 +180,7 @@ def _pieces(
             loss = max(loss, gain / ratio)
             ratio = gain / loss
         pieces.append(Concession(pos, a, b, loss, gain))
-    return pieces
+    return tuple(pieces)
 
 
 def _closest_allowed(space: IssueSpace, lo: float, hi: float, refused: frozenset[float]) -> float:
