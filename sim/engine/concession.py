@@ -81,21 +81,28 @@ class ConcessionPath:
         path = object.__new__(ConcessionPath)
         path.valuation, path.spaces = self.valuation, self.spaces
         ideal, steps = list(self.ideal), []
+        keep, clipped = steps.append, bounds.get
         for pos, (lo, hi) in bounds.items():
             ideal[pos] = min(max(ideal[pos], lo), hi)
         for c in self.steps:
-            if c.pos not in bounds:
-                steps.append(c)
+            pos, a, b, loss, gain = c
+            bound = clipped(pos)
+            if bound is None:
+                keep(c)
                 continue
-            lo, hi = bounds[c.pos]
-            start, end = min(max(c.start, lo), hi), min(max(c.end, lo), hi)
-            if start == c.start and end == c.end:
-                steps.append(c)  # untouched: kept whole, as the scaling below would
+            lo, hi = bound
+            # min(max(a, lo), hi) and the same of b, spelt out (builtins cost more here)
+            start = lo if a < lo else a
+            start = hi if start > hi else start
+            end = lo if b < lo else b
+            end = hi if end > hi else end
+            if start == a and end == b:
+                keep(c)  # untouched: kept whole, as the scaling below would
             elif start != end:
-                kept = (end - start) / (c.end - c.start)
-                w, value = self.valuation.terms[c.pos]
-                loss = max(c.loss * kept, w * (value(start) - value(end)))
-                steps.append(Concession(c.pos, start, end, loss, c.gain * kept))
+                kept = (end - start) / (b - a)
+                w, value = self.valuation.terms[pos]
+                loss = max(loss * kept, w * (value(start) - value(end)))
+                keep(Concession(pos, start, end, loss, gain * kept))
         path._set(tuple(ideal), tuple(steps))
         return path
 
@@ -117,18 +124,18 @@ class ConcessionPath:
         x = list(self.ideal)
         budget = self.top - target
         terms = self.valuation.terms
-        for c in self.steps:
-            if c.loss <= budget + EPS:
-                x[c.pos] = c.end
-                budget -= c.loss
-            elif budget > EPS and not self.spaces[c.pos].discrete:
-                w, value = terms[c.pos]
-                y = value.solve(value(c.start) - budget / w, c.start, c.end)
-                y = self.spaces[c.pos].snap(y, c.start)
-                if (y - c.start) * (c.end - c.start) < 0:
-                    y = c.start  # no grid point between start and the limit: stay put
-                x[c.pos] = y
-                budget -= w * (value(c.start) - value(y))
+        for pos, start, end, loss, _ in self.steps:
+            if loss <= budget + EPS:
+                x[pos] = end
+                budget -= loss
+            elif budget > EPS and not self.spaces[pos].discrete:
+                w, value = terms[pos]
+                y = value.solve(value(start) - budget / w, start, end)
+                y = self.spaces[pos].snap(y, start)
+                if (y - start) * (end - start) < 0:
+                    y = start  # no grid point between start and the limit: stay put
+                x[pos] = y
+                budget -= w * (value(start) - value(y))
                 break  # the budget is spent; the rest of this issue waits for this piece
         return tuple(x)
 
@@ -136,6 +143,7 @@ class ConcessionPath:
 _MEMO_SIZE = 4096
 
 
+@lru_cache(maxsize=4096)
 def _pieces(
     pos: int,
     start: float,
@@ -143,9 +151,10 @@ def _pieces(
     own: tuple[float, ValueFunction | None],
     believed: tuple[float, ValueFunction | None],
     space: IssueSpace,
-) -> list[Concession]:
+) -> tuple[Concession, ...]:
     """The concession on one issue from ``start`` toward ``end``, cut where either value
     function bends (on the issue's grid): each piece is a knapsack item of its own.
+    Cached: the games of a batch build their paths from the same few ranges.
 
     With diminishing returns on both sides, each piece buys the other side less per unit
     of own loss than the one before, so the greedy order takes an issue's pieces in turn
@@ -171,7 +180,7 @@ def _pieces(
             loss = max(loss, gain / ratio)
             ratio = gain / loss
         pieces.append(Concession(pos, a, b, loss, gain))
-    return pieces
+    return tuple(pieces)
 
 
 def _closest_allowed(space: IssueSpace, lo: float, hi: float, refused: frozenset[float]) -> float:

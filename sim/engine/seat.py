@@ -165,9 +165,9 @@ class Seat:
         side might accept, with a chance of at least ``OPENING_CHANCE``."""
         levels = self.grid()
         chances = self.belief.chances(levels)
-        for a, q in zip(reversed(levels), reversed(chances), strict=True):
-            if q >= OPENING_CHANCE:
-                return a
+        for k in range(len(levels) - 1, 0, -1):
+            if chances[k] >= OPENING_CHANCE:
+                return levels[k]
         return levels[0]
 
     @property
@@ -222,7 +222,9 @@ class Seat:
 
     def grid(self) -> tuple[float, ...]:
         """The asks the party weighs: ``_LEVELS`` levels from its floor to its best."""
-        floor, best = self.floor, self.best
+        # ``floor`` and ``best`` read directly: this runs several times a decision.
+        floor = self.model.world.floor(self.party, self.track)
+        best = self.path.top
         key = (floor, best)
         if key != self._grid_key:
             self.belief.place(floor, best)
@@ -293,7 +295,9 @@ class Seat:
         kept = self._plan
         if kept is not None and kept[0] == key:
             return kept[1]
-        levels, no_deal, go_on = self.grid(), self.no_deal, self._go_on()
+        levels = self.grid()
+        no_deal = model.world.no_deal_utility(self.party, self.track)
+        go_on = self._go_on()
         received = self._received_offers()
         moving = received is not None and received[1] != 0.0
         last = model.rounds
@@ -364,10 +368,11 @@ class Seat:
         """Round → what waiting through a refusal then keeps of the gain over no deal: the
         chance the talks survive it times patience (kept while neither changes, and shared
         by the games that meet the same risks and patience)."""
-        risks, delta = self.model.breakdowns(self.track.id), self.patience
+        model = self.model
+        risks, delta = model.breakdowns(self.track.id), model.world.patience[self.party]
         found = self._keeps
         if found is None or found[0] is not risks or found[1] != delta:
-            keeps = self.model.rules.derive(
+            keeps = model.rules.derive(
                 ("keeps", risks, delta), lambda: tuple((1.0 - b) * delta for b in risks)
             )
             found = self._keeps = (risks, delta, keeps)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from math import floor, isclose
 from operator import mul
 
@@ -40,6 +41,23 @@ class ValueFunction:
 
     xs: tuple[float, ...]
     ys: tuple[float, ...]
+    _rises: tuple[float, ...] = field(init=False, compare=False, repr=False)
+    _runs: tuple[float, ...] = field(init=False, compare=False, repr=False)
+    _last: int = field(init=False, compare=False, repr=False)
+    _hash: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Each segment's rise and run, worked out once: the function is called hundreds of
+        # times a game, and the differences are the very floats it would compute.
+        object.__setattr__(self, "_rises", tuple(b - a for a, b in itertools.pairwise(self.ys)))
+        object.__setattr__(self, "_runs", tuple(b - a for a, b in itertools.pairwise(self.xs)))
+        object.__setattr__(self, "_last", len(self.xs) - 1)
+        # Value functions key the caches of best values and concession pieces: the hash is
+        # worked out once (the one a dataclass would give).
+        object.__setattr__(self, "_hash", hash((self.xs, self.ys)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def of(cls, issue: Issue, pref: Preference) -> ValueFunction:
@@ -75,15 +93,15 @@ class ValueFunction:
 
     def __call__(self, x: float) -> float:
         xs, ys = self.xs, self.ys
-        if len(xs) == 2:
-            return ys[0] + (ys[1] - ys[0]) * (x - xs[0]) / (xs[1] - xs[0])
+        last = self._last
+        if last == 1:  # a straight line, extended beyond its ends
+            return ys[0] + self._rises[0] * (x - xs[0]) / self._runs[0]
         k = bisect_right(xs, x) - 1
-        if k >= len(xs) - 1:
+        if k >= last:
             return ys[-1]
         if k < 0:
             return ys[0]
-        x0, x1 = xs[k], xs[k + 1]
-        return ys[k] + (ys[k + 1] - ys[k]) * (x - x0) / (x1 - x0)
+        return ys[k] + self._rises[k] * (x - xs[k]) / self._runs[k]
 
     def best(self, lo: float, hi: float) -> float:
         """The value in [lo, hi] this function likes most (the lowest such, on a tie)."""
@@ -122,6 +140,16 @@ class IssueSpace:
     hi: float
     step: float | None
     choices: tuple[str, ...] | None
+    _hash: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Spaces key the caches of best values and concession pieces, looked up whenever a
+        # game builds a path: the hash is worked out once (the one a dataclass would give).
+        fields = (self.id, self.name, self.short, self.unit, self.kind, self.lo, self.hi)
+        object.__setattr__(self, "_hash", hash((*fields, self.step, self.choices)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def of(cls, issue: Issue) -> IssueSpace:
@@ -391,6 +419,7 @@ class Limits:
         return found
 
 
+@lru_cache(maxsize=8192)
 def best_allowed(
     value: ValueFunction,
     space: IssueSpace,
@@ -398,7 +427,9 @@ def best_allowed(
     hi: float,
     refused: frozenset[float] = frozenset(),
 ) -> float:
-    """The best value of an issue inside [lo, hi] that is on its grid and not refused."""
+    """The best value of an issue inside [lo, hi] that is on its grid and not refused.
+
+    Cached: the games of a batch build their concession paths from the same few ranges."""
     if space.discrete:
         allowed = [x for x in space.grid() if lo - EPS <= x <= hi + EPS and x not in refused]
         return max(allowed, key=value)
