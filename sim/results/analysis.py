@@ -416,7 +416,14 @@ def party_result(world: World, all_talks: dict[str, Talks], party: str) -> Party
         plain += valuation.share * kept
         batna += valuation.share * no_deal
         if party in track.parties:
-            best += valuation.share * max(_best_deal(world, track, party), no_deal)
+            reachable = max(_best_deal(world, track, party), no_deal)
+            other = world.bottom_lines[(track.other(party), track.id)]
+            if agreed and other.allow(talks.deal.package):
+                # The deal itself was within the other side's bottom lines: the frontier,
+                # built on a grid and at the end's floors, can miss it (it was struck
+                # before events moved them), and no score should pass 100.
+                reachable = max(reachable, valuation(talks.deal.package))
+            best += valuation.share * reachable
         else:
             best += valuation.share * _ideal(valuation, track.spaces)
         if agreed and party in track.parties:

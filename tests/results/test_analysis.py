@@ -28,7 +28,9 @@ from sim.results.analysis import (
     distance_to_frontier,
     nash_solution,
     pareto_frontier,
+    party_result,
 )
+from sim.scenario.loading import load_scenario
 from sim.scenario.models import Issue, Preference, Scenario
 
 BASELINE = Path(__file__).resolve().parents[2] / "scenarios" / "baseline-2025.yaml"
@@ -354,3 +356,24 @@ def test_a_deal_is_discounted_and_checked_against_bottom_lines():
     assert beta.score == pytest.approx(100 * (beta.utility - beta.batna) / (best - beta.batna))
     undiscounted = 100 * (worth["beta"] - beta.batna) / (best - beta.batna)
     assert beta.undiscounted == pytest.approx(undiscounted)
+
+
+def test_a_deal_the_frontier_missed_is_the_best_there_was_not_a_score_past_100():
+    """A security shock makes Japan's weights extreme: the frontier, built at the end's
+    floors, then finds nothing better than no deal, while the deal Japan struck earlier kept
+    the US's bottom lines and was worth more. That deal is what Japan could get: its score
+    is in 0..100 (it read 0, "nothing to gain"; with other draws, 306)."""
+    issues = ["jp_tariff", "jp_autos", "jp_steel"]
+    overrides = ["security.threat=1.0"]
+    for party in ("us", "japan"):
+        for issue, weight, s in zip(issues, (33610.0, 1.0, 49404.0), (2.0, 0.0, 0.0), strict=True):
+            overrides.append(f"parties.{party}.preferences.{issue}.weight={weight!r}")
+            overrides.append(f"parties.{party}.security.{issue}={s!r}")
+    model = NegotiationModel(load_scenario("baseline-2025", overrides), seed=4)
+    model.run()
+    talks = model.talks["us-japan"]
+    assert talks.status == "agreed"
+    result = party_result(model.world, model.talks, "japan")
+    assert result.utility > result.batna
+    assert result.best >= model.world.valuation("japan", "us-japan")(talks.deal.package) - EPS
+    assert 0 < result.score <= 100 and result.undiscounted <= 100 + EPS
