@@ -27,8 +27,44 @@ from sim.engine.model import NegotiationModel, replay
 from sim.engine.moves import DecisionRequest, Intervention, InvalidMove, Move, entry_from_dict
 from sim.engine.rules import Rules
 from sim.engine.strategies import spec_problem
+from sim.engine.utility import Limits
 from sim.scenario.loading import ScenarioError, load_scenario
 from sim.scenario.models import Scenario
+
+SIDE_MOVES = frozenset({"signal", "consult"})
+"""Moves a team makes beside its decision: they take effect at once, where the team sees it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """Where a team stood when it moved: its own numbers on each of its tracks, and how
+    many politics notes and news items the game had. The round summary compares the game
+    with it (``sim.classroom.summary``)."""
+
+    notes: int
+    news: int
+    floors: dict[str, float]
+    """Track → the team's reservation utility."""
+    limits: dict[str, Limits]
+    """Track → the team's bottom lines as they stood."""
+    no_deal: dict[str, tuple[float, ...]]
+    """Track → the package no deal means."""
+    worth: dict[str, float]
+    """Track → what no deal was worth to the team."""
+
+    @classmethod
+    def of(cls, model: NegotiationModel, party: str) -> Standing:
+        """The team's standing in ``model`` as it is now."""
+        world = model.world
+        tracks = [t for t in model.rules.tracks if party in t.parties]
+        return cls(
+            len(model.datacollector.tables["politics"]["round"]),
+            len(model.news),
+            {t.id: world.reservation[party][t.id] for t in tracks},
+            {t.id: world.limits[(party, t.id)] for t in tracks},
+            {t.id: world.no_deal(t) for t in tracks},
+            {t.id: world.no_deal_utility(party, t) for t in tracks},
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +114,10 @@ class Game:
         self.model: NegotiationModel = replay(self.rules, setup.seed, setup.humans, log)
         self.keep = keep
         self.save_path = None if keep is not None else save_path or new_save_path(setup)
+        self.standings: dict[int, tuple[Move, Standing]] = {}
+        """Log index → a team's move made here through ``submit``, and where the team stood
+        (before a decision, after a side move): the round summary reads it instead of
+        replaying the game up to that move for every view."""
 
     @classmethod
     def start(cls, setup: GameSetup, scenario: Scenario) -> Game:
@@ -154,7 +194,10 @@ class Game:
         Raises:
             InvalidMove: the move was refused; nothing changed.
         """
+        at, side = len(self.model.log), move.kind in SIDE_MOVES
+        stood = None if side else Standing.of(self.model, move.party)
         self.model.submit(move)
+        self.standings[at] = (self.model.log[at], stood or Standing.of(self.model, move.party))
         self.save()
 
     def intervene(self, act: Intervention) -> None:
@@ -211,9 +254,9 @@ class Game:
         """
         undone = self.undoing(party)
         log = self.model.log
-        self.model = replay(
-            self.rules, self.setup.seed, self.setup.humans, log[: len(log) - undone.dropped - 1]
-        )
+        kept = len(log) - undone.dropped - 1
+        self.model = replay(self.rules, self.setup.seed, self.setup.humans, log[:kept])
+        self.standings = {n: stood for n, stood in self.standings.items() if n < kept}
         self.save()
         return undone
 

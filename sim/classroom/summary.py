@@ -6,12 +6,14 @@ threats fell due, publics voted on deals, a closed deal set a precedent. Some of
 the team's own numbers — its floor (reservation utility), its bottom lines, what no deal
 means — and a team should hear each change with its cause, not find it in a table.
 
-The summary compares two games: the game *now* and the same game replayed from its log up
-to the team's last move (``sim.engine.model.replay``; same scenario, seed and moves ⇒ the
-same game). What is new in the log, the news and the politics notes is what happened; the
-team's own numbers in both worlds are what changed. Privacy is that of ``record`` and
-``views``: packages only on the team's own tracks, vote margins only of its own public,
-and never another party's bottom lines, beliefs or utilities.
+The summary compares the game *now* with where the team stood at its last move
+(``Standing``): noted as the move was made, or for a game rebuilt from its log since, the
+same game replayed up to that move (``sim.engine.model.replay``; same scenario, seed and
+moves ⇒ the same game). Noting it saves a replay of the whole game for every view. What
+is new in the log, the news and the politics notes is what happened; the team's own
+numbers then and now are what changed. Privacy is that of ``record`` and ``views``:
+packages only on the team's own tracks, vote margins only of its own public, and never
+another party's bottom lines, beliefs or utilities.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sim.classroom import record
-from sim.classroom.game import Game
+from sim.classroom.game import SIDE_MOVES, Game, Standing
 from sim.classroom.views import bottom_line_text
 from sim.engine.model import NegotiationModel, replay
 from sim.engine.moves import Move
@@ -91,18 +93,16 @@ def summary(game: Game, viewer: str) -> Summary:
     )
     if last is None:
         # Before its first move, a team compares with the scenario it was briefed on.
-        before = NegotiationModel(game.rules, game.setup.seed, game.setup.humans)
-        since = 0
+        model = NegotiationModel(game.rules, game.setup.seed, game.setup.humans)
+        before, since = Standing.of(model, viewer), 0
     else:
-        side = log[last].kind in ("signal", "consult")
-        before = replay(game.rules, game.setup.seed, game.setup.humans, log[: last + side])
-        since = log[last].round
+        before, since = _standing(game, viewer, last), log[last].round
     first_new = 0 if last is None else last + 1
     # Moves at tables the team does not sit at are public but not its news: the history
     # pane has them.
     elsewhere = {t.name for t in game.rules.tracks if viewer not in t.parties}
-    notes = politics_rows(game.model)[len(politics_rows(before)) :]
-    news = game.model.news[len(before.news) :]
+    notes = politics_rows(game.model)[before.notes :]
+    news = game.model.news[before.news :]
     causes = _Causes(game, viewer, notes, [item for _, item in news if isinstance(item, Event)])
     changes = [
         line
@@ -123,6 +123,18 @@ def summary(game: Game, viewer: str) -> Summary:
         tuple(text for note in notes if (text := _note_text(game, viewer, note))),
         tuple(changes),
     )
+
+
+def _standing(game: Game, viewer: str, last: int) -> Standing:
+    """Where the team stood at its move ``last``: as the game noted it when the move was
+    made, or else (a game rebuilt from its log since) the same game replayed up to it."""
+    log = game.model.log
+    noted = game.standings.get(last)
+    if noted is not None and noted[0] == log[last]:
+        return noted[1]
+    side = log[last].kind in SIDE_MOVES
+    model = replay(game.rules, game.setup.seed, game.setup.humans, log[: last + side])
+    return Standing.of(model, viewer)
 
 
 def _entry_text(entry: record.Entry) -> str:
@@ -261,12 +273,12 @@ class _Causes:
 
 
 def _changes(
-    game: Game, before: NegotiationModel, viewer: str, track: TrackRules, causes: _Causes
+    game: Game, before: Standing, viewer: str, track: TrackRules, causes: _Causes
 ) -> list[str]:
     """Each of the team's numbers on a track that moved, old and new, with its cause."""
-    old, new = before.world, game.model.world
+    new = game.model.world
     lines = []
-    was, now = old.reservation[viewer][track.id], new.reservation[viewer][track.id]
+    was, now = before.floors[track.id], new.reservation[viewer][track.id]
     if abs(now - was) > 1e-9:
         lines.append(
             _line(
@@ -274,8 +286,8 @@ def _changes(
                 causes.reservation(track),
             )
         )
-    old_limits, new_limits = old.limits[(viewer, track.id)], new.limits[(viewer, track.id)]
-    old_no_deal, new_no_deal = old.no_deal(track), new.no_deal(track)
+    old_limits, new_limits = before.limits[track.id], new.limits[(viewer, track.id)]
+    old_no_deal, new_no_deal = before.no_deal[track.id], new.no_deal(track)
     moved: list[str] = []
     for pos, space in enumerate(track.spaces):
         was_line = bottom_line_text(space, *old_limits.bounds[pos], old_limits.refused[pos])
@@ -297,7 +309,7 @@ def _changes(
                     why,
                 )
             )
-    was, now = (f"{w.no_deal_utility(viewer, track):.2f}" for w in (old, new))
+    was, now = f"{before.worth[track.id]:.2f}", f"{new.no_deal_utility(viewer, track):.2f}"
     if was != now:  # a change too small to show is no news
         lines.append(
             _line(

@@ -114,3 +114,20 @@ def test_a_summary_names_things_as_players_read_them_and_keeps_to_the_teams_numb
         assert raw_ids(scenario, "\n".join(seen.lines())) == []
         assert not any("Korea talks" in line for line in seen.changes + seen.moves)
         hold_out(game)
+
+
+def test_where_a_team_stood_as_noted_at_its_move_is_what_a_replay_finds():
+    """The summary reads where the team stood from what ``Game.submit`` noted; a game
+    rebuilt from its log has no notes and replays instead: both read alike, move after
+    move, in a baseline game with every party a team (consultation, threats, votes)."""
+    scenario = load_scenario("baseline-2025")
+    humans = ("us", "japan", "korea")
+    for seed in range(3):
+        game = Game(GameSetup("baseline-2025", seed, humans), scenario)
+        while game.request is not None and game.model.round <= 8:
+            hold_out(game)
+            rebuilt = Game(game.setup, scenario, tuple(game.model.log))
+            assert not rebuilt.standings
+            for party in humans:
+                assert summary(game, party) == summary(rebuilt, party)
+        assert game.standings
