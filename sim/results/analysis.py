@@ -458,19 +458,23 @@ def party_result(world: World, all_talks: dict[str, Talks], party: str) -> Party
 def _best_deal(world: World, track: TrackRules, party: str) -> float:
     """The most ``party`` could get on a track within the other side's bottom lines: the
     frontier point best for it among those the other side's limits and floor allow."""
-    other = track.other(party)
+    first, second = track.parties  # one frontier a track serves both sides' results
     limits = world.bottom_lines
     frontier = pareto_frontier(
-        world.valuation(party, track.id),
-        world.valuation(other, track.id),
+        world.valuation(first, track.id),
+        world.valuation(second, track.id),
         track.spaces,
-        limits=(limits[(party, track.id)], limits[(other, track.id)]),
+        limits=(limits[(first, track.id)], limits[(second, track.id)]),
     )
     # Along the frontier ``ua`` rises and ``ub`` falls, both strictly: the points the other
-    # side allows come first, and the last of them is the best for ``party``.
-    refused = int(frontier.ub[::-1].searchsorted(world.floor(other, track) - EPS))
-    allowed = len(frontier) - refused
-    return float(frontier.ua[allowed - 1]) if allowed else 0.0
+    # side allows come first for the first party, last for the second, and the last of them
+    # (the first) is the best for ``party``.
+    floor = world.floor(track.other(party), track) - EPS
+    if party == first:
+        allowed = len(frontier) - int(frontier.ub[::-1].searchsorted(floor))
+        return float(frontier.ua[allowed - 1]) if allowed else 0.0
+    refused = int(frontier.ua.searchsorted(floor))
+    return float(frontier.ub[refused]) if refused < len(frontier) else 0.0
 
 
 @lru_cache(maxsize=256)
