@@ -102,6 +102,44 @@ async def test_a_japan_client_joins_reads_its_briefing_and_its_counter_offer_is_
 
 
 @pytest.mark.asyncio
+async def test_an_accept_that_meets_a_new_decisions_summary_only_puts_it_away(tmp_path):
+    """The teacher's trial: a US team pressed ``a`` twice and accepted two offers, the
+    second one it had not yet seen. An ``a`` that finds a new decision's summary on screen
+    puts it away; the next one accepts."""
+    async with (
+        class_of(tmp_path) as (ledger, room, _, url),
+        Team(url, code_of(ledger, 1, "us")) as us,
+        Team(url, code_of(ledger, 1, "korea")),
+    ):
+        app = JoinApp(url, code_of(ledger, 1, "japan"))
+        async with app.run_test(size=(80, 24)) as pilot:
+            playing = asyncio.create_task(us.play())
+            table = await to_table(pilot)
+            await until(pilot, lambda: ready(app), "Japan's decision")
+            assert app.table.decision.kind == "respond"
+            assert table.query_one("RoundSummary").display  # what the US did so far
+            game = room.tables[1].game
+            before = len(game.model.log)
+            await pilot.press("a")
+            assert not table.query_one("RoundSummary").display
+            assert not table.busy and len(game.model.log) == before
+            assert not isinstance(app.screen, ConfirmDialog)
+            await pilot.press("a")
+
+            def accepted() -> bool:
+                return any(
+                    m.party == "japan" and m.kind == "accept" for m in game.model.log[before:]
+                )
+
+            await until(
+                pilot,
+                lambda: isinstance(app.screen, ConfirmDialog) or accepted(),
+                "the accept, or the question whether to accept past a bottom line",
+            )
+            playing.cancel()
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
 async def test_c_and_the_values_typed_in_one_burst_fill_the_offer_on_the_team_screen(
     tmp_path, size
@@ -251,7 +289,9 @@ async def move_by_keys(pilot) -> list[str]:
     app = pilot.app
     decision, version = app.table.decision, app.table.view["version"]
     accept = decision.kind == "respond" and decision.round >= 3
-    await pilot.press(*(["a"] if accept else ["c", "ctrl+s"]))
+    # a first ``a`` only puts a new decision's summary away
+    reading = app.screen.query_one("RoundSummary").display
+    await pilot.press(*((["a", "a"] if reading else ["a"]) if accept else ["c", "ctrl+s"]))
 
     def answered() -> bool:
         return app.table.view["version"] > version

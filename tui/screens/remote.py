@@ -105,6 +105,8 @@ class RemoteTableScreen(Screen[None]):
         self.allied = table.channel is not None
         self.summaries: tuple[Summary, ...] = ()
         """The round summaries the team has been shown, kept for its news pane."""
+        self.unread = False
+        """Whether the key being handled found a new decision's summary still on screen."""
         self.decided: tuple | None = None
         """The decision the summary was last shown for: a new one shows what happened."""
         self.panes = ("desk", "gauges", "news", "moves") + (("allies",) if self.allied else ())
@@ -192,8 +194,11 @@ class RemoteTableScreen(Screen[None]):
             self.query_one(NewsFeed).summaries = self.summaries
 
     def on_key(self) -> None:
-        """Any key that reaches the table puts the summary away."""
-        self.query_one(RoundSummary).summary = None
+        """Any key that reaches the table puts the summary away, and notes whether there
+        was one: a new decision had just come in."""
+        panel = self.query_one(RoundSummary)
+        self.unread = panel.display
+        panel.summary = None
 
     def watch_busy(self) -> None:
         self.show_turn()
@@ -342,7 +347,15 @@ class RemoteTableScreen(Screen[None]):
         self.problem = reason
 
     def action_accept(self) -> None:
-        """Accept the offer on the table, after asking if it crosses the team's lines."""
+        """Accept the offer on the table, after asking if it crosses the team's lines.
+
+        An ``a`` that finds a new decision's summary on screen only puts it away: on the
+        team's own screen the next decision can come in between two presses (a US team
+        that accepted Japan's offer is next asked about Korea's), and no team should
+        accept an offer it has not seen. The next ``a`` accepts."""
+        if self.unread:
+            self.unread = False
+            return
         if not self.check_action("accept", ()):
             return
         move = self.table.move("accept")
