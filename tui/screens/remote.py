@@ -32,7 +32,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static, Tab, Tabs
+from textual.widgets import Button, Footer, Header, Input, Static, Tab, Tabs
 
 from sim.classroom.summary import Summary
 from sim.classroom.views import read_value
@@ -84,7 +84,7 @@ class RemoteTableScreen(Screen[None]):
         Binding("ctrl+s", "send", "Send"),
         Binding("w", "walk", "Walk away"),
         Binding("m", "politics", "Signal"),
-        Binding("t", "talk", "Allies"),
+        Binding("t", "talk", "Allies", priority=True),  # so is ``t``: ``tHello`` in a burst
         Binding("b", "briefing", "Brief"),
         Binding("r", "reset", "Reset offer", show=False),
         Binding("escape", "leave", "Back", show=False),
@@ -314,6 +314,8 @@ class RemoteTableScreen(Screen[None]):
     # -- the team's moves -------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("counter", "talk") and isinstance(self.focused, Input):
+            return False  # priority keys: in a field, or in the channel's line, the key is its
         if action == "show":
             return parameters[0] <= len(self.panes)
         if action == "talk":
@@ -329,8 +331,6 @@ class RemoteTableScreen(Screen[None]):
             if ready:
                 return state.has_moves
             return (not self.offline and state.allied and bool(state.options)) or None
-        if action == "counter" and self.focused is not None and self.focused.has_class("field"):
-            return False  # the key is the field's
         if action in ("counter", "send", "walk", "reset"):
             return ready or None
         return True

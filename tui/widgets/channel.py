@@ -70,8 +70,9 @@ class AlliesChannel(Vertical):
         self.query_one("#heard", VerticalScroll).scroll_end(animate=False)
 
     def focus_input(self) -> None:
-        """Put the cursor in the field, to write a line."""
-        self.query_one("#say", Input).focus()
+        """Put the cursor in the field, to write a line: at once, not after the queued
+        keys (``t`` and the line typed in one burst must all land in the field)."""
+        self.screen.set_focus(self.query_one("#say", Input))
 
     @on(Input.Submitted, "#say")
     def _submitted(self, event: Input.Submitted) -> None:
