@@ -101,42 +101,51 @@ async def test_a_japan_client_joins_reads_its_briefing_and_its_counter_offer_is_
             playing.cancel()
 
 
-@pytest.mark.asyncio
-async def test_an_accept_that_meets_a_new_decisions_summary_only_puts_it_away(tmp_path):
-    """The teacher's trial: a US team pressed ``a`` twice and accepted two offers, the
-    second one it had not yet seen. An ``a`` that finds a new decision's summary on screen
-    puts it away; the next one accepts."""
+@contextlib.asynccontextmanager
+async def japan_deciding(tmp_path, size=(80, 24)):
+    """A class whose US and Korea teams are scripted, with the Japan team's client at the
+    table and its first decision pending: the app, its pilot, its table screen and the
+    class's classroom."""
     async with (
         class_of(tmp_path) as (ledger, room, _, url),
         Team(url, code_of(ledger, 1, "us")) as us,
         Team(url, code_of(ledger, 1, "korea")),
     ):
         app = JoinApp(url, code_of(ledger, 1, "japan"))
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=size) as pilot:
             playing = asyncio.create_task(us.play())
-            table = await to_table(pilot)
-            await until(pilot, lambda: ready(app), "Japan's decision")
-            assert app.table.decision.kind == "respond"
-            assert table.query_one("RoundSummary").display  # what the US did so far
-            game = room.tables[1].game
-            before = len(game.model.log)
-            await pilot.press("a")
-            assert not table.query_one("RoundSummary").display
-            assert not table.busy and len(game.model.log) == before
-            assert not isinstance(app.screen, ConfirmDialog)
-            await pilot.press("a")
+            try:
+                table = await to_table(pilot)
+                await until(pilot, lambda: ready(app), "Japan's decision")
+                yield app, pilot, table, room
+            finally:
+                playing.cancel()
 
-            def accepted() -> bool:
-                return any(
-                    m.party == "japan" and m.kind == "accept" for m in game.model.log[before:]
-                )
 
-            await until(
-                pilot,
-                lambda: isinstance(app.screen, ConfirmDialog) or accepted(),
-                "the accept, or the question whether to accept past a bottom line",
-            )
-            playing.cancel()
+@pytest.mark.asyncio
+async def test_an_accept_that_meets_a_new_decisions_summary_only_puts_it_away(tmp_path):
+    """The teacher's trial: a US team pressed ``a`` twice and accepted two offers, the
+    second one it had not yet seen. An ``a`` that finds a new decision's summary on screen
+    puts it away; the next one accepts."""
+    async with japan_deciding(tmp_path) as (app, pilot, table, room):
+        assert app.table.decision.kind == "respond"
+        assert table.query_one("RoundSummary").display  # what the US did so far
+        game = room.tables[1].game
+        before = len(game.model.log)
+        await pilot.press("a")
+        assert not table.query_one("RoundSummary").display
+        assert not table.busy and len(game.model.log) == before
+        assert not isinstance(app.screen, ConfirmDialog)
+        await pilot.press("a")
+
+        def accepted() -> bool:
+            return any(m.party == "japan" and m.kind == "accept" for m in game.model.log[before:])
+
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmDialog) or accepted(),
+            "the accept, or the question whether to accept past a bottom line",
+        )
 
 
 @pytest.mark.asyncio
@@ -146,22 +155,12 @@ async def test_c_and_the_values_typed_in_one_burst_fill_the_offer_on_the_team_sc
 ):
     """As on the local table: ``c 20 Enter 15`` typed at once lands in the offer's first two
     fields (``2`` used to switch to the meters pane, the rest to a field out of sight)."""
-    async with (
-        class_of(tmp_path) as (ledger, _, _, url),
-        Team(url, code_of(ledger, 1, "us")) as us,
-        Team(url, code_of(ledger, 1, "korea")),
-    ):
-        app = JoinApp(url, code_of(ledger, 1, "japan"))
-        async with app.run_test(size=size) as pilot:
-            playing = asyncio.create_task(us.play())
-            table = await to_table(pilot)
-            await until(pilot, lambda: ready(app), "Japan's decision")
-            composer = table.query_one("PackageComposer")
-            burst(pilot, ["c", *"20", "enter", *"15"])
-            await until(pilot, lambda: len(composer.draft) == 2, "both values")
-            assert composer.draft == {"jp_tariff": "20", "jp_autos": "15"}
-            assert table.pane == "desk"
-            playing.cancel()
+    async with japan_deciding(tmp_path, size) as (_, pilot, table, _):
+        composer = table.query_one("PackageComposer")
+        burst(pilot, ["c", *"20", "enter", *"15"])
+        await until(pilot, lambda: len(composer.draft) == 2, "both values")
+        assert composer.draft == {"jp_tariff": "20", "jp_autos": "15"}
+        assert table.pane == "desk"
 
 
 @pytest.mark.asyncio
