@@ -15,7 +15,9 @@ import base64
 import itertools
 import json
 import re
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -53,7 +55,9 @@ class Browser:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
-        self._profile = tempfile.TemporaryDirectory()
+        # Chromium's helpers may still be writing the profile as the browser exits; the
+        # whole process group is stopped first, and a file left behind is not a failure.
+        self._profile = tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
         self._socket = None
         self._ids = itertools.count(1)
 
@@ -77,6 +81,7 @@ class Browser:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,
         )
         endpoint = await asyncio.to_thread(self._devtools_endpoint)
         self._socket = await websockets.connect(endpoint, max_size=None)
@@ -177,10 +182,18 @@ class Browser:
         if self._socket is not None:
             await self._socket.close()
         if self._process is not None:
-            self._process.terminate()
+            self._signal_group(signal.SIGTERM)
             try:
                 self._process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+                pass
+            self._signal_group(signal.SIGKILL)
+            self._process.wait()
         self._profile.cleanup()
+
+    def _signal_group(self, signum: int) -> None:
+        """Send ``signum`` to the browser and every helper process it started."""
+        try:
+            os.killpg(self._process.pid, signum)
+        except ProcessLookupError:
+            pass
