@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import itertools
 import json
-import re
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -183,17 +184,13 @@ class Browser:
             await self._socket.close()
         if self._process is not None:
             self._signal_group(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self._process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
             self._signal_group(signal.SIGKILL)
             self._process.wait()
         self._profile.cleanup()
 
     def _signal_group(self, signum: int) -> None:
         """Send ``signum`` to the browser and every helper process it started."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self._process.pid, signum)
-        except ProcessLookupError:
-            pass
