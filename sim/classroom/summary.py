@@ -149,6 +149,9 @@ def _note_text(game: Game, viewer: str, note: dict) -> str:
     phase, subject, outcome, party = note["phase"], note["subject"], note["outcome"], note["party"]
     who = game.name(party) if party else ""
     if phase == "consultation":
+        if outcome.startswith("announced "):
+            line = _announced(game, subject, outcome)
+            return f"Consultation: the parity pact makes {possessive(who)} limit public: {line}"
         if subject == "parity_pact" and outcome != "agreed":
             return f"Consultation: {_pact_text(game, outcome)}"
         return f"Consultation: {OPTION_NAMES.get(subject, subject).lower()} {outcome}"
@@ -176,6 +179,13 @@ def _note_text(game: Game, viewer: str, note: dict) -> str:
         track = game.rules.track[subject].name
         return f"Precedent: {who} now expects a deal on {track} like the one just closed"
     return ""
+
+
+def _announced(game: Game, issue: str, outcome: str) -> str:
+    """A limit the pact announced (``announced LO..HI``) in words: ``Tariff on Japan ≤ 20%``."""
+    space = game.rules.spaces[issue]
+    lo, hi = (float(x) for x in outcome.removeprefix("announced ").split(".."))
+    return f"{space.name} {bottom_line_text(space, lo, hi, frozenset())}"
 
 
 def _pact_text(game: Game, outcome: str) -> str:

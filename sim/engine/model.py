@@ -290,6 +290,8 @@ class NegotiationModel(mesa.Model):
             self.countries[proposer].saw_refusal(track.id, package, lines)
         elif lines:
             talks.red_lines.append((offer, lines))
+        if lines and self.channel is not None:
+            self.channel.cite(track, responder, lines)
         risk = self.breakdown(track.id, self.round)
         if risk and self.draws(f"breakdown:{track.id}").random() < risk:
             talks.close("broke-down", self.round)

@@ -31,6 +31,12 @@ class ParityPact(ConsultOption):
     """A public pact that neither ally takes worse terms than its partner got on paired
     issues; breaking it costs the ``defection_*`` of the channel."""
 
+    public: bool = True
+    """Whether the allies invoke it in public: the first refusal of an ask that crosses
+    the joint floor on a paired issue cites the pact, and the US then knows the floor on
+    every paired issue at both tables; false keeps it between the allies (studies switch
+    it off)."""
+
 
 class JointPurchase(ConsultOption):
     """Pooling purchases (e.g. US LNG) into one larger deal both US tracks see."""

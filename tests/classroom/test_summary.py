@@ -75,6 +75,22 @@ def test_a_parity_pact_names_the_floor_it_sets():
     assert "Your Tariff on a limit is now ≤ 20 (was ≤ 30): the parity pact" in seen.changes
 
 
+def test_a_us_team_reads_the_limits_an_ally_makes_public_citing_the_pact():
+    def after_asking_past_the_floor(consultation) -> tuple[str, ...]:
+        game = game_of(trio(consultation=consultation), humans=("us",))
+        request = game.request
+        package = dict(game.rules.track[request.track].decode(opening(game, "us", request.track)))
+        game.submit(Move("us", request.track, "propose", {**package, "tariff_a": 25}, 1))
+        return summary(game, "us").lines()
+
+    lines = after_asking_past_the_floor(PACT)
+    assert "Round 1, US–A: A rejects" in lines
+    assert "Consultation: the parity pact makes A's limit public: Tariff on a ≤ 20" in lines
+    assert "Consultation: the parity pact makes B's limit public: Tariff on b ≤ 20" in lines
+    quiet = {**PACT, "parity_pact": {"trust": 0.6, "public": False}}
+    assert not any("public" in x for x in after_asking_past_the_floor(quiet))
+
+
 def test_shared_bottom_lines_are_named_and_the_team_sees_only_its_own_limits():
     game = game_of(trio(consultation=PACT), humans=("a", "b"))
     for party in ("a", "b"):

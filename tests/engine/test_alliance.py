@@ -356,6 +356,50 @@ def pact_game(a: dict | None = None, **consultation):
     return model
 
 
+@pytest.mark.parametrize("public", [True, False])
+def test_an_ally_refusing_an_ask_past_a_public_pact_cites_it_and_the_us_learns_the_floor(public):
+    pact = {"trust": 0.6, "public": public}
+    model = NegotiationModel(
+        trio(consultation={**CONSULTATION, "trust": 0.7, "parity_pact": pact}), seed=0
+    )
+    model.channel.consult()
+    assert "parity_pact" in model.channel.agreed
+    us = model.countries["us"].seats
+    assert us["us-a"].public == us["us-b"].public == {}  # nothing cited yet
+    talks = model.talks["us-a"]
+    offer = model._offer(talks, "us", (25.0, 0.0))  # past the joint floor of 20
+    model.countries["a"].respond(talks, offer.package, offer.worth["a"])
+    lines = model.world.limits[("a", "us-a")].crossed(offer.package)
+    assert lines == (0,)
+    model.channel.cite(talks.track, "a", lines)
+    for track in ("us-a", "us-b"):
+        assert us[track].public == ({0: (0, 20)} if public else {})
+        asked = max(us[track].path.ideal[0], *(c.end for c in us[track].path.steps if c.pos == 0))
+        assert (asked <= 20) == public  # no more asks past the line it now knows
+    cited = [r for r in politics(model, "consultation") if r["outcome"].startswith("announced")]
+    assert [(r["party"], r["outcome"]) for r in cited] == (
+        [("a", "announced 0..20"), ("b", "announced 0..20")] if public else []
+    )
+
+
+def test_in_the_baseline_the_pact_is_cited_at_an_allys_refusal_not_when_it_is_made():
+    rules = Rules(load_scenario("baseline-2025", ["consultation.trust=0.9"]))
+    model = NegotiationModel(rules, seed=0)
+    model.run()
+    notes = politics(model, "consultation")
+    made = next(r["round"] for r in notes if r["subject"] == "parity_pact")
+    cited = next(r["round"] for r in notes if r["outcome"].startswith("announced"))
+    offers = model.datacollector.tables["offers"]
+    refused_by_an_ally = {
+        r
+        for r, proposer, response in zip(
+            offers["round"], offers["proposer"], offers["response"], strict=True
+        )
+        if proposer == "us" and response == "reject"
+    }
+    assert made == 1 and cited in refused_by_an_ally
+
+
 def test_under_a_pact_the_partners_terms_bind_and_the_us_knows_it_until_the_pact_lapses():
     model = pact_game()
     world = model.world

@@ -10,7 +10,8 @@ purchases "to increase deal size and leverage". Here that is mechanics, not outc
   crosses its limits, so it holds what it took.
 - A *parity pact* is public and binds the whole floor (breaking it costs trust, sentiment
   and ``defection_cost`` of utility) and turns a partner's closed deal into a floor for
-  the other ally rather than a ceiling; the US, knowing it, offers inside it.
+  the other ally rather than a ceiling; the US, knowing it, offers inside it. Its terms
+  become known when an ally first cites it, refusing an ask that crosses them.
 - A *joint purchase* changes numbers both US tracks see (effects in the scenario).
 - *Precedent*: when one US track closes, the common counterpart's demands on the other
   track move toward the closed terms (``precedent.pull``); a pact blunts that pull.
@@ -52,6 +53,8 @@ class Channel:
         """Each ally's answer per option: a human's standing answer, an AI's policy."""
         self.before_pact: dict[tuple[str, str], Limits] = {}
         """(ally, track) → its limits before the pact bound them."""
+        self.cited = False
+        """Whether an ally has cited the pact in force, making its terms known to the US."""
         self.floor_held = 0.0
         """How far toward the joint floor the allies hold their limits, 0 to 1 (it stays
         once bottom lines are known)."""
@@ -85,8 +88,8 @@ class Channel:
             if option not in agreed:
                 agreed.add(option)
                 self.ever.add(option)
-                self._take_effect(option)
                 self.model.record("consultation", option, "agreed")
+                self._take_effect(option)
             renewed = True
         if renewed:
             world.build_trust(self.config.trust_gain, self.config.sentiment_gain)
@@ -147,6 +150,37 @@ class Channel:
                 limits[seat] = _with_bounds(rules, limits[seat], pos, moved_lo, moved_hi)
         return limits
 
+    def cite(self, track: TrackRules, ally: str, lines: tuple[int, ...]) -> None:
+        """``ally`` refused an ask that crosses its limits at ``lines``: if one of them is a
+        paired issue and a public pact binds, the ally cites the pact, and its terms — the
+        joint floor on every paired issue, at both tables — become known to the US.
+
+        A commitment binds only as far as the other side knows it (Schelling 1960), and it
+        is made known where it bites: when Washington first asks past it. Once cited, the
+        terms stay known while the pact holds."""
+        if self.cited or "parity_pact" not in self.agreed or ally not in self.allies:
+            return
+        rules = self.model.rules
+        paired = {issue for pair in rules.scenario.precedent.pairs for issue in pair}
+        if self.config.parity_pact.public and any(track.issue_ids[p] in paired for p in lines):
+            self.cited = True
+            self._announce()
+
+    def _announce(self) -> None:
+        """Make each ally's limit on each open paired issue public (``_publish``)."""
+        model, rules = self.model, self.model.rules
+        for pair in rules.scenario.precedent.pairs:
+            owners = [_owner(model, issue) for issue in pair]
+            if {ally for ally, _ in owners} != set(self.allies):
+                continue
+            for (ally, track), issue in zip(owners, pair, strict=True):
+                if not model.talks[track].open:
+                    continue
+                pos = rules.position(issue)
+                _publish(model, rules.track[track], ally, pos)
+                lo, hi = model.world.limits[(ally, track)].bounds[pos]
+                model.record("consultation", issue, f"announced {lo:g}..{hi:g}", ally)
+
     def _bind(self) -> None:
         """Keep each ally's limits on its US tracks from before the pact (its share of the
         joint floor as it trusted, not yet the whole), to restore them when it ends."""
@@ -160,6 +194,7 @@ class Channel:
         """The pact lapses or is broken: the partner's terms stop binding, the allies' own
         limits return (the joint floor of shared bottom lines stays: what is known stays known)."""
         self.agreed.discard("parity_pact")
+        self.cited = False
         for (ally, track), limits in self.before_pact.items():
             self.model.world.tighten(ally, track, limits)
             counterpart = self.model.countries[self.model.rules.track[track].other(ally)]
