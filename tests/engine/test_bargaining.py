@@ -294,6 +294,22 @@ def test_consulting_pays_japan_more_the_more_the_allies_trust_each_other():
     assert gains[0][0] < gains[1][0] <= gains[2][0] + 0.1
 
 
+@pytest.mark.slow
+def test_consulting_pays_korea_through_the_public_pact_and_not_without_it():
+    """Korea's limits are the stricter, so the joint floor leaves them alone; Seoul gains
+    because either ally's refusal cites the public pact and Washington then stops asking
+    past Seoul's lines at both tables. Keep the pact's terms private and the gain goes."""
+    trusting = ["consultation.trust=0.9"]
+    gain, half = score_change("korea", trusting, [*trusting, "consultation.enabled=false"], 500)
+    private = [*trusting, "consultation.parity_pact.public=false"]
+    quiet, quiet_half = score_change(
+        "korea", private, [*private, "consultation.enabled=false"], 500
+    )
+    assert gain - half > 0  # the interval excludes 0
+    assert quiet - quiet_half < 0 < quiet + quiet_half  # without publicity: no gain shown
+    assert gain > quiet + 1.0
+
+
 HASTY_JAPAN = "parties.japan.strategy={name: conceder, params: {exponent: 8}}"
 """A Tokyo in a hurry: it concedes at once, so it usually signs first and signs worse."""
 
