@@ -24,6 +24,9 @@ class ChannelOption:
     agreed: bool
     answer: bool | None
     """The viewer's standing answer (None: the viewer is not in the channel)."""
+    partner: bool | None = None
+    """The other ally's standing answer, which it has said in the channel (None: the
+    viewer is not in the channel): an option holds only when both say yes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,8 @@ class Politics:
     """(kind, id, label) of the signals the viewer can send now."""
     allied: bool = False
     """Whether the viewer sits in the consultation channel."""
+    partner: str = ""
+    """The name of the viewer's partner in the channel (empty if it sits in none)."""
 
     @property
     def has_moves(self) -> bool:
@@ -66,13 +71,15 @@ def politics(game: Game, viewer: str | None) -> Politics:
     if channel is None or not channel.config.enabled:
         return Politics(approval, threshold, threat=world.threat, signals=_signals(game, viewer))
     allied = viewer in channel.allies
+    partner = next((p for p in channel.allies if p != viewer), None) if allied else None
     options = tuple(
         ChannelOption(
             option,
             OPTION_NAMES.get(option, option),
             settings.trust,
             option in channel.agreed,
-            channel.offers[viewer].get(option, False) if allied else None,
+            channel.willing(viewer, option) if allied else None,
+            channel.willing(partner, option) if allied else None,
         )
         for option, settings in _channel_options(channel)
     )
@@ -87,6 +94,7 @@ def politics(game: Game, viewer: str | None) -> Politics:
         options,
         _signals(game, viewer),
         allied,
+        game.name(partner) if partner else "",
     )
 
 

@@ -288,6 +288,7 @@ def politics(view: dict) -> Politics:
         tuple(ChannelOption(**option) for option in state["options"]),
         tuple(tuple(signal) for signal in state["signals"]),
         state["allied"],
+        state["partner"],
     )
 
 

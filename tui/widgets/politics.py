@@ -52,6 +52,8 @@ class PoliticsPanel(Widget):
                 if option.answer is not None:
                     text.append(" · you say ")
                     text.append("yes" if option.answer else "no", style="bold")
+                    text.append(f", {state.partner} ")
+                    text.append("yes" if option.partner else "no", style="bold")
         if state.signals:
             text.append("\nSignals you can send (m): ", style="bold")
             text.append(", ".join(label for _, _, label in state.signals))
