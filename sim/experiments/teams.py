@@ -15,8 +15,9 @@ floor (the least it should settle for: its reservation utility or no deal) to th
 package its own bottom lines allow. It proposes the package of its own concession path
 (``sim.engine.concession``) worth that much, so its offers never cross its bottom lines,
 and accepts an offer that keeps its bottom lines and is worth at least its aim. It never
-walks away, sends no signals and makes no consultation moves. The teams differ only in
-how the aim moves during the talks (``TEAMS``).
+walks away and sends no signals; one team, ``coordinate``, says yes from the start to
+every option of the allies' channel, the others make no consultation moves. The teams
+differ only in that and in how the aim moves during the talks (``TEAMS``).
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ class Team:
     summary: str
     aim: Callable[[Seen], float]
     """The share of the way from floor to best the team asks for and accepts now."""
+    consults: bool = False
+    """Whether it says yes, from the start, to every option of the allies' channel (a
+    party outside the channel has none)."""
 
 
 def _capitulate(seen: Seen) -> float:
@@ -124,6 +128,13 @@ TEAMS = {
             "Asks for half the way from its floor to its best from the start and holds there, "
             "taking any offer at least as good.",
             _halfway,
+        ),
+        Team(
+            "coordinate",
+            "Plays as halfway, and from the start agrees with its partner to share bottom "
+            "lines, a parity pact and a joint purchase.",
+            _halfway,
+            consults=True,
         ),
         Team(
             "last-round",
@@ -303,6 +314,11 @@ def play(rules: Rules, team: Team, party: str, seed: int) -> NegotiationModel:
     model = NegotiationModel(rules, seed=seed, humans=[party], collect=False)
     player = Player(team, party)
     request = model.advance()
+    channel = model.channel
+    if team.consults and channel is not None and party in channel.allies:
+        for option, _ in channel.options:
+            answer = {"option": option, "agree": True}
+            request = model.submit(Move(party, channel.config.channel, "consult", answer))
     while request is not None:
         request = model.submit(player.decide(model, request))
     model.close()

@@ -218,14 +218,33 @@ def test_teams_command_refuses_a_party_at_no_table(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("party", ["japan", "korea"])
-def test_a_fair_line_held_from_the_start_beats_every_other_team(party):
+def test_a_fair_line_held_from_the_start_beats_every_team_that_plays_alone(party):
     """Asking for halfway and holding it beats capitulating (a deal at the floor, which a
     noisy Diet may not even pass), conceding (the AI reads a concession as more to come
     and waits), holding out to the last round and stonewalling (each refusal risks
     breakdown, and a late deal is discounted): over 50 paired seeds, each difference's 95%
-    interval is above 0."""
+    interval is above 0. Only ``coordinate``, which plays halfway and consults, may do
+    better."""
     scores = {r.team.name: r.score for r in run_teams(BASELINE, party, 50)}
     for name, other in scores.items():
-        if name != "halfway":
+        if name not in ("halfway", "coordinate"):
             gain, half = paired_difference(scores["halfway"], other)
             assert gain - half > 0, (name, gain, half)
+
+
+@pytest.mark.slow
+def test_a_japan_team_that_coordinates_with_korea_beats_the_same_line_held_alone():
+    """The commentary's argument in a class's hands: the same fair line, with bottom lines
+    shared and a public pact with Korea's AI, stiffens Tokyo's limits and tells Washington
+    where they lie (200 paired seeds: about +3 points, the interval above 0)."""
+    results = run_teams(BASELINE, "japan", 200, teams=["coordinate", "halfway"])
+    gain, half = paired_difference(*(r.score for r in results))
+    assert gain - half > 0, (gain, half)
+
+
+def test_only_the_coordinating_team_consults():
+    consulted = play(BASELINE, TEAMS["coordinate"], "japan", 0).channel.ever
+    assert consulted == {"share_bottom_lines", "parity_pact", "joint_purchase"}
+    assert not play(BASELINE, TEAMS["halfway"], "japan", 0).channel.ever
+    us = play(BASELINE, TEAMS["coordinate"], "us", 0)  # the US has no seat in the channel
+    assert not any(move.kind == "consult" for move in us.moves)
