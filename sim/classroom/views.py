@@ -304,6 +304,8 @@ def status_text(game: Game, talks: Talks) -> str:
         return f"talks broke down after a refusal in round {talks.closed_round}"
     if talks.status == "no-deal":
         return "no deal by the deadline"
+    if talks.track.id in game.model.accepted:
+        return "accepted: the publics vote when the round ends"
     request = game.request
     if request is not None and request.track == talks.track.id:
         verb = "to answer" if request.kind == "respond" else "to propose"

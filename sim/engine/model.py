@@ -86,6 +86,9 @@ class NegotiationModel(mesa.Model):
         self.news: list[tuple[int, Event]] = []
         self._fired: set[str] = set()
         self.pending: DecisionRequest | None = None
+        self.accepted: dict[str, Offer] = {}
+        """Track → the package accepted there this round, which the publics vote on when
+        the round's bargaining is done (phase 5)."""
         self.finished = False
         self.collecting = collect
         self.channel = Channel(self) if scenario.consultation is not None else None
@@ -213,13 +216,14 @@ class NegotiationModel(mesa.Model):
             if self.channel is not None:
                 self.channel.consult()
             self.signals.play()
-            accepted = []
+            accepted = self.accepted
             for talks in self.talks.values():
                 if talks.open:
                     offer = yield from self._bargain(talks)
                     if offer is not None:
-                        accepted.append((talks, offer))
-            ratified = [offer for talks, offer in accepted if self._ratify(talks, offer)]
+                        accepted[talks.track.id] = offer
+            ratified = [o for t, o in accepted.items() if self._ratify(self.talks[t], o)]
+            accepted.clear()
             for offer in ratified:
                 apply_precedent(self, offer)
             if self.collecting:

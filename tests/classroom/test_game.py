@@ -324,3 +324,18 @@ def test_a_broken_bottom_line_costs_the_score_what_the_briefing_says(cost):
     assert "| Reciprocal tariff on Japan | 50% | 0.0 | 18.2 |" in japan
     assert f"both after {cost * breaches:g} points off for {breaches} broken bottom lines" in japan
     assert "| Japan | 0.18 | 0.18 |" in debrief and f"broken (−{cost * breaches:g}): " in debrief
+
+
+def test_a_track_accepted_mid_round_says_so_until_the_votes_at_the_rounds_end():
+    game = Game.start(GameSetup(CLASSROOM, 4, ("japan", "korea")), SCENARIO)
+    assert game.request.party == "japan" and game.request.kind == "respond"
+    game.submit(Move("japan", "us-japan", "accept", None, game.request.round))
+    assert game.request.party == "korea" and game.request.round == 1  # the round goes on
+    talks = game.model.talks["us-japan"]
+    assert views.status_text(game, talks) == "accepted: the publics vote when the round ends"
+    korea = game.rules.track["us-korea"]
+    package = dict(korea.decode(game.model.talks["us-korea"].history[-1].package))
+    game.submit(Move("korea", "us-korea", "reject", package, 1))
+    assert game.model.round == 2  # the votes are in: a deal, or the talks go on
+    assert talks.status == "agreed" or talks.failed_votes == 1
+    assert not views.status_text(game, talks).startswith("accepted")
