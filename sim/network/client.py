@@ -122,10 +122,14 @@ class RemoteTable:
 
     @property
     def waiting_for(self) -> str | None:
-        """Whose decision the table waits for, in words, when it is not the team's."""
+        """Whose decision the table waits for, in words, when it is not the team's: first
+        the teams that have not joined yet."""
         turn = self.view["turn"]
         if turn is None or turn["party"] == self.party:
             return None
+        missing = self.view["waiting_to_join"]
+        if missing:
+            return ", ".join(self.names[p] for p in missing) + " to join"
         track = self.track(turn["track"])["name"] if turn["track"] else ""
         verb = "to answer" if turn["kind"] == "respond" else "to propose"
         return f"{self.names[turn['party']]} {verb}" + (f" ({track})" if track else "")
@@ -341,11 +345,14 @@ class ClassBoard:
         view = self.views[table]
         if view["finished"]:
             return "over"
+        names = self.names(table)
+        if view["waiting_to_join"]:
+            return f"{', '.join(names[p] for p in view['waiting_to_join'])} to join"
         turn = view["turn"]
         if turn is None:
             return "no one"
         verb = "to answer" if turn["kind"] == "respond" else "to propose"
-        return f"{self.names(table)[turn['party']]} {verb}"
+        return f"{names[turn['party']]} {verb}"
 
     def state(self, table: int) -> str:
         """``paused``, ``over`` or ``playing``."""

@@ -279,6 +279,7 @@ class Table:
             round_seconds=self.round_seconds,
             version=self.version,
             paused=self.paused,
+            joined=self.joined,
         )
 
     def time_up(self) -> bool:

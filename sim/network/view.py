@@ -17,7 +17,7 @@ a team and the seconds left to decide are public.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from weakref import WeakKeyDictionary
 
@@ -42,6 +42,7 @@ def snapshot(
     round_seconds: float | None = None,
     version: int | None = None,
     paused: bool = False,
+    joined: Collection[str] | None = None,
 ) -> dict:
     """The table as ``viewer`` (a party, or None for the public record) may see it.
 
@@ -57,6 +58,8 @@ def snapshot(
         version: The table's version, where it counts more than the game's log (a class
             server's undos); None: the length of the game's log.
         paused: Whether the teacher has paused the table.
+        joined: The parties whose teams have taken their seats at the table; None: every
+            party's (a game without a class).
 
     Returns:
         Plain data: ``round``, ``deadline``, ``finished``, ``version`` (how many entries
@@ -65,10 +68,11 @@ def snapshot(
         ``tracks`` (its issues, the package on the table and the viewer's utilities only
         where the viewer sits; for the teacher, every track's ``terms``: the package on
         the table and the deal, issue by issue), ``politics``, ``history``, ``news``, ``timed``,
-        ``seconds_left``, ``round_seconds``, ``paused``, ``channel`` (None for whoever may not
-        read it), ``results`` (each party's score once the game is over, else None) and
-        ``summary`` (what happened since the viewer's last move, with every change to its
-        own numbers, while its decision is pending; else None).
+        ``seconds_left``, ``round_seconds``, ``paused``, ``waiting_to_join`` (the parties
+        played by teams that have not yet joined, in the scenario's order), ``channel``
+        (None for whoever may not read it), ``results`` (each party's score once the game
+        is over, else None) and ``summary`` (what happened since the viewer's last move,
+        with every change to its own numbers, while its decision is pending; else None).
     """
     model, rules = game.model, game.rules
     request = game.request
@@ -112,6 +116,9 @@ def snapshot(
         "seconds_left": seconds_left,
         "round_seconds": round_seconds,
         "paused": paused,
+        "waiting_to_join": []
+        if joined is None
+        else [p for p in rules.party_ids if p in game.setup.humans and p not in joined],
         "channel": list(channel) if teacher or viewer in allies(game) else None,
         "results": results(game) if game.finished else None,
         "summary": _summary(game, viewer) if own else None,

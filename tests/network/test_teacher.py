@@ -9,10 +9,10 @@ import pytest
 from sim.classroom.game import Game
 from sim.classroom.saves import GameSetup
 from sim.network.protocol import Intervene, parse
-from sim.network.tables import Classroom
+from sim.network.tables import Classroom, Client
 from sim.scenario.loading import load_scenario
 from tests.factories import CLASSROOM
-from tests.network.conftest import PARTIES, decide, new_class
+from tests.network.conftest import PARTIES, code_of, decide, new_class
 from tests.network.test_refusals import only_refusal, say, seated
 from tests.network.test_timer import Clock
 
@@ -153,3 +153,20 @@ def test_the_teachers_table_acts_are_messages_of_the_protocol(kind):
         f'{{"v": 1, "type": "intervene", "table": 1, "version": 0, "act": {{"kind": "{kind}"}}}}'
     )
     assert isinstance(parse(frame), Intervene)
+
+
+def test_the_console_says_which_teams_a_table_still_waits_for_before_whose_turn_it_is(classroom):
+    from sim.network.client import ClassBoard
+
+    def board() -> ClassBoard:
+        teacher = Client()
+        welcome = say(classroom, teacher, type="hello", code=code_of(classroom.ledger, None))[0]
+        return ClassBoard(welcome[1])
+
+    assert board().waiting_for(1) == "United States, Japan, South Korea to join"
+    seated(classroom, 1, "japan")
+    assert board().waiting_for(1) == "United States, South Korea to join"
+    seated(classroom, 1, "us")
+    seated(classroom, 1, "korea")
+    request = classroom.tables[1].game.request
+    assert board().waiting_for(1).startswith(classroom.tables[1].game.name(request.party))
