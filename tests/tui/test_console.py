@@ -69,7 +69,8 @@ async def test_the_console_lists_the_tables_and_pauses_resumes_fires_and_undoes(
         async with app.run_test(size=size) as pilot:
             await until(pilot, lambda: isinstance(app.screen, ClassScreen), "the class")
             shown = await screen_text(pilot)
-            assert "2 tables: 2 playing" in shown and "United States to" in shown  # propose
+            assert "2 tables: 2 playing" in shown and "to join" in shown
+            assert app.teacher.board.waiting_for(1) == "Japan, South Korea to join"
             assert app.screen.query_one("#tables").row_count == 2
             await pilot.press("enter")
             await until(pilot, lambda: isinstance(app.screen, TableInFull), "table 1 in full")
@@ -103,6 +104,12 @@ async def test_the_console_lists_the_tables_and_pauses_resumes_fires_and_undoes(
             fired = [e.data for e in ledger.entries(1) if e.kind == "intervention"]
             assert fired == [{"intervention": "fire", "round": 1, "event": first}]
             assert any(item["headline"] for item in app.teacher.board.views[1]["news"])
+            await until(pilot, lambda: app.teacher.board.views[1]["news"], "the news")
+            await pilot.press("f")
+            await until(pilot, lambda: isinstance(app.screen, FacilitatorDialog), "the dialog")
+            assert "fired in round 1" in await screen_text(pilot)  # the event is marked
+            await pilot.press("escape")
+            await until(pilot, lambda: isinstance(app.screen, TableInFull), "the dialog closed")
 
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, ClassScreen), "back to the class")

@@ -149,6 +149,8 @@ async def test_the_facilitator_fires_events_and_extends_the_deadline():
         await pilot.press("f")
         await until(pilot, lambda: isinstance(app.screen, FacilitatorDialog), "the dialog")
         dialog = app.screen
+        labels = [str(o.prompt) for o in dialog.query_one("#events").options]
+        assert labels[1].startswith("Leaders' summit") and "fired in round 1" in labels[1]
         await pilot.click("#--content-tab-custom")
         await pilot.click("#news")
         await pilot.press(*"Rally")

@@ -12,7 +12,7 @@ already carried out.
 from __future__ import annotations
 
 import math
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import ClassVar
 
 from textual import on, work
@@ -168,8 +168,14 @@ class FacilitatorDialog(ModalScreen[Intervention | None]):
         self.dismiss(None)
 
 
-def event_label(name: str, round: int | None, probability: float | None) -> str:
-    """A scenario event as the list offers it: its name and when it fires."""
+def event_label(
+    name: str, round: int | None, probability: float | None, fired: Sequence[int] = ()
+) -> str:
+    """A scenario event as the list offers it: its name, when it fires, and the rounds in
+    which it has fired at this table already (firing it again is the teacher's call)."""
     when = [f"round {round}"] if round is not None else []
     when += [f"p={probability:g}"] if probability is not None else []
-    return f"{name} ({', '.join(when)})"
+    label = f"{name} ({', '.join(when)})"
+    if fired:
+        label += f" · fired in round {', '.join(map(str, fired))}"
+    return label

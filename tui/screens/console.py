@@ -104,8 +104,17 @@ class ConsoleScreen(Screen):
     def action_facilitate(self, everywhere: bool) -> None:
         table = None if everywhere else self.table
         where = "every table" if table is None else f"table {table}"
+        news = [] if table is None else self.board.views[table]["news"]
         events = [
-            (e["id"], event_label(e["name"], e["round"], e["probability"]))
+            (
+                e["id"],
+                event_label(
+                    e["name"],
+                    e["round"],
+                    e["probability"],
+                    [n["round"] for n in news if n["headline"] == e["name"]],
+                ),
+            )
             for e in self.board.events
         ]
 

@@ -513,7 +513,14 @@ class TableScreen(Screen[None]):
                 self.follow()
 
         game = self.game
-        events = [(e.id, event_label(e.name, e.round, e.probability)) for e in game.scenario.events]
+        fired = game.model.news
+        events = [
+            (
+                e.id,
+                event_label(e.name, e.round, e.probability, [r for r, f in fired if f.id == e.id]),
+            )
+            for e in game.scenario.events
+        ]
 
         async def carry_out(act: Intervention) -> None:
             await self.app.change_game(lambda: game.intervene(act))
