@@ -458,12 +458,14 @@ class Classroom:
             scenario_events = events(next(iter(self.tables.values())).game)
             return [(client, protocol.welcome(place, views, message.id, events=scenario_events))]
         table = self.tables[seat.table]
+        first = seat.party not in table.joined
         started = table.join(seat.party)
-        others = [*table.clients, *self.teachers]  # told when the clock starts
+        # Told when a team first takes its seat (who is still to join) or the clock starts.
+        others = [*table.clients, *self.teachers]
         table.clients.add(client)
         sheet = briefing(table.game, seat.party)
         welcome = protocol.welcome(place, {str(seat.table): table.view(seat)}, message.id, sheet)
-        return [(client, welcome), *(self._views(table, others) if started else [])]
+        return [(client, welcome), *(self._views(table, others) if first or started else [])]
 
     def _move(self, client: Client, message: MoveMessage) -> Outgoing:
         seat = client.seat

@@ -48,7 +48,7 @@ def play(room, number: int, policy) -> None:
     for party in PARTIES:
         client = Client()
         hello = {"v": 1, "type": "hello", "code": code_of(room.ledger, number, party)}
-        (reply,) = room.receive(client, json.dumps(hello))
+        reply, *_ = room.receive(client, json.dumps(hello))  # others are told who joined
         assert reply[1]["type"] == "welcome"
         clients[party] = client
     game = room.tables[number].game

@@ -74,7 +74,7 @@ async def test_a_team_joins_in_a_browser_and_the_server_records_its_move(tmp_pat
                 break
             await asyncio.sleep(0.2)
         assert made and made[0]["kind"] == "propose" and made[0]["track"] == "us-japan"
-        await browser.wait_for("Waiting for Japan to answer")
+        await browser.wait_for("Waiting for Japan, South Korea to join")  # the others are not in
         await browser.screenshot(tmp_path / "table.png")
     finally:
         await browser.close()

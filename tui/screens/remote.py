@@ -40,7 +40,7 @@ from sim.engine.moves import Move
 from sim.network.client import RemoteTable
 from tui.screens.table import WIDE, desk_and_gauges
 from tui.widgets.channel import AlliesChannel
-from tui.widgets.composer import Desk, PackageComposer
+from tui.widgets.composer import Desk, PackageComposer, TrackWatch
 from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary
 from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
@@ -118,7 +118,7 @@ class RemoteTableScreen(Screen[None]):
             id="panes",
         )
         with Horizontal(id="body", classes="" if self.allied else "-solo"):
-            yield from desk_and_gauges()
+            yield from desk_and_gauges(watch=True)
             # In the wide grid's order: the channel beside the desk and the news below it;
             # without a channel, the news beside the desk and the history across the foot.
             if self.allied:
@@ -168,9 +168,16 @@ class RemoteTableScreen(Screen[None]):
         composer.display = decision is not None
         for button in self.query("#actions Button"):
             button.display = decision is not None
+        watch = self.query_one(TrackWatch)
+        watch.display = decision is None
         if decision is None:
             composer.desk = None
             self.query_one(RoundSummary).summary = None  # it was the decision's: now made
+            watch.tracks = tuple(
+                (f"{meter.name} · {meter.status}", table.rows(meter.id))
+                for meter in meters.tracks
+                if meter.seated
+            )
         else:
             self.query_one("#accept", Button).display = decision.kind == "respond"
             self.query_one("#send", Button).label = (

@@ -36,7 +36,7 @@ from sim.classroom.summary import Summary, summary
 from sim.engine.moves import Intervention, InvalidMove, Move
 from sim.results.briefing import possessive
 from tui.widgets.chart import UtilityChart
-from tui.widgets.composer import Desk, PackageComposer
+from tui.widgets.composer import Desk, PackageComposer, TrackWatch
 from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary
 from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
@@ -47,15 +47,18 @@ WIDE = 140
 """From this many columns every pane is on screen at once."""
 
 
-def desk_and_gauges() -> ComposeResult:
+def desk_and_gauges(watch: bool = False) -> ComposeResult:
     """The table's two first panes, the same at a local and at a networked table: the desk
     (the round summary, whose turn it is, the composer, the preview and the move buttons)
-    and the gauges (the meters and alliance politics)."""
+    and the gauges (the meters and alliance politics). A networked table, where a team
+    waits while others decide, also shows the team's own tracks then (``watch``)."""
     with Vertical(id="desk", classes="pane"):
         yield RoundSummary(id="summary")
         yield Static(id="turn")
         with VerticalScroll(id="desk-scroll"):
             yield PackageComposer(id="composer")
+            if watch:
+                yield TrackWatch(id="watch")
         yield Static(id="preview")
         with Horizontal(id="actions"):
             yield Button("Accept (a)", id="accept", variant="success", compact=True)

@@ -202,6 +202,19 @@ def _field_width(space: IssueSpace) -> int:
     return max(len(number_text(value)) for value in values) + 1
 
 
+class TrackWatch(Widget):
+    """The team's own tracks while another team decides: each one's issues as the table
+    shows them, without fields (there is nothing to offer until play comes back)."""
+
+    tracks: reactive[tuple[tuple[str, tuple[IssueRow, ...]], ...]] = reactive((), recompose=True)
+    """(title, rows) of each track the team sits at."""
+
+    def compose(self) -> ComposeResult:
+        for title, rows in self.tracks:
+            yield Label(title, classes="watched")
+            yield IssueTable(rows)
+
+
 class IssueTable(Widget):
     """The package's read-only columns, one line per issue beside the team's fields.
 
