@@ -127,9 +127,8 @@ class RemoteTable:
         turn = self.view["turn"]
         if turn is None or turn["party"] == self.party:
             return None
-        missing = self.view["waiting_to_join"]
-        if missing:
-            return ", ".join(self.names[p] for p in missing) + " to join"
+        if self.view["waiting_to_join"]:
+            return joining(self.view, self.names)
         track = self.track(turn["track"])["name"] if turn["track"] else ""
         verb = "to answer" if turn["kind"] == "respond" else "to propose"
         return f"{self.names[turn['party']]} {verb}" + (f" ({track})" if track else "")
@@ -296,6 +295,11 @@ def politics(view: dict) -> Politics:
     )
 
 
+def joining(view: dict, names: dict[str, str]) -> str:
+    """The teams a table still waits for to take their seats, in words."""
+    return f"{', '.join(names[p] for p in view['waiting_to_join'])} to join"
+
+
 class ClassBoard:
     """The whole class as the teacher sees it: every table's latest view, read for the
     console, and the teacher's acts as protocol messages."""
@@ -347,7 +351,7 @@ class ClassBoard:
             return "over"
         names = self.names(table)
         if view["waiting_to_join"]:
-            return f"{', '.join(names[p] for p in view['waiting_to_join'])} to join"
+            return joining(view, names)
         turn = view["turn"]
         if turn is None:
             return "no one"

@@ -42,6 +42,10 @@ class Channel:
         self.config = model.rules.scenario.consultation
         track = next(t for t in model.rules.scenario.tracks if t.id == self.config.channel)
         self.allies: tuple[str, str] = track.parties
+        self.pairs, self.paired = model.rules.derive(("allied pairs", self.allies), self._pairs)
+        """Each pair of paired issues that lie on the two allies' US tracks, as (ally,
+        track, issue) of each, and those issues: what the joint floor and the pact are
+        about (the same in every game of the scenario, so the rules keep them)."""
         self.agreed: set[str] = set()
         """Options in force: ``share_bottom_lines``, ``parity_pact``, ``joint_purchase``."""
         self.ever: set[str] = set()
@@ -64,6 +68,17 @@ class Channel:
             if (settings := getattr(self.config, option)) is not None and settings.enabled
         ]
         """The options on offer in this scenario, each with the trust it needs."""
+
+    def _pairs(self) -> tuple[tuple, frozenset[str]]:
+        rules = self.model.rules
+
+        def seat(issue: str) -> tuple[str, str, str]:
+            track = rules.track[rules.issue_track[issue]]
+            return next((p for p in track.parties if p in self.allies), ""), track.id, issue
+
+        every = (tuple(map(seat, pair)) for pair in rules.scenario.precedent.pairs)
+        pairs = tuple(s for s in every if {ally for ally, _, _ in s} == set(self.allies))
+        return pairs, frozenset(issue for seats in pairs for _, _, issue in seats)
 
     def willing(self, party: str, option: str) -> bool:
         """Whether an ally agrees to an option this round."""
@@ -131,18 +146,13 @@ class Channel:
         """(party, track) → limits, moved ``held`` of the way to the joint floor on every
         paired issue (on the issue's grid, on the side of the ally's own limit)."""
         rules, limits = self.model.rules, dict(limits)
-        for a_issue, b_issue in rules.scenario.precedent.pairs:
-            owners = [_owner(self.model, i) for i in (a_issue, b_issue)]
-            if {o for o, _ in owners} != set(self.allies):
-                continue
-            bounds = [
-                limits[seat].bounds[rules.position(i)]
-                for seat, i in zip(owners, (a_issue, b_issue), strict=True)
-            ]
+        for seats in self.pairs:
+            bounds = [limits[(ally, track)].bounds[rules.position(i)] for ally, track, i in seats]
             lo, hi = max(b[0] for b in bounds), min(b[1] for b in bounds)
             if lo > hi + EPS:
                 continue
-            for seat, issue in zip(owners, (a_issue, b_issue), strict=True):
+            for ally, track, issue in seats:
+                seat = (ally, track)
                 pos, space = rules.position(issue), rules.spaces[issue]
                 own_lo, own_hi = limits[seat].bounds[pos]
                 moved_lo = space.snap(own_lo + held * (lo - own_lo), own_lo)
@@ -160,20 +170,15 @@ class Channel:
         terms stay known while the pact holds."""
         if self.cited or "parity_pact" not in self.agreed or ally not in self.allies:
             return
-        rules = self.model.rules
-        paired = {issue for pair in rules.scenario.precedent.pairs for issue in pair}
-        if self.config.parity_pact.public and any(track.issue_ids[p] in paired for p in lines):
+        if self.config.parity_pact.public and any(track.issue_ids[p] in self.paired for p in lines):
             self.cited = True
             self._announce()
 
     def _announce(self) -> None:
         """Make each ally's limit on each open paired issue public (``_publish``)."""
         model, rules = self.model, self.model.rules
-        for pair in rules.scenario.precedent.pairs:
-            owners = [_owner(model, issue) for issue in pair]
-            if {ally for ally, _ in owners} != set(self.allies):
-                continue
-            for (ally, track), issue in zip(owners, pair, strict=True):
+        for seats in self.pairs:
+            for ally, track, issue in seats:
                 if not model.talks[track].open:
                     continue
                 pos = rules.position(issue)
@@ -314,14 +319,6 @@ def parity_gap(model: NegotiationModel, party: str, track: str, package: tuple) 
         partner_term = min(max(other.deal.package[rules.position(theirs)], space.lo), space.hi)
         gap += w * (value(partner_term) - value(package[rules.position(mine)]))
     return max(gap, 0.0)
-
-
-def _owner(model: NegotiationModel, issue: str) -> tuple[str, str]:
-    """The ally (the party that is not on both US tracks) negotiating an issue, and its track."""
-    track = model.rules.track[model.rules.issue_track[issue]]
-    channel = model.channel
-    ally = next((p for p in track.parties if channel and p in channel.allies), track.parties[1])
-    return ally, track.id
 
 
 def _hold(model, party: str, track: str, pos: int, issue: str, term: float) -> None:
