@@ -237,6 +237,8 @@ def test_a_threat_not_carried_out_costs_credibility():
     assert model.world.escalation["tariff_a"] == pytest.approx(35)  # half-way: credibility 0.5
     model.step()
     model.step()
+    assert model.world.credibility["us"] == 0.5  # round 3, its deadline, is dealt in under it
+    model.step()
     assert model.world.credibility["us"] == pytest.approx(0.3)
     assert "tariff_a" not in model.world.escalation
     assert model.world.status_quo["tariff_a"] == 25
@@ -246,6 +248,8 @@ def test_a_threat_carried_out_changes_the_status_quo():
     model = NegotiationModel(threat_scenario(1.0), seed=0)
     for _ in range(3):
         model.step()
+    assert model.world.status_quo["tariff_a"] == 25  # not before its deadline round is over
+    model.step()
     assert model.world.status_quo["tariff_a"] == 45
     assert model.world.credibility["us"] == 0.5
 

@@ -1,10 +1,10 @@
 """Signals: threats, tied hands and outside options (docs/mechanics.md, "Signals").
 
 - A **threat** moves an issue's no-deal value toward the threatened value, as far as the
-  threatener is credible (Schelling, *The Strategy of Conflict*, 1960). At its deadline,
-  if the track is still open, it is carried out with the scenario's ``resolve`` chance —
-  the value then holds at once — or dropped, which costs credibility (the audience cost
-  of an empty threat, Fearon 1994).
+  threatener is credible (Schelling, *The Strategy of Conflict*, 1960). Its deadline is
+  the last round to deal in: if the track is still open after it, the threat is carried
+  out with the scenario's ``resolve`` chance — the value then holds at once — or dropped,
+  which costs credibility (the audience cost of an empty threat, Fearon 1994).
 - **Tying one's hands** is a public commitment: the party's reservation utility on the
   track rises, and if the track then ends without a deal the government pays in approval.
 - An **outside option** (CPTPP accession, FTAAP at APEC, the WTO MPIA, G7 or NATO IP4
@@ -126,8 +126,14 @@ class SignalBoard:
             self.model.record("signals", option.id, f"pursued, pays off in {option.delay}", party)
 
     def _settle_due(self) -> None:
+        """Settle the outside options due this round, and the threats due last round.
+
+        A threat's deadline is the last round to deal in before it is carried out: its
+        round's offers are made under it (and under its risk of breakdown, which every
+        party prices), and only a track still open after them sees it settled.
+        """
         round_, world = self.model.round, self.model.world
-        for pending in [t for t in self.threats if t.due <= round_]:
+        for pending in [t for t in self.threats if t.due < round_]:
             self.threats.remove(pending)
             threat = pending.threat
             if not self.model.talks[threat.track].open:
