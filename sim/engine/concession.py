@@ -82,7 +82,8 @@ class ConcessionPath:
         and each issue's clipped pieces are kept for its range (``_clipped``)."""
         path = object.__new__(ConcessionPath)
         path.valuation, path.spaces = self.valuation, self.spaces
-        ideal, steps = list(self.ideal), list(self.steps)
+        ideal = list(self.ideal)
+        steps: list[Concession | None] = list(self.steps)
         dropped = False
         for pos, (lo, hi) in bounds.items():
             ideal[pos] = min(max(ideal[pos], lo), hi)
@@ -102,7 +103,7 @@ class ConcessionPath:
         key = (pos, lo, hi)
         found = self._clips.get(key)
         if found is None:
-            changed = []
+            changed: list[tuple[int, Concession | None]] = []
             w, value = self.valuation.terms[pos]
             for n, c in enumerate(self.steps):
                 if c.pos != pos:
