@@ -130,7 +130,9 @@ class Belief:
             if curves is None or curves[0] != (asks, self.floor, self.span):
                 table = _acceptance(self.shares, self.tau, asks, self.floor, self.span)
                 curves = self._curves = ((asks, self.floor, self.span), table)
-            self._chances = (key, tuple((np.asarray(self.probs) @ curves[1]).tolist()))
+            # np.dot takes the list as it is and gives the very product ``@`` gives (the
+            # same BLAS call, checked bit for bit), at half the cost for arrays this small
+            self._chances = (key, tuple(np.dot(self.probs, curves[1]).tolist()))
         return self._chances[1]
 
     def accepts(self, ask: float) -> float:

@@ -42,7 +42,7 @@ class Concession(NamedTuple):
 class ConcessionPath:
     """The packages a party offers, from its ideal toward what it believes the other wants."""
 
-    __slots__ = ("_memo", "ideal", "spaces", "steps", "top", "valuation")
+    __slots__ = ("_clips", "_memo", "ideal", "spaces", "steps", "top", "valuation")
 
     def __init__(
         self, own: Valuation, believed: Valuation, limits: Limits, spaces: tuple[IssueSpace, ...]
@@ -70,6 +70,7 @@ class ConcessionPath:
         self.steps = steps
         self.top = self.valuation(ideal)
         self._memo: dict[float, tuple[float, ...]] = {}
+        self._clips: dict[tuple[int, float, float], tuple[tuple[int, Concession | None], ...]] = {}
 
     def within(self, bounds: dict[int, tuple[float, float]]) -> ConcessionPath:
         """This path kept inside narrower ranges on some issues (position → lo, hi), such as
@@ -77,34 +78,54 @@ class ConcessionPath:
         the order stays and nothing has to be built again. A piece is straight but for a
         bend that fell between two grid points, so its gain scales with the part kept; its
         loss is read off the value function where that is more, so that a package stays
-        worth at least its target."""
+        worth at least its target. Only the pieces of the issues in ``bounds`` are visited,
+        and each issue's clipped pieces are kept for its range (``_clipped``)."""
         path = object.__new__(ConcessionPath)
         path.valuation, path.spaces = self.valuation, self.spaces
-        ideal, steps = list(self.ideal), []
-        keep, clipped = steps.append, bounds.get
+        ideal = list(self.ideal)
+        steps: list[Concession | None] = list(self.steps)
+        dropped = False
         for pos, (lo, hi) in bounds.items():
             ideal[pos] = min(max(ideal[pos], lo), hi)
-        for c in self.steps:
-            pos, a, b, loss, gain = c
-            bound = clipped(pos)
-            if bound is None:
-                keep(c)
-                continue
-            lo, hi = bound
-            # min(max(a, lo), hi) and the same of b, spelt out (builtins cost more here)
-            start = lo if a < lo else a
-            start = hi if start > hi else start
-            end = lo if b < lo else b
-            end = hi if end > hi else end
-            if start == a and end == b:
-                keep(c)  # untouched: kept whole, as the scaling below would
-            elif start != end:
-                kept = (end - start) / (b - a)
-                w, value = self.valuation.terms[pos]
-                loss = max(loss * kept, w * (value(start) - value(end)))
-                keep(Concession(pos, start, end, loss, gain * kept))
+            for n, clipped in self._clipped(pos, lo, hi):
+                steps[n] = clipped
+                dropped = dropped or clipped is None
+        if dropped:
+            steps = [c for c in steps if c is not None]
         path._set(tuple(ideal), tuple(steps))
         return path
+
+    def _clipped(self, pos: int, lo: float, hi: float) -> tuple[tuple[int, Concession | None], ...]:
+        """The pieces of the issue at ``pos`` that [lo, hi] changes, as (index in ``steps``,
+        the piece clipped, or None if nothing of it is left). Kept per path: the games of a
+        batch hear the same red lines (their bounds sit on a grid) on shared paths, in
+        ever new combinations across issues."""
+        key = (pos, lo, hi)
+        found = self._clips.get(key)
+        if found is None:
+            changed: list[tuple[int, Concession | None]] = []
+            w, value = self.valuation.terms[pos]
+            for n, c in enumerate(self.steps):
+                if c.pos != pos:
+                    continue
+                _, a, b, loss, gain = c
+                # min(max(a, lo), hi) and the same of b, spelt out (builtins cost more here)
+                start = lo if a < lo else a
+                start = hi if start > hi else start
+                end = lo if b < lo else b
+                end = hi if end > hi else end
+                if start == a and end == b:
+                    continue  # untouched: kept whole, as the scaling below would
+                if start == end:
+                    changed.append((n, None))
+                    continue
+                kept = (end - start) / (b - a)
+                loss = max(loss * kept, w * (value(start) - value(end)))
+                changed.append((n, Concession(pos, start, end, loss, gain * kept)))
+            if len(self._clips) >= _MEMO_SIZE:
+                self._clips.clear()
+            found = self._clips[key] = tuple(changed)
+        return found
 
     def package(self, target: float) -> tuple[float, ...]:
         """The package worth at least ``target`` to the party that concedes most to the other.

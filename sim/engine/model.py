@@ -324,7 +324,7 @@ class NegotiationModel(mesa.Model):
         key: tuple = (self.rounds,)
         threats = self.signals.threats
         if threats and self.rules.scenario.bargaining.threat_breakdown:
-            key += tuple(p.due for p in threats if p.threat.track == track)
+            key += tuple([p.due for p in threats if p.threat.track == track])
         found = self._breakdowns.get(track)
         if found is None or found[0] != key:
             # The games of a batch meet the same deadlines and threats: they share tables.

@@ -321,6 +321,7 @@ class Seat:
             offer = best if moving or best < latest else latest
         later = no_deal  # proposing after the deadline
         lo, hi, gain, keep = 1.0, 0.0, 0.0, 0.0  # no line vouched for yet
+        ahead = round_ + _VOUCHED_AHEAD if vouch else last  # rounds worth vouching for
         for r in range(last - (last - round_) % 2, round_ - 1, -2):
             if r == last:
                 refused = no_deal
@@ -337,7 +338,7 @@ class Seat:
                 break
             if lo <= refused <= hi:  # P(r): the line vouched for is still the best
                 later = gain + keep * refused
-            elif vouch and r - round_ > _VOUCHED_AHEAD:
+            elif r > ahead:
                 later, lo, hi, gain, keep = _leading(lines, refused)
             else:
                 later = max([gain + keep * refused for gain, keep in lines])
