@@ -50,10 +50,7 @@ def test_a_threat_carried_out_names_the_new_no_deal_value():
     scenario = trio(us={"signals": {"credibility": 0.5, "threats": [THREAT]}})
     game = game_of(scenario)
     made = summary(game, "a")
-    assert any(
-        "threatens: Tariff threat against A, if there is no deal by round 2" in x
-        for x in made.lines()
-    )
+    assert any("threatens: Tariff threat against A, deal by round 2" in x for x in made.lines())
     assert "No deal on US–A now means Tariff on a 35 (was 25): US threatens it" in made.changes[0]
     hold_out(game)
     assert game.request.party == "a" and game.request.round == 3  # the threat fell due in 2

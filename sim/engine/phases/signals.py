@@ -105,9 +105,7 @@ class SignalBoard:
             due = self.model.round + threat.deadline
             self.threats.append(PendingThreat(party, threat, due, before))
             self._news(threat.id, threat.name, threat.news)
-            self.model.record(
-                "signals", threat.id, f"threat, if there is no deal by round {due}", party
-            )
+            self.model.record("signals", threat.id, f"threat, deal by round {due}", party)
         elif kind == "tie_hands":
             tie = next(t for t in config.tie_hands if t.track == key)
             world.raise_reservation(party, self.model.rules.track[key], tie.floor_rise)
