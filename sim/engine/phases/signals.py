@@ -70,8 +70,9 @@ class SignalBoard:
                 found.append(("threat", threat.id, threat.name))
         for tie in config.tie_hands:
             if self._usable(party, "tie_hands", tie.track, tie.track):
-                track = self.model.rules.track[tie.track].name
-                found.append(("tie_hands", tie.track, f"Tie your hands on {track}"))
+                track = self.model.rules.track[tie.track]
+                floor = self.model.world.floor(party, track)
+                found.append(("tie_hands", tie.track, _tie_label(track.name, floor, tie)))
         for option in config.outside_options:
             if (party, "outside_option", option.id) not in self.used:
                 found.append(("outside_option", option.id, option.name))
@@ -165,3 +166,12 @@ class SignalBoard:
             if self.model.talks[track].status != "agreed":
                 world.lose_approval(party, tie.audience_cost)
                 self.model.record("signals", track, "audience cost paid", party)
+
+
+def _tie_label(track: str, floor: float, tie: TieHands) -> str:
+    """What tying one's hands does, in the words of the table: a team should see the price
+    before it pays it (the floor it commits to and what failing then costs at home)."""
+    return (
+        f"Tie your hands on {track} (your floor {floor:.2f} → {min(floor + tie.floor_rise, 1):.2f};"
+        f" no deal then costs {tie.audience_cost:.2f} approval)"
+    )
