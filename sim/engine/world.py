@@ -190,12 +190,16 @@ class World:
         ``cost`` less to it."""
         self.paid[party][track] += cost
 
+    def tied_floor(self, party: str, track: TrackRules, rise: float) -> float:
+        """The floor a commitment (tied hands) would set: ``rise`` above the current one, at
+        most 1; asked before the commitment too, so a team sees its price first."""
+        return min(self.floor(party, track) + rise, 1.0)
+
     def raise_reservation(self, party: str, track: TrackRules, rise: float) -> None:
-        """A commitment (tied hands) lifts a party's reservation
-        utility on a track to ``rise`` above its current floor, at most 1; never lowers it."""
-        agreed = min(self.floor(party, track) + rise, 1.0)
+        """A commitment (tied hands) lifts a party's reservation utility on a track to its
+        ``tied_floor``; never lowers it."""
         mine = self.reservation[party]
-        mine[track.id] = max(mine[track.id], agreed)
+        mine[track.id] = max(mine[track.id], self.tied_floor(party, track, rise))
         self._refresh()
 
     def give_room(self, party: str, room: int) -> None:

@@ -309,6 +309,18 @@ def test_tied_hands_raise_the_floor_and_cost_approval_when_talks_fail():
     assert model.world.approval["a"] == pytest.approx(0.35)
 
 
+def test_the_tie_hands_label_names_the_floor_that_tying_then_sets():
+    model = NegotiationModel(Rules(load_scenario("baseline-2025")), seed=3, humans=["japan"])
+    model.advance()
+    track = model.rules.track["us-japan"]
+    before = model.world.floor("japan", track)
+    (label,) = [label for kind, _, label in model.signals.available("japan") if kind == "tie_hands"]
+    model.signals.send("japan", "tie_hands", "us-japan")
+    after = model.world.floor("japan", track)
+    assert after > before
+    assert f"your floor {before:.2f} → {after:.2f};" in label
+
+
 def test_the_security_threat_shifts_weights_toward_troops():
     scenario = load_scenario("baseline-2025")
     model = NegotiationModel(scenario, seed=0)

@@ -71,8 +71,9 @@ class SignalBoard:
         for tie in config.tie_hands:
             if self._usable(party, "tie_hands", tie.track, tie.track):
                 track = self.model.rules.track[tie.track]
-                floor = self.model.world.floor(party, track)
-                found.append(("tie_hands", tie.track, _tie_label(track.name, floor, tie)))
+                world = self.model.world
+                floors = world.floor(party, track), world.tied_floor(party, track, tie.floor_rise)
+                found.append(("tie_hands", tie.track, _tie_label(track.name, *floors, tie)))
         for option in config.outside_options:
             if (party, "outside_option", option.id) not in self.used:
                 found.append(("outside_option", option.id, option.name))
@@ -168,10 +169,10 @@ class SignalBoard:
                 self.model.record("signals", track, "audience cost paid", party)
 
 
-def _tie_label(track: str, floor: float, tie: TieHands) -> str:
+def _tie_label(track: str, floor: float, tied: float, tie: TieHands) -> str:
     """What tying one's hands does, in the words of the table: a team should see the price
     before it pays it (the floor it commits to and what failing then costs at home)."""
     return (
-        f"Tie your hands on {track} (your floor {floor:.2f} → {min(floor + tie.floor_rise, 1):.2f};"
+        f"Tie your hands on {track} (your floor {floor:.2f} → {tied:.2f};"
         f" no deal then costs {tie.audience_cost:.2f} approval)"
     )
