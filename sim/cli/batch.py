@@ -15,6 +15,7 @@ from rich.table import Table
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
 from sim.cli.output import err, out, output_file, output_folder
+from sim.engine import MAX_SEED
 from sim.scenario.loading import ScenarioError
 
 if TYPE_CHECKING:  # pyarrow loads only inside the commands
@@ -58,7 +59,11 @@ def batch(
     set_: SetOption = None,
     seed: Annotated[
         int,
-        typer.Option(min=0, help="Base seed: each run's seed derives from it, its cell and run."),
+        typer.Option(
+            min=0,
+            max=MAX_SEED,
+            help="Base seed: each run's seed derives from it, its cell and run.",
+        ),
     ] = 0,
     jobs: Annotated[
         int | None,

@@ -28,6 +28,7 @@ EQUILIBRIUM = [
         ["check", "baseline-2025", "--seed", "-1"],
         ["run", "baseline-2025", "--seed", "-1"],
         ["run", "baseline-2025", "--seed", str(MAX_SEED + 1)],
+        ["batch", "baseline-2025", "-o", "x.parquet", "--seed", str(MAX_SEED + 1)],
         ["play", "baseline-2025", "--seed", "-3"],
     ],
 )

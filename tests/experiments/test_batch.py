@@ -213,6 +213,13 @@ def test_designs_grid_lhs_and_sobol():
         "parties.us.patience",
     )
     assert grid.cells[1] == ("parties.korea.patience=0.8", "parties.us.patience=0.85")
+    whole = make_design([], ["rounds=4:9", "parties.us.patience=0:1"], "grid", 3)
+    assert whole.cells[:3] == (
+        ("rounds=4", "parties.us.patience=0"),
+        ("rounds=4", "parties.us.patience=0.5"),
+        ("rounds=4", "parties.us.patience=1"),
+    )
+    assert whole.cells[3][0] == "rounds=6.5"  # not whole: left for the scenario to refuse
     ranges = ["parties.us.patience=0.8:0.99", "parties.korea.patience=0.5:0.9"]
     lhs = make_design([], ranges, "lhs", 10, seed=1)
     assert len(lhs.cells) == 10 and lhs.factors == ()
@@ -238,6 +245,7 @@ def test_designs_grid_lhs_and_sobol():
         (["--sweep", "parties.korea.patience=0.8,lots"], "expected a number, got 'lots'"),
         (["--sweep", "parties.korea.patience"], "write KEY=V1,V2"),
         (["--sweep", "parties.korea.patience=0.8,,0.9"], "a value is empty"),
+        (["--sweep", "parties.korea.patience=0.8,0.80"], "0.80 repeats a value listed before"),
         (["--sweep", SWEEP, "--set", "parties.korea.patience=0.9"], "both fixed"),
         (["--range", "parties.korea.patience=0.9:0.8", "--samples", "4"], "below HI"),
         (["--range", "parties.korea.patience=0.8:0.9"], "needs --samples"),

@@ -139,13 +139,16 @@ def _sweep(text: str) -> tuple[str, list[str]]:
     values = [value.strip() for value in listed.split(",")]
     if not all(values):
         raise BatchError(f"--sweep {key}: a value is empty in {listed!r}")
-    if len(set(values)) < len(values):
-        raise BatchError(f"--sweep {key}: a value is listed twice in {listed!r}")
+    read = []
     for value in values:
         try:
-            parameter_value(f"{key}={value}")
+            read.append(repr(parameter_value(f"{key}={value}")))
         except ScenarioError as error:
             raise BatchError(f"--sweep {key}: {error.problems[0].message}") from None
+    # By value, not by text: 0.5 and 0.50 would be two cells playing the same games.
+    twice = next((v for n, v in enumerate(values) if read[n] in read[:n]), None)
+    if twice is not None:
+        raise BatchError(f"--sweep {key}: {twice} repeats a value listed before it in {listed!r}")
     return key, values
 
 
@@ -180,7 +183,7 @@ def _check_keys(swept: list[str], ranged: list[str], fixed: Sequence[str]) -> No
 
 def _points(
     kind: str, ranged: list[tuple[str, float, float]], samples: int, seed: int
-) -> list[tuple[float, ...]]:
+) -> list[tuple[float | int, ...]]:
     """The design points over the ranges, as plain floats."""
     import numpy as np
 
@@ -189,9 +192,10 @@ def _points(
     if kind == "grid":
         if samples < 2:
             raise BatchError("--samples must be at least 2 for a grid: the ends of each range")
-        # 12 significant digits: 0.85, not linspace's 0.8500000000000001.
+        # 12 significant digits: 0.85, not linspace's 0.8500000000000001; a range between
+        # whole numbers keeps its whole points whole, so rounds=1:5 can play rounds=3.
         axes = [
-            [float(f"{x:.12g}") for x in np.linspace(lo, hi, samples)]
+            [_grid_point(float(f"{x:.12g}"), lo, hi) for x in np.linspace(lo, hi, samples)]
             for lo, hi in zip(lows, highs, strict=True)
         ]
         return list(itertools.product(*axes))
@@ -210,6 +214,12 @@ def _points(
 
     rows = sobol.sample(_problem(ranged), samples, calc_second_order=False, seed=seed)
     return [tuple(map(float, point)) for point in rows]
+
+
+def _grid_point(x: float, lo: float, hi: float) -> float | int:
+    """A grid's value: whole (an int) where it and both ends of its range are whole numbers,
+    since a whole-number key such as ``rounds`` takes no 3.0; else as drawn."""
+    return int(x) if lo.is_integer() and hi.is_integer() and x.is_integer() else x
 
 
 def _problem(ranged: list[tuple[str, float, float]]) -> dict:
