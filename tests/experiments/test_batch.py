@@ -254,6 +254,14 @@ def test_designs_grid_lhs_and_sobol():
             "power of two",
         ),
         (["--design", "lhs"], "needs at least one --range"),
+        (
+            ["--design", "lhs", "--range", "rounds=4:9", "--samples", "100000000000"],
+            "100,000,000,000 cells; at most 1,000,000",
+        ),
+        (
+            ["--range", "rounds=4:9", "--range", "parties.us.patience=0:1", "--samples", "9999"],
+            "99,980,001 cells",
+        ),
         (["--design", "halton"], "--design must be one of"),
         (["--set", "parties.korea.strategy.name=greedy"], "unknown strategy 'greedy'"),
     ],

@@ -106,11 +106,12 @@ def make_design(
             "a Sobol' design cannot be crossed with --sweep: make the key a --range, "
             "or run one batch per value"
         )
-    points = _points(kind, ranged, samples, seed) if ranged else [()]
     sweep_texts = [[f"{key}={value}" for value in values] for key, values in swept]
-    count = math.prod(len(texts) for texts in sweep_texts) * len(points)
+    # Counted before any point is drawn: a typo of a --samples would not fit in memory.
+    count = math.prod(len(texts) for texts in sweep_texts) * _size(kind, len(ranged), samples)
     if count > MAX_CELLS:
         raise BatchError(f"the design has {count:,} cells; at most {MAX_CELLS:,} are allowed")
+    points = _points(kind, ranged, samples, seed) if ranged else [()]
     range_keys = [key for key, *_ in ranged]
     cells = tuple(
         (*combo, *(f"{key}={x!r}" for key, x in zip(range_keys, point, strict=True)))
@@ -179,6 +180,15 @@ def _check_keys(swept: list[str], ranged: list[str], fixed: Sequence[str]) -> No
         key = override.partition("=")[0].strip()
         if key in seen:
             raise BatchError(f"{key} is both fixed with --set and varied: drop one of them")
+
+
+def _size(kind: str, ranges: int, samples: int | None) -> int:
+    """How many points the design over ``ranges`` ranges has (1 without any)."""
+    if not ranges:
+        return 1
+    if kind == "grid":
+        return samples**ranges
+    return samples if kind == "lhs" else samples * (ranges + 2)
 
 
 def _points(
