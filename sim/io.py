@@ -5,7 +5,10 @@ the one way ``atomic_path`` gives: into a temporary file in the target's own fol
 is flushed to disk (``fsync``) and then renamed over the target with ``os.replace``. A
 rename within one folder is atomic, so a crash, a full disk or a Ctrl-C in the middle of a
 write leaves the previous file whole — never half a file — and the temporary is removed on
-any failure.
+any failure. A rewritten file keeps its permissions. Only a regular file is replaced: a link
+is followed (the file it names is replaced, in its own folder, and the link stays), and a
+device, a FIFO or a socket (``/dev/null``, a pipe a script reads) is written as it is, for
+a file put in its place would break whatever uses it.
 
 This module sits below every other layer of ``sim`` (any of them may write a file) and
 imports nothing heavy, so the CLI can load it before it knows which command runs.
@@ -13,8 +16,10 @@ imports nothing heavy, so the CLI can load it before it knows which command runs
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +33,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     chart. The temporary sits beside ``path`` (a rename is atomic only within one file
     system) under a hidden name ending in ``.tmp``, so no listing of saves or chunks ever
     mistakes it for a finished file; a writer that goes by the file's extension must be told
-    the format. New files get the usual permissions (as ``open`` would give them).
+    the format. New files get the usual permissions (as ``open`` would give them), a
+    rewritten one its own. A target that is not a regular file is given as it is, to be
+    written in place (see the module).
 
     Example:
         >>> with atomic_path(out) as temporary:
@@ -36,12 +43,22 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
     Raises:
         OSError: if the temporary cannot be created, synced or renamed; the target is then
-            as it was and the temporary gone. Whatever the block raises propagates the same.
+            as it was and the temporary gone. Whatever the block raises propagates the same
+            (writing in place to a full device raises it there).
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))  # through any link: the file it names is replaced
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):  # a device or a FIFO: written in place
+        yield path
+        return
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
+        if mode is not None:
+            os.chmod(temporary, stat.S_IMODE(mode))
         yield temporary
         # The writer has closed the file: sync what it wrote before the rename makes it
         # the target, or a power cut could leave the new name on an empty file.
@@ -74,7 +91,9 @@ def write_problem(path: Path, *, folder: bool = False) -> str | None:
     if missing, as long as the folder it goes in exists. Either way the folder that will hold
     the new entry must take a file: that is tried by creating and removing a hidden
     temporary there, because permission bits say nothing for root (who still cannot write
-    under a regular file or in ``/proc``).
+    under a regular file or in ``/proc``). Behind a link that is the folder of the file it
+    names; a device or a FIFO, written in place, needs only to be writable (it is not
+    opened: a FIFO would wait for its reader).
 
     Args:
         path: The file (or with ``folder`` the folder) a command is about to write.
@@ -86,7 +105,11 @@ def write_problem(path: Path, *, folder: bool = False) -> str | None:
             return "is a folder; name a file to write"
         return _probe(path)
     if path.exists():
-        return "is a file, not a folder" if folder else _probe(path.parent)
+        if folder:
+            return "is a file, not a folder"
+        if not path.is_file():
+            return None if os.access(path, os.W_OK) else os.strerror(errno.EACCES)
+        return _probe(Path(os.path.realpath(path)).parent)
     parent = path.parent
     if not parent.exists():
         return f"the folder {parent} does not exist"

@@ -1,8 +1,13 @@
-"""Atomic writes: a file is replaced whole or not at all, and no temporary is left behind."""
+"""Atomic writes: a file is replaced whole or not at all, and no temporary is left behind.
+
+What is not a file is not replaced: a link keeps linking to the file it names, and a FIFO
+or a device is written as it is.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -70,6 +75,38 @@ def test_a_new_file_gets_the_usual_permissions(tmp_path):
     os.umask(umask)
     write_atomic(tmp_path / "new.md", "# hello\n")
     assert (tmp_path / "new.md").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("mode", [0o600, 0o755], ids=oct)
+def test_a_rewritten_file_keeps_its_permissions(target, mode):
+    target.chmod(mode)  # 0o755 is no umask's: a new file would get 0o666 & ~umask
+    write_atomic(target, "new\n")
+    assert target.stat().st_mode & 0o777 == mode
+
+
+def test_a_link_stays_a_link_and_the_file_it_names_is_replaced_in_its_folder(tmp_path):
+    real = tmp_path / "real" / "kept.json"
+    real.parent.mkdir()
+    real.write_text(OLD, encoding="utf-8")
+    link = tmp_path / "link.json"
+    link.symlink_to("real/kept.json")
+    write_atomic(link, "new\n")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"
+    assert sorted(os.listdir(tmp_path)) == ["link.json", "real"]
+    assert os.listdir(real.parent) == ["kept.json"]
+
+
+def test_a_fifo_is_written_in_place_not_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so opening it to write does not wait
+    try:
+        write_atomic(fifo, "new\n")
+        assert os.read(reader, 100) == b"new\n"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert os.listdir(tmp_path) == ["pipe"]
 
 
 def test_a_path_writer_such_as_parquet_writes_through_it(tmp_path):

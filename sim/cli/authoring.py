@@ -12,7 +12,15 @@ from typing import Annotated
 import typer
 
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
-from sim.cli.output import err, out, output_file, output_folder, writable_or_exit, write_or_print
+from sim.cli.output import (
+    err,
+    not_the_scenario_or_exit,
+    out,
+    output_file,
+    output_folder,
+    writable_or_exit,
+    write_or_print,
+)
 from sim.engine import MAX_SEED
 from sim.scenario.loading import ScenarioError
 
@@ -140,6 +148,7 @@ def brief(
         raise typer.Exit(2)
     if out_path is not None:  # a file or a folder, by --all, so checked here, not when parsed
         writable_or_exit(out_path, folder=all_)
+    not_the_scenario_or_exit(out_path, scenario)
     rules = Rules(load_or_exit(scenario, set_))
     rooms = None if seed is None else NegotiationModel(rules, seed=seed, collect=False).rooms
     if party is not None:

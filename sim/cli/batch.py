@@ -14,7 +14,7 @@ from rich.table import Table
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
-from sim.cli.output import err, out, output_file, output_folder
+from sim.cli.output import err, not_the_scenario_or_exit, out, output_file, output_folder
 from sim.engine import MAX_SEED
 from sim.scenario.loading import ScenarioError
 
@@ -111,6 +111,7 @@ def batch(
     from sim.experiments.batch.store import rounds_path
     from sim.experiments.batch.summary import summarise
 
+    not_the_scenario_or_exit(out_file, scenario)
     load_or_exit(scenario, set_)
     if scheduler is None and jobs is None:
         scheduler = os.environ.get(SCHEDULER_ENV) or None

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SeedOption, SetOption
-from sim.cli.output import err, out, output_file, write_or_print
+from sim.cli.output import err, not_the_scenario_or_exit, out, output_file, write_or_print
 from sim.scenario.loading import ScenarioError
 
 
@@ -39,6 +39,7 @@ def check(
     Exit status 0 when every claim holds (or the scenario states none), 1 when one does
     not, 2 when the scenario or its reference is not valid.
     """
+    not_the_scenario_or_exit(json_file, scenario)
     require_batch_extra("check", ["scipy"])
     from rich.progress import Progress
 

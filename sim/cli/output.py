@@ -9,20 +9,63 @@ command that wants a style says so with ``rich.text.Text``.
 
 Every option that names a file or folder to write is parsed by ``output_file`` or
 ``output_folder``, which check it as the command line is read: a missing or unwritable
-folder, a folder where a file is wanted or an empty name ends the command with one line
-and exit status 2 before any game is played, not with a traceback once results are ready.
+folder, a folder where a file is wanted, an empty name or ``-`` ends the command with one
+line and exit status 2 before any game is played, not with a traceback once results are
+ready. ``-`` is refused rather than read as standard output because not every such option
+can print (``batch`` writes Parquet) and those that could would mix their file into the
+tables printed there. A command that reads a scenario also refuses to write over it
+(``not_the_scenario_or_exit``).
+
+A standard output that takes no more (``> /dev/full``, a full disk) ends the command with
+one line, exit status 2 as for an output file that cannot be written; a pipe whose reader
+has gone (``| head``) ends it quietly with status 1, as Rich and Typer do.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from sim.io import write_atomic, write_problem
+from sim.scenario.loading import ScenarioError, resolve
 
-out = Console(highlight=False, markup=False, emoji=False)
+
+@contextmanager
+def _printing() -> Iterator[None]:
+    """Print to standard output; if it takes no more, one line on stderr and exit status 2.
+
+    Raises:
+        typer.Exit: With status 2, after saying why, if standard output cannot be written.
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        raise  # the reader has gone (`| head`): Typer ends the command quietly
+    except OSError as error:
+        # What is left in the stream's buffer goes nowhere, or Python fails on it again as
+        # it exits, with a message of its own.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        err.print(f"cannot write to standard output: {error.strerror}", markup=False)
+        raise typer.Exit(2) from None
+
+
+class _Stdout(Console):
+    """The console of results: each print goes through ``_printing``."""
+
+    def __exit__(self, *exc_info: object) -> None:
+        # Every print writes and flushes as it leaves the console's buffer, here; Rich ends
+        # the command itself on a broken pipe.
+        with _printing():
+            super().__exit__(*exc_info)
+
+
+out = _Stdout(highlight=False, markup=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 
 
@@ -34,7 +77,8 @@ def write_or_print(text: str, path: Path | None) -> None:
         path: The file to write, or None to print.
     """
     if path is None:
-        typer.echo(text, nl=False)
+        with _printing():
+            typer.echo(text, nl=False)
         return
     try:
         write_atomic(path, text)
@@ -77,9 +121,37 @@ def writable_or_exit(path: Path, *, folder: bool = False) -> Path:
     return _writable_or_exit(str(path), folder=folder)
 
 
+def not_the_scenario_or_exit(path: Path | None, scenario: str) -> None:
+    """Refuse to write over the scenario a command reads: one line and exit status 2.
+
+    An option's parser sees only its own value, not the scenario argument, so each command
+    that reads a scenario and writes a file calls this itself, before it loads the scenario.
+    The same file by another name (relative, through a link) is the same file.
+
+    Args:
+        path: The file the command is to write, or None if it writes none.
+        scenario: The scenario argument: a file or a bundled scenario's name.
+
+    Raises:
+        typer.Exit: With status 2, after saying so, if ``path`` is the scenario's file.
+    """
+    try:
+        same = path is not None and path.exists() and os.path.samefile(path, resolve(scenario))
+    except ScenarioError:  # not a scenario: loading it says so
+        return
+    if same:
+        err.print(f"cannot write {str(path)!r}: it is the scenario being read", markup=False)
+        raise typer.Exit(2)
+
+
 def _writable_or_exit(value: str, *, folder: bool) -> Path:
     # The text as typed: Path("") is Path("."), so an empty name is caught before it is one.
-    problem = write_problem(Path(value), folder=folder) if value else "the name is empty"
+    if not value:
+        problem = "the name is empty"
+    elif value == "-":
+        problem = f"it is not standard output here; name a {'folder' if folder else 'file'}"
+    else:
+        problem = write_problem(Path(value), folder=folder)
     if problem is not None:
         err.print(f"cannot write {value!r}: {problem}", markup=False)
         raise typer.Exit(2)

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
-from sim.cli.output import err, out, output_file, write_or_print
+from sim.cli.output import err, not_the_scenario_or_exit, out, output_file, write_or_print
 from sim.engine import MAX_SEED
 
 if TYPE_CHECKING:  # the engine (Mesa, pandas) loads only when a game is played
@@ -39,6 +39,7 @@ def run(
     from sim.engine.model import NegotiationModel
     from sim.results.transcript import game_record, transcript
 
+    not_the_scenario_or_exit(json_file, scenario)
     loaded = load_or_exit(scenario, set_)
     try:
         model = NegotiationModel(loaded, seed=seed)

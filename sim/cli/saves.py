@@ -49,7 +49,7 @@ def saves_list(rows: list[Listed]) -> Table:
 def saves() -> None:
     """List the saved games, newest first: scenario, teams, round, last move and name.
 
-    Continue one with ``trilateral play --resume NAME`` (the start of a name will do when
+    Continue one with trilateral play --resume NAME (the start of a name will do when
     only one save begins with it).
     """
     rows, problems = listing()

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SeedOption, SetOption, load_or_exit
-from sim.cli.output import err, out
+from sim.cli.output import err, out, write_or_print
 
 
 def teams(
@@ -56,7 +56,7 @@ def teams(
     if as_json:
         head = {"scenario": scenario, "overrides": list(set_ or ()), "party": party}
         head |= {"runs": runs, "seeds": [seed, seed + runs - 1], "teams": figures}
-        typer.echo(json.dumps(head, indent=2))
+        write_or_print(json.dumps(head, indent=2) + "\n", None)
         return
     table = Table(
         title=f"{rules.scenario.title} — {party} played by scripted teams, {runs} games each, "

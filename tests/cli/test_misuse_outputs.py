@@ -3,11 +3,16 @@
 Every option that names a file or folder to write is checked as the command line is read,
 before any game is played: a missing folder, a folder under a regular file or in ``/proc``
 (which stop root too, unlike permission bits), a folder where a file is wanted, a file where
-a folder is wanted, and an empty name. ``play`` checks the saves folder before a game starts.
+a folder is wanted, an empty name, and ``-`` (which is not standard output here). The
+scenario a command reads is never its output. ``play`` checks the saves folder before a
+game starts.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +20,9 @@ import typer
 from typer.testing import CliRunner
 
 from sim.classroom.saves import saves_problem
+from sim.cli.output import output_file
 from sim.io import write_problem
+from sim.scenario.loading import BUNDLED_DIR
 from tui.cli import build_cli
 
 runner = CliRunner()
@@ -52,6 +59,7 @@ def bad_files(tmp_path: Path, regular_file: Path) -> dict[str, str]:
         "in /proc": "/proc/out.json",
         "a folder": str(tmp_path),
         "empty": "",
+        "standard output": "-",
     }
 
 
@@ -62,6 +70,7 @@ def bad_folders(tmp_path: Path, regular_file: Path) -> dict[str, str]:
         "in /proc": "/proc/report",
         "a file": str(regular_file),
         "empty": "",
+        "standard output": "-",
     }
 
 
@@ -74,23 +83,45 @@ def assert_one_line_refusal(result, start: str = "cannot write") -> None:
 
 @pytest.mark.parametrize("writer", FILE_WRITERS)
 @pytest.mark.parametrize(
-    "case", ["missing folder", "under a file", "in /proc", "a folder", "empty"]
+    "case", ["missing folder", "under a file", "in /proc", "a folder", "empty", "standard output"]
 )
-def test_an_unwritable_file_is_refused_before_any_game(writer, case, tmp_path, regular_file):
+def test_an_unwritable_file_is_refused_before_any_game(
+    writer, case, tmp_path, regular_file, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
     path = bad_files(tmp_path, regular_file)[case]
     assert_one_line_refusal(runner.invoke(app, [*FILE_WRITERS[writer], path]))
-    assert not (tmp_path / "missing").exists()
+    assert not (tmp_path / "missing").exists() and not (tmp_path / "-").exists()
 
 
 @pytest.mark.parametrize("writer", FOLDER_WRITERS)
-@pytest.mark.parametrize("case", ["missing parent", "under a file", "in /proc", "a file", "empty"])
+@pytest.mark.parametrize(
+    "case", ["missing parent", "under a file", "in /proc", "a file", "empty", "standard output"]
+)
 def test_an_unwritable_folder_is_refused(writer, case, tmp_path, regular_file, monkeypatch):
     monkeypatch.chdir(tmp_path)
     path = bad_folders(tmp_path, regular_file)[case]
     if writer == "brief --all -o" and case == "empty":
         path = str(regular_file)  # Path("") is the current folder by the time brief sees it
     assert_one_line_refusal(runner.invoke(app, [*FOLDER_WRITERS[writer], path]))
-    assert not (tmp_path / "missing").exists()
+    assert not (tmp_path / "missing").exists() and not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("writer", ["run --json", "check --json", "batch -o", "brief --party -o"])
+@pytest.mark.parametrize("spelling", ["./myscen.yaml", "alias.yaml"])
+def test_the_scenario_being_read_is_never_written_over(writer, spelling, tmp_path, monkeypatch):
+    """The same file by another name (relative, or through a link) is still the scenario."""
+    monkeypatch.chdir(tmp_path)
+    scenario = tmp_path / "myscen.yaml"
+    shutil.copy(BUNDLED_DIR / "baseline-2025.yaml", scenario)
+    (tmp_path / "alias.yaml").symlink_to(scenario)
+    text = scenario.read_text(encoding="utf-8")
+    args = [str(scenario) if word == "baseline-2025" else word for word in FILE_WRITERS[writer]]
+    result = runner.invoke(app, [*args, spelling])
+    assert_one_line_refusal(result)
+    assert result.output.endswith(": it is the scenario being read\n"), result.output
+    assert scenario.read_text(encoding="utf-8") == text
+    assert sorted(os.listdir(tmp_path)) == ["alias.yaml", "myscen.yaml"]  # nothing written
 
 
 def test_every_option_that_writes_is_checked():
@@ -110,6 +141,36 @@ def test_a_writable_file_and_a_new_folder_pass(tmp_path):
     assert write_problem(tmp_path / "report", folder=True) is None
     assert write_problem(tmp_path, folder=True) is None
     assert list(tmp_path.iterdir()) == []  # the probe leaves nothing behind
+
+
+def test_a_device_a_fifo_and_a_link_to_a_file_pass(tmp_path):
+    """A device or a FIFO is written as it is (no file is made beside it); a link, in the
+    folder of the file it names."""
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "out.json").write_text("{}\n")
+    (tmp_path / "link.json").symlink_to("real/out.json")
+    for value in ["/dev/null", str(tmp_path / "pipe"), str(tmp_path / "link.json")]:
+        assert output_file(value) == Path(value)
+
+
+def test_a_device_that_is_not_writable_is_refused(monkeypatch):
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # as it is for all but root
+    assert write_problem(Path("/dev/null")) == "Permission denied"
+
+
+def test_a_link_is_judged_by_the_folder_of_the_file_it_names(tmp_path):
+    (tmp_path / "version").symlink_to("/proc/version")
+    assert write_problem(tmp_path / "version") == "the folder /proc takes no new files"
+
+
+def test_an_output_file_behind_a_link_is_written_and_the_link_kept(tmp_path):
+    (tmp_path / "real").mkdir()
+    link = tmp_path / "schema.json"
+    link.symlink_to("real/schema.json")
+    result = runner.invoke(app, ["schema", "-o", str(link)])
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and "$schema" in json.loads(link.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("resume", [False, True])
