@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.app import build_app
+from sim.cli.app import build_app, help_text
 from sim.cli.options import SetOption, load_or_exit
 from sim.cli.output import err, out
 from sim.engine import MAX_SEED
@@ -156,8 +156,8 @@ def join(
 ) -> None:
     """Join a networked class: your team's briefing, table and debrief, played on the
     teacher's server (trilateral host); with the teacher's code, the teacher's console."""
-    if not url.startswith(("ws://", "wss://")):
-        err.print(f"{url}: not a class server's address (it starts ws://, e.g. ws://HOST:8765)")
+    if (problem := _address_problem(url)) is not None:
+        err.print(f"{url}: not a class server's address ({problem})", markup=False)
         raise typer.Exit(2)
     from tui.join import JoinApp
 
@@ -171,6 +171,27 @@ def join(
         raise typer.Exit(app.return_code)
 
 
+def _address_problem(url: str) -> str | None:
+    """Why ``url`` is not a class server's address, or None if it is one.
+
+    Read by websockets' own parser, the one the client connects with, so that a port out of
+    range, a port that is not a number or a broken ``[IPv6]`` host is one line here rather
+    than a traceback once the client app has started.
+    """
+    from websockets.exceptions import InvalidURI
+    from websockets.uri import parse_uri
+
+    if not url.startswith(("ws://", "wss://")):
+        return "it starts ws://, e.g. ws://HOST:8765"
+    try:
+        parse_uri(url)
+    except InvalidURI as error:
+        return error.msg
+    except ValueError as error:  # urllib's words on the port or the host, as it gives them
+        return str(error)
+    return None
+
+
 def build_cli() -> typer.Typer:
     """The whole ``trilateral`` app: a fresh engine app with ``play`` and ``join`` added.
 
@@ -178,8 +199,8 @@ def build_cli() -> typer.Typer:
         A new Typer app, independent of any other ``build_cli`` or ``build_app`` made.
     """
     app = build_app()
-    app.command("play")(play)
-    app.command("join")(join)
+    app.command("play", help=help_text(play))(play)
+    app.command("join", help=help_text(join))(join)
     return app
 
 

@@ -1,10 +1,11 @@
 """``trilateral class``: the debrief of a class hosted with ``trilateral host``.
 
-Reads the class database, rebuilds every table from its log, plays the all-AI batch of the
-same scenario on the class's seeds (with a progress bar) and writes ``class.md``,
-``gradebook.csv`` and the charts into a folder (``sim.network.class_export``), then prints
-each table's scores in a few lines. Problems — no such file, a file that is not a class
-database, a folder that cannot be written — are one line and exit status 2.
+Reads the class database (read-only: a debrief never changes it, nor a file that is not
+one), rebuilds every table from its log, plays the all-AI batch of the same scenario on the
+class's seeds (with a progress bar) and writes ``class.md``, ``gradebook.csv`` and the
+charts into a folder (``sim.network.class_export``), then prints each table's scores in a
+few lines. Problems — no such file, a file that is not a class database, a folder that
+cannot be written — are one line and exit status 2.
 """
 
 from __future__ import annotations

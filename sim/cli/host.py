@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from sim.cli.options import SetOption, load_or_exit
-from sim.cli.output import err, out, writable_or_exit
+from sim.cli.output import err, out, output_file, writable_or_exit
 from sim.engine import MAX_SEED
 from sim.io import write_atomic
 
@@ -36,6 +36,25 @@ PORT = 8765
 WEB_PORT = 8000
 MIN_SECONDS = 0.1
 MAX_SECONDS = 24 * 3600.0
+
+
+def _round_seconds(value: str) -> float:
+    """``--round-seconds`` as the command line is read: seconds from ``MIN_SECONDS`` to
+    ``MAX_SECONDS``. A parser of its own because Typer's bounds told ``nan`` it should be
+    at most 86400, when ``nan`` and ``inf`` are no numbers of seconds at all.
+
+    Raises:
+        typer.BadParameter: ``value`` is not such a number.
+    """
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = None
+    if seconds is None or not MIN_SECONDS <= seconds <= MAX_SECONDS:  # nan compares false
+        raise typer.BadParameter(
+            f"{value!r} is not a number of seconds from {MIN_SECONDS:g} to {MAX_SECONDS:g}"
+        )
+    return seconds
 
 
 def host(
@@ -72,6 +91,7 @@ def host(
         Path | None,
         typer.Option(
             "--db",
+            parser=output_file,
             metavar="FILE",
             help="The class database: a new class is written to it, an existing one restarts "
             "from it (default for a new class: SCENARIO-class.db).",
@@ -88,13 +108,13 @@ def host(
         float | None,
         typer.Option(
             "--round-seconds",
+            parser=_round_seconds,
             metavar="T",
-            min=MIN_SECONDS,
-            max=MAX_SECONDS,
-            help="Give each team T seconds for each decision (every screen counts them "
-            "down); when they run out, the party's AI strategy makes the move for the team "
-            "and the log says the timer played it. Kept with the class: a restart keeps "
-            "its timer unless given another (default: no timer).",
+            help=f"Give each team T seconds ({MIN_SECONDS:g} to {MAX_SECONDS:g}) for each "
+            "decision (every screen counts them down); when they run out, the party's AI "
+            "strategy makes the move for the team and the log says the timer played it. Kept "
+            "with the class: a restart keeps its timer unless given another (default: no "
+            "timer).",
             show_default=False,
         ),
     ] = None,
@@ -128,10 +148,7 @@ def host(
                 if value is not None
             ]
             if given:
-                _fail(
-                    f"{db} holds a class already: restart it with trilateral host --db {db} "
-                    f"(without {', '.join(given)}), or give --db a new file"
-                )
+                _held(db, given)
             ledger, classroom = _restart(db, round_seconds)
         elif scenario is None and db is not None:
             _fail(f"{db}: no such class database; name a SCENARIO to start a new class in it")
@@ -162,6 +179,24 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
+def _held(db: Path, given: list[str]) -> NoReturn:
+    """Refuse to start a class in ``db``, a file already there: say how to restart the
+    class it holds (without the options ``given`` that only a new class takes).
+
+    Raises:
+        LedgerError: ``db`` holds no class, so that advice would be wrong; it says what
+            the file is instead.
+    """
+    from sim.network.ledger import Ledger
+
+    Ledger.open(db).close()
+    without = f" (without {', '.join(given)})" if given else ""
+    _fail(
+        f"{db} holds a class already: restart it with trilateral host --db {db}{without}, "
+        "or give --db a new file"
+    )
+
+
 def _start(
     source: str,
     overrides: list[str] | None,
@@ -179,13 +214,9 @@ def _start(
     loaded = load_or_exit(source, overrides)
     if is_file(Path(source)):  # kept by its absolute path: the class restarts from any folder
         source = str(Path(source).resolve())
-    db = db or Path(f"{Path(source).stem}-class.db")
+    db = db or writable_or_exit(Path(f"{Path(source).stem}-class.db"))  # --db's is checked
     if db.exists():
-        _fail(
-            f"{db} holds a class already: restart it with trilateral host --db {db}, "
-            "or give --db a new file"
-        )
-    writable_or_exit(db)
+        _held(db, [])
     seed = secrets.randbelow(MAX_SEED + 1) if seed is None else seed
     setup = ClassSetup(source, tuple(overrides or ()), seed, loaded.fingerprint(), round_seconds)
     codes = seat_codes(tables, tuple(p.id for p in loaded.parties))
@@ -207,7 +238,7 @@ def _restart(db: Path, round_seconds: float | None) -> tuple[Ledger, Classroom]:
     from sim.network.ledger import Ledger, LedgerError
     from sim.network.tables import Classroom
 
-    ledger = Ledger.open(db)
+    ledger = Ledger.open(db, write=True)
     try:
         if round_seconds is not None:
             ledger.time_rounds(round_seconds)

@@ -11,7 +11,9 @@ replaying its log (``sim.engine.model.replay``), so a class restarts where it st
 The file is in WAL mode with ``synchronous=FULL``: an entry is on disk when ``append``
 returns, and the server acknowledges a move only after that, so killing the server (even
 with SIGKILL) loses no acknowledged move. Triggers refuse any update or deletion of the
-log, so nothing can be rewritten behind replay's back.
+log, so nothing can be rewritten behind replay's back. A class is read (a debrief, a look
+beside the running server) over a read-only connection, and nothing is written to a file
+until it has been read as a class database: a file that is not one is left as it was.
 """
 
 from __future__ import annotations
@@ -129,7 +131,7 @@ class Ledger:
         """The tables appended to since the last commit, while deferring."""
         found = dict(connection.execute("SELECT key, value FROM class"))
         if found.get("format") != FORMAT:
-            raise LedgerError(f"{path}: not a trilateral class database")
+            raise _not_a_class(path)
         if found.get("version") != str(VERSION):
             raise LedgerError(
                 f"{path}: a class database of version {found.get('version')}; "
@@ -170,7 +172,8 @@ class Ledger:
         if path.exists():
             raise LedgerError(f"{path}: already exists")
         try:
-            connection = _connect(path)
+            connection = _connect(path, "rwc")
+            _durable(connection)
         except sqlite3.Error as error:
             raise LedgerError(f"{path}: cannot write the class database: {error}") from None
         try:
@@ -203,8 +206,13 @@ class Ledger:
             raise LedgerError(f"{path}: cannot write the class database: {error}") from None
 
     @classmethod
-    def open(cls, path: Path) -> Ledger:
-        """The class database at ``path``, to carry on where the class stopped.
+    def open(cls, path: Path, *, write: bool = False) -> Ledger:
+        """The class database at ``path``, to read, or with ``write`` to carry on where the
+        class stopped.
+
+        Read, it is opened read-only (SQLite's ``mode=ro``): a debrief never changes it. With
+        ``write``, WAL and ``synchronous=FULL`` are set only once the file has been read as a
+        class database, so a file that is not one is left as it was either way.
 
         Raises:
             LedgerError: there is no such file, or it is not a class database this reads.
@@ -212,17 +220,24 @@ class Ledger:
         if not path.is_file():
             raise LedgerError(f"{path}: no such class database")
         try:
-            connection = _connect(path)
+            connection = _connect(path, "rw" if write else "ro")
         except sqlite3.Error as error:
             raise LedgerError(f"{path}: cannot open the class database: {error}") from None
         try:
-            return cls(path, connection)
+            ledger = cls(path, connection)
         except LedgerError:
             connection.close()
             raise
         except (sqlite3.Error, KeyError, ValueError):
             connection.close()
-            raise LedgerError(f"{path}: not a trilateral class database") from None
+            raise _not_a_class(path) from None
+        if write:
+            try:
+                _durable(connection)
+            except sqlite3.Error as error:
+                connection.close()
+                raise LedgerError(f"{path}: cannot write the class database: {error}") from None
+        return ledger
 
     def append(self, table: int, entries: Iterable[tuple[str, str | None, dict]]) -> None:
         """Append entries to a table's log, all or none, and commit them to disk (while
@@ -318,14 +333,25 @@ class Ledger:
         self._db.close()
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, isolation_level="DEFERRED")
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    """A connection to ``path`` in SQLite's ``mode``: ``ro``, ``rw``, or ``rwc`` (the only
+    one that creates the file, as ``create`` needs)."""
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode={mode}", uri=True, isolation_level="DEFERRED"
+    )
+
+
+def _durable(connection: sqlite3.Connection) -> None:
+    """Set a connection that writes: WAL, and every commit synced to disk."""
     connection.execute("PRAGMA journal_mode=WAL")
     # FULL: a commit is synced to disk before it returns, so an acknowledged move survives
     # a crash of the server and of the machine.
     connection.execute("PRAGMA synchronous=FULL")
     connection.execute("PRAGMA foreign_keys=ON")
-    return connection
+
+
+def _not_a_class(path: Path) -> LedgerError:
+    return LedgerError(f"{path}: not a class database (trilateral host --db writes one)")
 
 
 def _now() -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sim.cli.app import COMMANDS, build_app
+from sim.cli.app import COMMANDS, build_app, help_text
 from tui.cli import build_cli
 
 runner = CliRunner()
@@ -33,6 +33,15 @@ def test_each_build_makes_an_app_of_its_own(build):
 def test_the_engine_app_has_no_play_and_the_cli_adds_it():
     assert runner.invoke(build_app(), ["play"]).exit_code == 2
     assert "Play the game in the terminal" in runner.invoke(build_cli(), ["play", "--help"]).output
+
+
+@pytest.mark.parametrize("build", [build_app, build_cli])
+def test_each_commands_help_is_its_docstring_in_unbroken_paragraphs(build):
+    helps = {c.name: c.help for c in build().registered_commands}
+    assert helps["check"].startswith("Test a scenario's expectations")
+    assert helps["check"].count("\n") == 2  # its two paragraphs, nothing else broken
+    assert all(help_text(c.callback) == helps[c.name] for c in build().registered_commands)
+    assert all("\n" not in p for h in helps.values() for p in h.split("\n\n"))
 
 
 def test_help_lists_every_command_in_order():
@@ -112,3 +121,11 @@ def test_no_help_text_holds_brackets_that_rich_would_swallow():
     ]
     assert texts
     assert [t for t in texts if "[" in t[2]] == []
+
+
+def test_version_prints_the_installed_version_before_any_command():
+    from importlib.metadata import version
+
+    result = runner.invoke(build_cli(), ["--version", "run"])
+    assert result.exit_code == 0
+    assert result.output == f"trilateral {version('trilateral')}\n"

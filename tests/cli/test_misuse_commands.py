@@ -54,6 +54,10 @@ MISUSES = [
     "brief baseline-2025 --party mars",
     "brief baseline-2025 --all -o /proc/x",
     "schema -o /proc/x",
+    "host --db .",
+    "host --round-seconds nan",
+    "join ws://127.0.0.1:99999 ABCD-EFGH",
+    "class .",
 ]
 
 

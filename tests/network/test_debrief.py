@@ -170,7 +170,9 @@ def test_a_debrief_leaves_the_class_database_as_it_was(played):
     ledger = Ledger.open(db)
     before = [ledger.entries(n) for n in (0, 1, 2)]
     ledger.close()
+    file = db.read_bytes(), db.stat().st_mtime_ns
     read_class(db)
+    assert (db.read_bytes(), db.stat().st_mtime_ns) == file
     ledger = Ledger.open(db)
     assert [ledger.entries(n) for n in (0, 1, 2)] == before
     ledger.close()
@@ -208,7 +210,7 @@ def test_misuses_are_one_line_and_exit_status_2(tmp_path, played):
     one_line_refusal(runner.invoke(app, ["class", str(missing)]), f"{missing}: no such class")
     text = tmp_path / "notes.db"
     text.write_text("not a database\n")
-    one_line_refusal(runner.invoke(app, ["class", str(text)]), f"{text}: cannot open the class")
+    one_line_refusal(runner.invoke(app, ["class", str(text)]), f"{text}: not a class database")
     one_line_refusal(
         runner.invoke(app, ["class", str(db), "-o", str(text)]), f"cannot write '{text}'"
     )

@@ -79,11 +79,16 @@ def test_round_seconds_give_every_table_of_a_new_or_restarted_class_its_timer(tm
         (("nowhere.yaml", "--db", "{tmp}/new.db"), "neither a file nor a bundled scenario"),
         (("--db", "{tmp}/class.db", "--seed", "0"), "holds a class already: restart it with"),
         ((CLASSROOM, "--db", "{tmp}/class.db"), "(without SCENARIO), or give --db a new file"),
-        (("--db", "{tmp}/notes.txt"), "notes.txt: cannot open the class database"),
+        (("--db", "{tmp}/notes.txt"), "notes.txt: not a class database"),
+        ((CLASSROOM, "--db", "{tmp}/notes.txt"), "notes.txt: not a class database"),
+        (("--db", "{tmp}"), "is a folder; name a file to write"),
+        ((CLASSROOM, "--db", "{tmp}"), "is a folder; name a file to write"),
         ((CLASSROOM, "--db", "{tmp}/missing/class.db"), "cannot write"),
         ((CLASSROOM, "--tables", "0"), "Invalid value for '--tables'"),
         (("--db", "{tmp}/class.db", "--round-seconds", "0"), "Invalid value for '--round-sec"),
         (("--db", "{tmp}/class.db", "--round-seconds", "soon"), "Invalid value for '--round-sec"),
+        (("--db", "{tmp}/class.db", "--round-seconds", "nan"), "'nan' is not a number of seconds"),
+        (("--db", "{tmp}/class.db", "--round-seconds", "inf"), "'inf' is not a number of seconds"),
     ],
 )
 def test_each_mistake_is_one_line_and_exit_status_2(tmp_path, served, args, message):

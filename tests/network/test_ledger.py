@@ -81,15 +81,48 @@ def test_a_class_is_never_created_over_a_file_and_only_a_class_database_opens(tm
         Ledger.open(tmp_path / "notes.txt")
     other = tmp_path / "other.db"
     sqlite3.connect(other).execute("CREATE TABLE class (key TEXT, value TEXT)")
-    with pytest.raises(LedgerError, match="not a trilateral class database"):
+    with pytest.raises(LedgerError, match="not a class database"):
         Ledger.open(other)
+
+
+def test_a_class_read_is_never_written(tmp_path):
+    """Opened to read (as a debrief does), the database refuses every write and stays as
+    it was, byte for byte."""
+    path = tmp_path / "class.db"
+    new_ledger(path).close()
+    before = path.read_bytes(), path.stat().st_mtime_ns
+    ledger = Ledger.open(path)
+    with pytest.raises(LedgerError, match="readonly"):
+        ledger.append(1, [("join", "us", {})])
+    with pytest.raises(LedgerError, match="readonly"):
+        ledger.time_rounds(30.0)
+    ledger.close()
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize("write", [False, True])
+def test_a_file_that_holds_no_class_is_refused_as_it_was(tmp_path, write):
+    """To read or to write, nothing touches a file before it is read as a class: opening
+    used to make an empty file a database and switch another program's to WAL."""
+    files = [tmp_path / name for name in ("empty.db", "notes.txt", "other.db")]
+    files[0].touch()
+    files[1].write_text("not a database at all, but long enough " * 40)
+    other = sqlite3.connect(files[2])
+    other.execute("CREATE TABLE notes (text TEXT)")
+    other.close()
+    for path in files:
+        before = path.read_bytes(), path.stat().st_mtime_ns
+        with pytest.raises(LedgerError, match="not a class database"):
+            Ledger.open(path, write=write)
+        assert (path.read_bytes(), path.stat().st_mtime_ns) == before, path.name
+    assert sorted(tmp_path.iterdir()) == sorted(files)  # no -wal or -shm beside them
 
 
 def test_a_class_keeps_its_round_timer_and_a_new_one_replaces_it(tmp_path):
     path = tmp_path / "class.db"
     setup = ClassSetup(SETUP.source, SETUP.overrides, SETUP.seed, SETUP.fingerprint, 45.0)
     Ledger.create(path, setup, 1, codes.seat_codes(1, ("us",))).close()
-    ledger = Ledger.open(path)
+    ledger = Ledger.open(path, write=True)
     assert ledger.setup == setup
     ledger.time_rounds(0.5)
     ledger.close()
