@@ -126,7 +126,7 @@ CHANGES = {
 }
 """Every way to change a world, each drawing its arguments."""
 
-READERS = {"no_deal", "no_deal_utility", "floor", "valuation"}
+READERS = {"no_deal", "no_deal_utility", "floor", "tied_floor", "valuation"}
 
 
 def warm(world: World) -> None:
