@@ -14,7 +14,14 @@ from rich.table import Table
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SetOption, load_or_exit
-from sim.cli.output import err, not_the_scenario_or_exit, out, output_file, output_folder
+from sim.cli.output import (
+    err,
+    not_the_scenario_or_exit,
+    out,
+    output_file,
+    output_folder,
+    tenths,
+)
 from sim.engine import MAX_SEED
 from sim.scenario.loading import ScenarioError
 
@@ -140,10 +147,18 @@ def batch(
             )
         if run.resumed:
             err.print(f"Resuming: {run.resumed:,} of {run.total:,} runs were already done.")
+        if not err.is_terminal:  # a bar would draw nothing there: a line each tenth
+            plain.append(tenths("playing", run.total, run.resumed))
+            return
         progress.add_task("playing", total=run.total, completed=run.resumed, rate="…")
         progress.start()
 
+    plain: list = []
+
     def advance(runs_done: int) -> None:
+        if plain:
+            plain[0](runs_done)
+            return
         task = progress.tasks[0]
         progress.advance(task.id, runs_done)
         progress.update(task.id, rate=f"{task.speed:,.0f}" if task.speed else "…")
@@ -173,7 +188,8 @@ def batch(
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        progress.stop()
+        if progress.live.is_started:
+            progress.stop()
         kept = out_file.with_name(out_file.name + ".partial")
         err.print(
             f"Interrupted. Finished chunks are kept in {kept}; "
@@ -183,7 +199,8 @@ def batch(
             markup=False,
         )
         raise typer.Exit(130) from None
-    progress.stop()
+    if progress.live.is_started:
+        progress.stop()
     _print_batch_summary(summarise(out_file))
     for path in (out_file, rounds_path(out_file)) if per_round else (out_file,):
         out.print(f"Wrote {path}", markup=False, soft_wrap=True)

@@ -13,7 +13,14 @@ from rich.text import Text
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SeedOption, SetOption
-from sim.cli.output import err, not_the_scenario_or_exit, out, output_file, write_or_print
+from sim.cli.output import (
+    err,
+    not_the_scenario_or_exit,
+    out,
+    output_file,
+    progress,
+    write_or_print,
+)
 from sim.scenario.loading import ScenarioError
 
 
@@ -41,14 +48,11 @@ def check(
     """
     not_the_scenario_or_exit(json_file, scenario)
     require_batch_extra("check", ["scipy"])
-    from rich.progress import Progress
-
     from sim.experiments.check import check_record, run_check
 
     try:
-        with Progress(transient=True, console=err) as bar:
-            task = bar.add_task("playing", total=2 * runs)
-            result = run_check(scenario, runs, set_ or (), seed, lambda n: bar.advance(task, n))
+        with progress("playing", 2 * runs) as advance:
+            result = run_check(scenario, runs, set_ or (), seed, advance)
     except ScenarioError as error:
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None

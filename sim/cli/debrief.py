@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.output import err, out, output_folder
+from sim.cli.output import err, out, output_folder, progress
 
 
 def class_debrief(
@@ -42,8 +42,6 @@ def class_debrief(
     ] = 200,
 ) -> None:
     """Debrief a class: every table side by side and against an all-AI batch."""
-    from rich.progress import Progress
-
     from sim.cli.output import writable_or_exit
     from sim.network.class_export import write_debrief
     from sim.network.debrief import read_class, reference
@@ -55,9 +53,8 @@ def class_debrief(
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
     folder = folder or writable_or_exit(db.with_name(f"{db.stem}-debrief"), folder=True)
-    with Progress(transient=True, console=err) as bar:
-        task = bar.add_task("all-AI games", total=runs)
-        batch = reference(record.scenario, runs, record.seed, lambda n: bar.advance(task, n))
+    with progress("all-AI games", runs) as advance:
+        batch = reference(record.scenario, runs, record.seed, advance)
     try:
         written = write_debrief(record, batch, folder)
     except OSError as error:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,6 +67,44 @@ class _Stdout(Console):
 
 out = _Stdout(highlight=False, markup=False, emoji=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+
+@contextmanager
+def progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """Show on stderr how far a command is through ``total`` games; yields ``advance(n)``.
+
+    On a terminal it is a bar that goes when the work is done. Anywhere else (a log, CI,
+    ``2> file``) a bar would draw nothing, so a line is printed each tenth of the way
+    instead: a long run that prints nothing for minutes looks hung.
+
+    Args:
+        label: What is being played, e.g. ``playing`` or ``all-AI games``.
+        total: How many games in all.
+    """
+    if err.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(transient=True, console=err) as bar:
+            task = bar.add_task(label, total=total)
+            yield lambda n: bar.advance(task, n)
+        return
+    yield tenths(label, total)
+
+
+def tenths(label: str, total: int, done: int = 0) -> Callable[[int], None]:
+    """``advance(n)`` for progress off a terminal: a line on stderr each tenth of the way
+    through ``total`` games (``done`` of them already played)."""
+    shown = 10 * done // max(total, 1)
+
+    def advance(n: int) -> None:
+        nonlocal done, shown
+        done += n
+        tenth = 10 * done // max(total, 1)
+        if tenth > shown:
+            shown = tenth
+            err.print(f"{label}: {done:,} of {total:,} games", markup=False)
+
+    return advance
 
 
 def write_or_print(text: str, path: Path | None) -> None:

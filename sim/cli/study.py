@@ -9,7 +9,7 @@ from rich.table import Table
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SeedOption, SetOption, load_or_exit
-from sim.cli.output import err, out
+from sim.cli.output import err, out, progress
 from sim.scenario.loading import ScenarioError
 
 
@@ -23,17 +23,14 @@ def study(
 ) -> None:
     """Compare arms on paired seeds: consultation, parity pact, tied hands on and off."""
     require_batch_extra("study", ["scipy"])
-    from rich.progress import Progress
-
     from sim.experiments.study import arms_for, run_study
     from sim.results.stats import mean_interval, paired_difference
 
     base = load_or_exit(scenario, set_)
     arms = arms_for(base)
     try:
-        with Progress(transient=True, console=err) as bar:
-            task = bar.add_task("playing", total=runs * len(arms))
-            results = run_study(scenario, runs, set_ or (), seed, lambda n: bar.advance(task, n))
+        with progress("playing", runs * len(arms)) as advance:
+            results = run_study(scenario, runs, set_ or (), seed, advance)
     except ScenarioError as error:
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None

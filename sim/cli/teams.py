@@ -10,7 +10,7 @@ from rich.table import Table
 
 from sim.cli.extras import require_batch_extra
 from sim.cli.options import ScenarioArg, SeedOption, SetOption, load_or_exit
-from sim.cli.output import err, out, write_or_print
+from sim.cli.output import err, out, progress, write_or_print
 
 
 def teams(
@@ -37,8 +37,6 @@ def teams(
     a team sees at the table.
     """
     require_batch_extra("teams", ["scipy"])
-    from rich.progress import Progress
-
     from sim.engine.rules import Rules
     from sim.experiments.teams import TEAMS, TeamsError, run_teams, seated_tracks, team_names
 
@@ -49,9 +47,8 @@ def teams(
     except TeamsError as error:
         err.print(str(error), markup=False)
         raise typer.Exit(2) from None
-    with Progress(transient=True, console=err) as bar:
-        task = bar.add_task("playing", total=runs * len(names))
-        results = run_teams(rules, party, runs, seed, names, lambda n: bar.advance(task, n))
+    with progress("playing", runs * len(names)) as advance:
+        results = run_teams(rules, party, runs, seed, names, advance)
     figures = [r.summary() for r in results]
     if as_json:
         head = {"scenario": scenario, "overrides": list(set_ or ()), "party": party}

@@ -138,3 +138,14 @@ def test_scenarios_lists_the_bundled_ones():
     result = runner.invoke(app, ["scenarios"])
     assert result.exit_code == 0
     assert "baseline-2025" in result.output
+
+
+def test_progress_off_a_terminal_is_a_line_each_tenth_of_the_way(capsys):
+    from sim.cli.output import progress
+
+    with progress("playing", 25) as advance:
+        for _ in range(25):
+            advance(1)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10
+    assert lines[0] == "playing: 3 of 25 games" and lines[-1] == "playing: 25 of 25 games"

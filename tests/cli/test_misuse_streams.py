@@ -31,6 +31,12 @@ VALIDATE = f"validate {BUNDLED_DIR / 'baseline-2025.yaml'}"
             "brief baseline-2025 --party japan", "/dev/full", FULL, id="brief > /dev/full"
         ),
         pytest.param("--version", "/dev/full", FULL, id="--version > /dev/full"),
+        pytest.param(  # what it has played is still said, on stderr, a line a tenth
+            "teams baseline-2025 --runs 2 --team halfway --json",
+            "/dev/full",
+            ("playing: 1 of 2 games\nplaying: 2 of 2 games\n" + FULL[0], 2),
+            id="teams --json > /dev/full",
+        ),
         # The transcript goes through the results console, the schema through typer.echo.
         pytest.param("run baseline-2025", "a closed pipe", GONE, id="run | head"),
         pytest.param("schema", "a closed pipe", GONE, id="schema | head"),

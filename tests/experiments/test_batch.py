@@ -282,6 +282,7 @@ def test_batch_command_prints_a_summary_and_writes_both_tables(tmp_path):
     result = runner.invoke(app, [*args, "--per-round", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert "Deals per track" in result.output and "0.95" in result.output
+    assert "playing: 20 of 20 games\n" in result.output  # off a terminal, no bar to draw
     assert f"Wrote {out}\nWrote {rounds_path(out)}" in result.output
     meta = read_metadata(out)
     assert meta["spec"]["runs"] == 10 and meta["parties"] == ["us", "japan", "korea"]
