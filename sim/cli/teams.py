@@ -32,9 +32,9 @@ def teams(
     """Play scripted teams for one party against the AI: score, deals, bottom lines kept.
 
     Each team plays as a class might — take the first acceptable offer, concede steadily,
-    hold firm then concede, mirror the other side, ask for halfway and hold it, hold out to
-    the last round, stonewall — through the same moves a human team makes, seeing only what
-    a team sees at the table.
+    hold firm then concede, mirror the other side, split the difference, ask for halfway and
+    hold it, hold out to the last round, stonewall — through the same moves a human team
+    makes, seeing only what a team sees at the table.
     """
     require_batch_extra("teams", ["scipy"])
     from sim.engine.rules import Rules

@@ -87,6 +87,11 @@ def _mirror(seen: Seen) -> float:
     return 0.6 - max(conceded, 0.0)
 
 
+def _split_difference(seen: Seen) -> float:
+    received = seen.received
+    return 0.5 if not received else (0.5 + max(received[-1], 0.0)) / 2
+
+
 def _halfway(seen: Seen) -> float:
     return 0.5
 
@@ -122,6 +127,12 @@ TEAMS = {
             "mirror",
             "Opens at 60% and gives up as much as the other side's offers have given it.",
             _mirror,
+        ),
+        Team(
+            "split-difference",
+            "Opens at half the way from its floor to its best, then asks for the midpoint "
+            "between that and the other side's latest offer.",
+            _split_difference,
         ),
         Team(
             "halfway",

@@ -223,13 +223,18 @@ def test_a_fair_line_held_from_the_start_beats_every_team_that_plays_alone(party
     noisy Diet may not even pass), conceding (the AI reads a concession as more to come
     and waits), holding out to the last round and stonewalling (each refusal risks
     breakdown, and a late deal is discounted): over 50 paired seeds, each difference's 95%
-    interval is above 0. Only ``coordinate``, which plays halfway and consults, may do
-    better."""
+    interval is above 0. Only ``coordinate``, which plays halfway and consults, and
+    ``split-difference``, which opens there and moves toward the other side's offers, may
+    do better; and that firm but responsive team beats capitulating, holding out to the
+    last round and stonewalling likewise."""
     scores = {r.team.name: r.score for r in run_teams(BASELINE, party, 50)}
     for name, other in scores.items():
-        if name not in ("halfway", "coordinate"):
+        if name not in ("halfway", "coordinate", "split-difference"):
             gain, half = paired_difference(scores["halfway"], other)
             assert gain - half > 0, (name, gain, half)
+    for name in ("capitulate", "last-round", "stonewall"):
+        gain, half = paired_difference(scores["split-difference"], scores[name])
+        assert gain - half > 0, (name, gain, half)
 
 
 @pytest.mark.slow
