@@ -144,7 +144,8 @@ def brief(
     from sim.results.briefing import facilitator_sheet, role_sheet
 
     if (party is None) == (not all_):
-        err.print("Give --party PARTY for one role sheet, or --all for every sheet.")
+        both = " (not both)" if all_ else ""
+        err.print(f"Give --party PARTY for one role sheet, or --all for every sheet{both}.")
         raise typer.Exit(2)
     if out_path is not None:  # a file or a folder, by --all, so checked here, not when parsed
         writable_or_exit(out_path, folder=all_)

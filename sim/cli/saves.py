@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from sim.classroom.saves import Listed, SaveError, find_save, listing, saves_dir
+from sim.classroom.saves import SAVES_ENV, Listed, SaveError, find_save, listing, saves_dir
 from sim.cli.output import err, out
 
 
@@ -52,6 +52,10 @@ def saves() -> None:
     Continue one with trilateral play --resume NAME (the start of a name will do when
     only one save begins with it).
     """
+    folder = saves_dir()
+    if folder.exists() and not folder.is_dir():  # else "no saved games" hides the mistake
+        err.print(f"{folder} is a file, not a folder of saves ({SAVES_ENV})", markup=False)
+        raise typer.Exit(2)
     rows, problems = listing()
     for problem in problems:
         err.print(f"skipped {problem}", markup=False)

@@ -124,6 +124,13 @@ def set_path(data: Any, parts: list[str], value: Any) -> tuple:
                 node[key] = {}  # a new key may lead to further new keys
         elif isinstance(node, list):
             key = _find_item(node, part, where)
+            last = depth == len(parts) - 1
+            if last and isinstance(node[key], dict) and not isinstance(value, dict):
+                # Items are named by their ids: replaced by anything but a mapping, none would.
+                path = ".".join(parts)
+                raise ValueError(
+                    f"expected a mapping, got {show(value)} (set one of its keys: {path}.KEY=VALUE)"
+                )
         else:
             raise ValueError(f"{where} is {show(node)}, not a mapping or list")
         loc.append(key)

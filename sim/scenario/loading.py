@@ -375,6 +375,8 @@ def _message(detail: Any) -> str:
     kind, loc, value = detail["type"], detail["loc"], detail["input"]
     ctx = detail.get("ctx", {})
     if kind == "missing":
+        if type(loc[-1]) is int:  # a position of a fixed-length list, such as a track's pair
+            return f"too few items: it needs an item {loc[-1] + 1}"
         return f"missing required key {show(loc[-1])}"
     if kind == "extra_forbidden":
         if len(loc) == 1 and loc[0] in HEADER:  # reached the model: given as an override

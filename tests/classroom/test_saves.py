@@ -52,6 +52,13 @@ def test_a_save_is_named_by_scenario_teams_and_the_minute_it_started(saves):
     assert saved.last_move == "United States proposes (US–Japan talks)"
 
 
+def test_saves_says_when_the_saves_folder_is_a_file(saves, play):
+    saves.write_text("notes\n")
+    result = play[0]("saves")
+    assert result.exit_code == 2
+    assert result.output == f"{saves} is a file, not a folder of saves (TRILATERAL_SAVES)\n"
+
+
 def test_saves_lists_each_game_newest_first_and_skips_what_is_not_a_save(saves, play):
     invoke, _ = play
     result = invoke("saves")

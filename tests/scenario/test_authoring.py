@@ -395,7 +395,7 @@ def test_brief_all_writes_every_sheet_and_the_facilitators(tmp_path):
     ("args", "message"),
     [
         (["brief", "baseline-2025"], "Give --party PARTY for one role sheet, or --all"),
-        (["brief", "baseline-2025", "--party", "us", "--all"], "or --all"),
+        (["brief", "baseline-2025", "--party", "us", "--all"], "every sheet (not both)."),
         (["brief", "baseline-2025", "--party", "china"], "unknown party 'china'"),
         (["brief", "baseline-2025", "--party", "us", "--set", "rounds=0"], "rounds"),
     ],

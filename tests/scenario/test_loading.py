@@ -189,6 +189,7 @@ def test_override_errors_name_the_key():
                 "issues.7.max=1",
                 "title.text=x",
                 "summary=[unclosed",
+                "parties.beta=5",
             ],
         )
     assert str(caught.value) == "\n".join(
@@ -200,6 +201,8 @@ def test_override_errors_name_the_key():
             "--set:0:0: title.text: title is 'Two-party test', not a mapping or list",
             "--set:0:0: summary: cannot read the value '[unclosed': invalid YAML: expected ',' "
             "or ']', but got the end of the file (in the [...] list at line 1, column 1)",
+            "--set:0:0: parties.beta: expected a mapping, got 5 (set one of its keys: "
+            "parties.beta.KEY=VALUE)",
         ]
     )
 
@@ -400,3 +403,8 @@ def test_debrief_questions_are_inherited_replaced_or_removed_and_never_blank(tmp
     assert load_scenario(str(gone)).debrief == []
     with pytest.raises(ScenarioError, match=r"debrief\.1: a debrief question must not be blank"):
         load_scenario("baseline-2025", ['debrief=[Why?, "  "]'])
+
+
+def test_a_list_too_short_for_its_fields_says_so():
+    [problem] = problems_of(BASE, ["tracks.alpha-beta.parties=[alpha]"])
+    assert str(problem) == "--set:0:0: tracks.alpha-beta.parties: too few items: it needs an item 2"
