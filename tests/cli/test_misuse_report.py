@@ -155,3 +155,11 @@ def test_any_metadata_is_read_or_refused_in_one_line(metadata, batch, tmp_path_f
     path = tmp_path_factory.mktemp("any") / "any.parquet"
     write(path, pq.read_table(batch), metadata)
     refused(path, str(path))
+
+
+def test_the_per_round_file_is_refused_with_the_results_file_named(tmp_path):
+    out = tmp_path / "real.parquet"
+    args = ["batch", "baseline-2025", "--runs", "2", "--jobs", "1", "--per-round", "-o", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    said = refused(tmp_path / "real.rounds.parquet", "a batch's per-round data")
+    assert said.endswith(f"give its results file ({out})\n")

@@ -70,6 +70,10 @@ def check_results(path: Path) -> dict:
             missing.append(name)
         elif not fits(schema.field(name).type):
             wrong.append(f"{name} holds {schema.field(name).type}, not {kind}")
+    if missing and "round" in schema.names:  # the per-round file batch writes beside them
+        results = path.with_name(path.name.removesuffix(".rounds.parquet") + ".parquet")
+        hint = f" ({results})" if results.is_file() else ""
+        raise BatchError(f"{path}: a batch's per-round data; give its results file{hint}")
     if missing:
         more = len(missing) - 5
         shown = ", ".join(missing[:5]) + (f" and {more} more" if more > 0 else "")
