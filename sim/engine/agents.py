@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from sim.engine.model import NegotiationModel
-    from sim.engine.talks import Talks
+    from sim.engine.talks import Offer, Talks
     from sim.scenario.bargaining import Beliefs
     from sim.scenario.models import Party
 
@@ -56,21 +56,21 @@ class CountryAgent(mesa.Agent):
             for seat in self.seats.values():
                 seat.belief = _prior(seat, party.beliefs, model.random.gammavariate)
 
-    def saw_offer(self, track: str, package: tuple[float, ...]) -> None:
-        """The other side proposed ``package``: it would sign that, so the party can
-        attain at least what it is worth to it."""
-        seat = self.seats[track]
-        seat.belief.saw_offer(seat.valuation(package))
+    def saw_offer(self, offer: Offer) -> None:
+        """The other side proposed ``offer``: it would sign that, so the party can attain
+        at least what it is worth to it (as the offer carries it: worked out when it was
+        made, this round, under the valuation the party holds now)."""
+        self.seats[offer.track].belief.saw_offer(offer.worth[self.party])
 
-    def saw_refusal(
-        self, track: str, package: tuple[float, ...], red_lines: tuple[int, ...]
-    ) -> None:
-        """The other side refused ``package``, naming the positions that cross its bottom
-        lines: the ask was probably too high, and those issues must move its way."""
-        seat = self.seats[track]
+    def saw_refusal(self, offer: Offer, red_lines: tuple[int, ...]) -> None:
+        """The other side refused ``offer`` (made this round), naming the positions that
+        cross its bottom lines: the ask was probably too high, and those issues must move
+        its way."""
+        seat = self.seats[offer.track]
+        package = offer.package
         for pos in red_lines:
             seat.heard_red_line(pos, package[pos])
-        seat.belief.saw_refusal(seat.valuation(package))
+        seat.belief.saw_refusal(offer.worth[self.party])
 
     def propose(self, talks: Talks) -> tuple[float, ...] | None:
         """The package this party proposes, or None to walk away.

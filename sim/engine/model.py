@@ -256,30 +256,34 @@ class NegotiationModel(mesa.Model):
             self.datacollector.add_row("events", self.round, event.id, event.news)
 
     def _bargain(self, talks: Talks) -> Iterator:
-        """One exchange on a track: a proposal, then the answer; returns an accepted offer."""
-        track = talks.track
+        """One exchange on a track: a proposal, then the answer; returns an accepted offer.
+
+        The AI parties learn from the offer as it carries itself (its worth to each side,
+        worked out once as it is made), and a refusal's risk is read off the track's table
+        of risks (``breakdowns``), which the parties' pricing keeps at hand anyway."""
+        track, humans, countries = talks.track, self.humans, self.countries
         proposer, responder = talks.proposer, talks.responder
         package = talks.counters.pop(proposer, None)
         if package is None:
-            if proposer in self.humans:
+            if proposer in humans:
                 move = yield self._request(talks, proposer, "propose")
                 package = None if move.kind == "walk" else track.encode(move.package)
             else:
-                package = self.countries[proposer].propose(talks)
+                package = countries[proposer].propose(talks)
                 self._log(talks, proposer, "walk" if package is None else "propose", package)
             if package is None:
                 talks.close("walked", self.round)
                 return None
         offer = self._offer(talks, proposer, package)
-        if responder not in self.humans:
-            self.countries[responder].saw_offer(track.id, package)
-        if responder in self.humans:
+        if responder in humans:
             move = yield self._request(talks, responder, "respond")
             answer = move.kind
             if move.kind == "reject" and move.package is not None:
                 talks.counters[responder] = track.encode(move.package)
         else:
-            answer = self.countries[responder].respond(talks, package, offer.worth[responder])
+            country = countries[responder]
+            country.saw_offer(offer)
+            answer = country.respond(talks, package, offer.worth[responder])
             self._log(talks, responder, answer, None)
         if self.collecting:
             self.datacollector.add_row("offers", self.round, track.id, proposer, package, answer)
@@ -290,13 +294,13 @@ class NegotiationModel(mesa.Model):
             talks.close("walked", self.round)
             return None
         lines = self.world.limits[(responder, track.id)].crossed(package)
-        if proposer not in self.humans:
-            self.countries[proposer].saw_refusal(track.id, package, lines)
+        if proposer not in humans:
+            countries[proposer].saw_refusal(offer, lines)
         elif lines:
             talks.red_lines.append((offer, lines))
         if lines and self.channel is not None:
             self.channel.cite(track, responder, lines)
-        risk = self.breakdown(track.id, self.round)
+        risk = self.breakdowns(track.id)[self.round]  # ``breakdown(track.id, self.round)``
         if risk and self.draws(f"breakdown:{track.id}").random() < risk:
             talks.close("broke-down", self.round)
         return None
@@ -361,7 +365,7 @@ class NegotiationModel(mesa.Model):
         # public passed them, that is a refusal of the package, and it learns from it.
         for party in talks.track.parties:
             if party not in rejected and party not in self.humans:
-                self.countries[party].saw_refusal(talks.track.id, offer.package, ())
+                self.countries[party].saw_refusal(offer, ())
         return False
 
     def _offer(self, talks: Talks, proposer: str, package: tuple[float, ...]) -> Offer:

@@ -41,9 +41,11 @@ class Seat:
         "_grid_key",
         "_keeps",
         "_lines",
+        "_no_deal",
         "_path",
         "_place",
         "_plan",
+        "_read",
         "_received",
         "belief",
         "bounds",
@@ -83,6 +85,11 @@ class Seat:
         """(what the last plan was made under, that plan): kept within a decision."""
         self._grid_key: tuple | None = None
         self._grid: tuple[float, ...] = ()
+        self._no_deal = 0.0
+        self._read: int | None = None
+        """The world's ``version`` when ``grid`` last read the floor, best and no-deal
+        utility (None: not since the seat's own bounds changed): until the world changes,
+        the seat's ladder and no-deal utility are the ones it read then."""
         self._lines: tuple | None = None
         """(the chances of the asks, each ask's line: what ``plan`` weighs, the gain if
         accepted and the share of a refusal's value it keeps): answering and proposing
@@ -205,31 +212,38 @@ class Seat:
         bounds = red_line_bounds(self.track.spaces[pos], offered, asked, kept)
         if bounds is not None and self.bounds.get(pos) != bounds:
             self.bounds[pos] = bounds
-            self._path = None
+            self._path = self._read = None
 
     def knows_limit(self, pos: int, lo: float, hi: float) -> None:
         """The other side's limit on the issue at ``pos`` is public (a parity pact binds it
         to its partner's terms): keep later offers inside [lo, hi] while it binds."""
         if self.public.get(pos) != (lo, hi):
             self.public[pos] = (lo, hi)
-            self._path = None
+            self._path = self._read = None
 
     def forget_public_limits(self) -> None:
         """The commitment that made the other side's limits public has ended."""
         if self.public:
             self.public.clear()
-            self._path = None
+            self._path = self._read = None
 
     def grid(self) -> tuple[float, ...]:
-        """The asks the party weighs: ``_LEVELS`` levels from its floor to its best."""
-        # ``floor`` and ``best`` read directly: this runs several times a decision.
-        floor = self.model.world.floor(self.party, self.track)
-        best = self.path.top
-        key = (floor, best)
-        if key != self._grid_key:
-            self.belief.place(floor, best)
-            self._grid = _ladder(floor, best)
-            self._grid_key = key
+        """The asks the party weighs: ``_LEVELS`` levels from its floor to its best.
+
+        It runs several times a decision, so it reads the floor, the best and the no-deal
+        utility (``_no_deal``) again only once the world or the seat's bounds have changed
+        (``World.version``, ``_read``): nothing else moves them."""
+        world = self.model.world
+        if self._read != world.version:
+            floor = world.floor(self.party, self.track)
+            best = self.path.top
+            key = (floor, best)
+            if key != self._grid_key:
+                self.belief.place(floor, best)
+                self._grid = _ladder(floor, best)
+                self._grid_key = key
+            self._no_deal = world.no_deal_utility(self.party, self.track)
+            self._read = world.version
         return self._grid
 
     def ask(self, round_: int) -> float:
@@ -253,7 +267,8 @@ class Seat:
         step of the induction is increasing in what follows it (chances and what waiting
         keeps are between 0 and 1), so the bound holds without running it.
         """
-        levels, no_deal, go_on = self.grid(), self.no_deal, self._go_on()
+        levels, go_on = self.grid(), self._go_on()
+        no_deal = self._no_deal  # as ``grid`` read it
         proposing, last = round_ + 1, self.model.rounds
         if proposing >= last or not (levels[0] >= -_REACH and levels[-1] <= _REACH):
             return -inf  # at the deadline the plan is one line anyway; beyond, no bound
@@ -296,7 +311,7 @@ class Seat:
         if kept is not None and kept[0] == key:
             return kept[1]
         levels = self.grid()
-        no_deal = model.world.no_deal_utility(self.party, self.track)
+        no_deal = self._no_deal  # as ``grid`` read it
         go_on = self._go_on()
         received = self._received_offers()
         moving = received is not None and received[1] != 0.0

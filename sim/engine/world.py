@@ -69,6 +69,7 @@ class World:
         self._valuations: dict[tuple[str, str], Valuation] = {}
         self._no_deal: dict[str, tuple[float, ...]] = {}
         self._floors: dict[tuple[str, str], float] = {}
+        self._version = 0
 
     def _read(self, rules: Rules) -> None:
         """Take the numbers from the scenario (once per scenario: later games copy them)."""
@@ -107,6 +108,12 @@ class World:
             p: rules.weights(p, self.raw_weights[p], self.threat) for p in rules.party_ids
         }
         """Party → its issue weights now (``Rules.weights`` of its raw weights and the threat)."""
+
+    @property
+    def version(self) -> int:
+        """Counts the changes that can move a party's floor, no-deal utility, valuation or
+        limits, so that what a seat reads off them can be kept until the next one."""
+        return self._version
 
     # -- changing the numbers -------------------------------------------------------------
 
@@ -207,18 +214,23 @@ class World:
         ``Rules.rooms``: how far its government can go is its own, drawn per game."""
         for track, limits in self.rules.rooms[party][room].items():
             self.limits[(party, track)] = self.bottom_lines[(party, track)] = limits
+        self._version += 1
 
     def tighten(self, party: str, track: str, limits: Limits) -> None:
         """Replace a party's limits on a track (a joint floor or a precedent tightened them)."""
         self.limits[(party, track)] = limits
+        self._version += 1
 
     # -- keeping the derived values right --------------------------------------------------
 
     def _refresh(self, track: str | None = None) -> None:
-        """Forget the floors, and the no-deal package of ``track`` if its issues moved."""
+        """Forget the floors, and the no-deal package of ``track`` if its issues moved: every
+        change that moves a floor, a no-deal utility or a valuation comes through here, so it
+        counts one ``version`` (limits count theirs where they change)."""
         if track is not None:
             self._no_deal.pop(track, None)
         self._floors.clear()  # a handful, cheaper to recompute than to pick out
+        self._version += 1
 
     def _reweigh(self, parties: list[str]) -> None:
         """Weigh ``parties`` anew and forget what their old weights shaped: valuations and
