@@ -12,6 +12,7 @@ from sim.cli.output import err, out
 from sim.engine.rules import Rules
 from sim.engine.strategies import spec_problem
 from sim.scenario.loading import ScenarioError, bundled_scenarios, load_scenario
+from sim.scenario.schedule import after_the_end
 
 
 def validate(
@@ -34,8 +35,10 @@ def validate(
             err.print(f"{source}: {problem}", markup=False)
         if unplayable:
             failed += 1
-        else:
-            out.print(f"{source}: ok", markup=False)
+            continue
+        for late in after_the_end(scenario):  # valid, but most likely a slip: said, not failed
+            err.print(f"{source}: note: {late}", markup=False)
+        out.print(f"{source}: ok", markup=False)
     if failed:
         err.print(f"{failed} of {len(files)} file(s) have problems", markup=False)
         raise typer.Exit(2)
