@@ -26,6 +26,8 @@ from sim.engine import MAX_SEED
 from sim.scenario.loading import ScenarioError
 
 if TYPE_CHECKING:  # pyarrow loads only inside the commands
+    from collections.abc import Callable
+
     from sim.experiments.batch.summary import Summary
 
 
@@ -138,7 +140,11 @@ def batch(
         console=err,
     )
 
+    # Off a terminal a bar draws nothing: a line each tenth instead, once the total is known.
+    plain: Callable[[int], None] | None = None
+
     def started(run) -> None:
+        nonlocal plain
         if run.damaged:
             err.print(
                 f"{len(run.damaged)} damaged chunk file(s) in {out_file}.partial "
@@ -147,17 +153,15 @@ def batch(
             )
         if run.resumed:
             err.print(f"Resuming: {run.resumed:,} of {run.total:,} runs were already done.")
-        if not err.is_terminal:  # a bar would draw nothing there: a line each tenth
-            plain.append(tenths("playing", run.total, run.resumed))
+        if not err.is_terminal:
+            plain = tenths("playing", run.total, run.resumed)
             return
         progress.add_task("playing", total=run.total, completed=run.resumed, rate="…")
         progress.start()
 
-    plain: list = []
-
     def advance(runs_done: int) -> None:
-        if plain:
-            plain[0](runs_done)
+        if plain is not None:
+            plain(runs_done)
             return
         task = progress.tasks[0]
         progress.advance(task.id, runs_done)
