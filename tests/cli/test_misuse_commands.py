@@ -57,6 +57,7 @@ MISUSES = [
     "host --db .",
     "host --round-seconds nan",
     "join ws://127.0.0.1:99999 ABCD-EFGH",
+    "join ws://127.0.0.1:0 ABCD-EFGH",
     "class .",
 ]
 
