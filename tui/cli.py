@@ -186,13 +186,13 @@ def _address_problem(url: str) -> str | None:
     if not url.startswith(("ws://", "wss://")):
         return "it starts ws://, e.g. ws://HOST:8765"
     try:
-        address = parse_uri(url)
+        parse_uri(url)
     except InvalidURI as error:
         return error.msg
     except ValueError as error:  # urllib's words on the port or the host, as it gives them
         return str(error)
     if urlsplit(url).port == 0:  # websockets reads port 0 as no port, and would try 80
-        return f"port 0 is no server's port; give the host's, e.g. ws://{address.host}:8765"
+        return "port 0 is no server's port; give the host's, e.g. ws://HOST:8765"
     return None
 
 
