@@ -60,7 +60,9 @@ class CountryAgent(mesa.Agent):
         """The other side proposed ``offer``: it would sign that, so the party can attain
         at least what it is worth to it (as the offer carries it: worked out when it was
         made, this round, under the valuation the party holds now)."""
-        self.seats[offer.track].belief.saw_offer(offer.worth[self.party])
+        seat = self.seats[offer.track]
+        seat.heard_ask(offer.package)
+        seat.belief.saw_offer(offer.worth[self.party])
 
     def saw_refusal(self, offer: Offer, red_lines: tuple[int, ...]) -> None:
         """The other side refused ``offer`` (made this round), naming the positions that
@@ -107,16 +109,17 @@ class CountryAgent(mesa.Agent):
             raise ValueError(problem)
         human = self.seats[track.id]
         seat = Seat(model, self.party, talks, human.reading)
-        seat.bounds = dict(human.bounds)
         seat.public = dict(human.public)
         where = f"{model.seed}/{self.party}/{track.id}/{model.round}/{len(model.log)}"
         beliefs = model.rules.scenario.party(self.party).beliefs
         seat.belief = _prior(seat, beliefs, Random(where).gammavariate)
+        named = {id(offer): lines for offer, lines in talks.red_lines}
         for offer in talks.history:
             if offer.proposer == seat.other:
+                seat.heard_ask(offer.package)
                 seat.belief.saw_offer(seat.valuation(offer.package))
-        for offer, lines in talks.red_lines:
-            for pos in lines if offer.proposer == self.party else ():
+                continue
+            for pos in named.get(id(offer), ()):
                 seat.heard_red_line(pos, offer.package[pos])
         if kind == "propose":
             package = self._proposal(seat)

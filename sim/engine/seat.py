@@ -13,6 +13,7 @@ from functools import lru_cache
 from math import inf
 from typing import TYPE_CHECKING
 
+from sim.engine.red_lines import RedLines
 from sim.engine.utility import EPS
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
     from sim.engine.rules import TrackRules
     from sim.engine.talks import Talks
-    from sim.engine.utility import IssueSpace, Valuation
+    from sim.engine.utility import Valuation
 
 
 class Seat:
@@ -48,12 +49,12 @@ class Seat:
         "_read",
         "_received",
         "belief",
-        "bounds",
         "model",
         "other",
         "party",
         "public",
         "reading",
+        "red_lines",
         "talks",
         "track",
     )
@@ -71,9 +72,9 @@ class Seat:
         """The party's reading of what the other side values, drawn for the game."""
         self.belief: Belief | None = None
         """What the party believes it can attain; moves update it (set by its agent)."""
-        self.bounds: dict[int, tuple[float, float]] = {}
-        """Position → the range the party keeps its offers in, because the other side
-        named the issue a red line (learnt during the game)."""
+        self.red_lines = RedLines(talks.track.spaces)
+        """What the red lines the other side has named taught the party (learnt during
+        the game): the ranges it keeps its offers in."""
         self.public: dict[int, tuple[float, float]] = {}
         """Position → the other side's limit there, while a public commitment (a parity
         pact) binds it."""
@@ -134,7 +135,7 @@ class Seat:
         """``path`` kept inside the red lines heard so far and the limits made public: the
         games of a batch hear the same ones (their bounds sit on a grid), so they share the
         result."""
-        bounds = self.bounds
+        bounds = self.red_lines.bounds
         if self.public:
             bounds = dict(bounds)
             for pos, (lo, hi) in self.public.items():
@@ -199,20 +200,17 @@ class Seat:
 
     def heard_red_line(self, pos: int, offered: float) -> None:
         """The other side named the issue at ``pos`` a red line of a package that had
-        ``offered`` there: keep later offers at least halfway from there to what it last
-        asked (its own asks keep its bottom lines) — a bisection toward its limit."""
-        other = self.other
-        for offer in reversed(self.talks.history):
-            if offer.proposer == other:
-                asked = offer.package[pos]
-                break
-        else:
-            return
-        kept = self.bounds.get(pos, self.model.world.limits[self._place].bounds[pos])
-        bounds = red_line_bounds(self.track.spaces[pos], offered, asked, kept)
-        if bounds is not None and self.bounds.get(pos) != bounds:
-            self.bounds[pos] = bounds
+        ``offered`` there (``RedLines.heard_red_line``)."""
+        if self.red_lines.heard_red_line(pos, offered, self._own_limits()):
             self._path = self._read = None
+
+    def heard_ask(self, package: tuple[float, ...]) -> None:
+        """The other side proposed ``package`` (``RedLines.heard_ask``)."""
+        if self.red_lines.heard_ask(package, self._own_limits()):
+            self._path = self._read = None
+
+    def _own_limits(self) -> tuple[tuple[float, float], ...]:
+        return self.model.world.limits[self._place].bounds
 
     def knows_limit(self, pos: int, lo: float, hi: float) -> None:
         """The other side's limit on the issue at ``pos`` is public (a parity pact binds it
@@ -473,35 +471,3 @@ def _ladder(floor: float, best: float) -> tuple[float, ...]:
     acceptance tables are then looked up by the very same tuple."""
     top = max(best, floor)
     return tuple(floor + (top - floor) * m / (_LEVELS - 1) for m in range(_LEVELS))
-
-
-def red_line_bounds(
-    space: IssueSpace, offered: float, asked: float, kept: tuple[float, float]
-) -> tuple[float, float] | None:
-    """The range a proposer keeps an issue in once the other side named it a red line.
-
-    The proposer had offered ``offered`` there, the other side last asked ``asked``, and
-    the proposer kept its offers in ``kept`` (its own limits, or a range from earlier red
-    lines): later offers stay at least halfway from ``offered`` toward ``asked``, on a grid
-    of ``_RED_LINE_STEPS`` steps of the issue's range — a bisection toward the unknown
-    limit. None if that teaches nothing: an option (a categorical or boolean issue) is
-    conceded whole, the two sides were level, or the halfway point is outside ``kept``.
-    """
-    if asked == offered or space.discrete:
-        return None
-    step = (space.hi - space.lo) / _RED_LINE_STEPS
-    if abs(asked - offered) <= step:
-        # Within a step of the other side's ask, halving on the coarse grid would stall at
-        # ``offered``, refused again every round: the proposer goes to the ask itself.
-        middle = asked
-    else:
-        middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
-        middle = space.snap(middle, asked)
-    lo, hi = kept
-    lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
-    return (lo, hi) if lo <= hi else None
-
-
-_RED_LINE_STEPS = 20
-"""A red line's bound is kept on this many steps of its issue's range: the games of a batch
-then meet the same bounds again and share the packages built inside them."""

@@ -43,7 +43,7 @@ class Talks:
     """Proposals by a human party that the other side refused for crossing its bottom
     lines, each with the positions of the issues it named (its red lines, never the
     limits), oldest first: what the team hears at the table. An AI proposer hears them
-    too, in its seat (``Seat.heard_red_line``)."""
+    too, in its seat (``RedLines``)."""
 
     @property
     def open(self) -> bool:

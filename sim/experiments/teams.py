@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 
 from sim.engine.model import NegotiationModel
 from sim.engine.moves import DecisionRequest, Move
+from sim.engine.red_lines import RedLines
 from sim.engine.rules import Rules, TrackRules
-from sim.engine.seat import red_line_bounds
 from sim.engine.talks import Talks
 from sim.engine.utility import EPS, Limits, Valuation, ValueFunction
 from sim.results.analysis import party_result
@@ -198,11 +198,10 @@ class Player:
     def __init__(self, team: Team, party: str) -> None:
         self.team = team
         self.party = party
-        self.bounds: dict[str, dict[int, tuple[float, float]]] = {}
-        """Track → position → the range the team keeps its offers in, because the other
-        side named the issue a red line."""
-        self._heard: dict[str, int] = {}
-        """Track → how many of the red lines named there the team has taken in."""
+        self.red_lines: dict[str, RedLines] = {}
+        """Track → what the red lines the other side named there taught the team."""
+        self._seen: dict[str, int] = {}
+        """Track → how many of the offers made there the team has taken in."""
 
     def decide(self, model: NegotiationModel, request: DecisionRequest) -> Move:
         """The team's move for a pending request, from what it sees at the table."""
@@ -234,29 +233,21 @@ class Player:
         return Move(party, track.id, "propose", track.decode(path.package(target)))
 
     def _hear(self, talks: Talks, limits: Limits) -> dict[int, tuple[float, float]]:
-        """Take in the red lines the other side has named since the team last looked, as
-        an AI proposer does (``red_line_bounds``); the ranges the team keeps offers in."""
+        """Take in the moves on the track since the team last looked, learning from the
+        red lines the other side named as an AI proposer does (``RedLines``); the ranges
+        the team keeps its offers in."""
         track = talks.track
-        bounds = self.bounds.setdefault(track.id, {})
-        heard = self._heard.get(track.id, 0)
-        for offer, positions in talks.red_lines[heard:]:
-            asked = next(
-                (
-                    o.package
-                    for o in reversed(talks.history[: talks.history.index(offer)])
-                    if o.proposer != self.party
-                ),
-                None,
-            )
-            if asked is None:
+        lines = self.red_lines.setdefault(track.id, RedLines(track.spaces))
+        named = {id(offer): positions for offer, positions in talks.red_lines}
+        seen = self._seen.get(track.id, 0)
+        for offer in talks.history[seen:]:
+            if offer.proposer != self.party:
+                lines.heard_ask(offer.package, limits.bounds)
                 continue
-            for pos in positions:
-                kept = bounds.get(pos, limits.bounds[pos])
-                found = red_line_bounds(track.spaces[pos], offer.package[pos], asked[pos], kept)
-                if found is not None:
-                    bounds[pos] = found
-        self._heard[track.id] = len(talks.red_lines)
-        return bounds
+            for pos in named.get(id(offer), ()):
+                lines.heard_red_line(pos, offer.package[pos], limits.bounds)
+        self._seen[track.id] = len(talks.history)
+        return lines.bounds
 
 
 @dataclass

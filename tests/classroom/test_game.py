@@ -28,7 +28,7 @@ def counter_until_done(game: Game, moves: int | None = None) -> None:
                 game.model.talks[request.track].history[-1].package
             )
         )
-        package["jp_tariff"] = 20
+        package["jp_tariff"] = 0
         kind = "propose" if request.kind == "propose" else "reject"
         game.submit(Move("japan", request.track, kind, package, request.round))
         made += 1
@@ -66,7 +66,7 @@ def test_in_hot_seat_a_team_takes_back_its_own_move_and_names_the_teams_it_overr
         game.undoing("japan")
     request = game.request
     package = dict(game.rules.track[request.track].decode(request_package(game)))
-    package["jp_tariff"] = 20
+    package["jp_tariff"] = 0
     game.submit(Move("japan", request.track, "reject", package, request.round))
     korea_decides = game.request
     game.submit(Move("korea", korea_decides.track, "walk", None, korea_decides.round))

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine.model import NegotiationModel
+from sim.engine.red_lines import red_line_bounds
 from sim.engine.rules import ROOMS, Rules
-from sim.engine.seat import red_line_bounds
 from sim.engine.utility import IssueSpace, Limits
 from sim.results.briefing import role_sheet
 from sim.scenario.loading import load_scenario

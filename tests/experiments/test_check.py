@@ -138,7 +138,7 @@ def test_check_says_so_when_there_is_nothing_to_check():
 
 @pytest.mark.parametrize("name", list(bundled_scenarios()))
 def test_every_bundled_scenario_keeps_its_lessons(name):
-    """About two seconds a scenario: 200 paired games, as `trilateral check` plays them."""
-    check = run_check(name, runs=200)
+    """About three seconds a scenario: 300 paired games, as `trilateral check` plays them."""
+    check = run_check(name, runs=300)
     failed = [str(v.claim) for v in (check.verdicts if check else ()) if not v.held]
-    assert not failed, f"{name}: these claims no longer hold at 200 paired games: {failed}"
+    assert not failed, f"{name}: these claims no longer hold at 300 paired games: {failed}"
