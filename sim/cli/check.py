@@ -28,7 +28,7 @@ def check(
     scenario: ScenarioArg,
     runs: Annotated[
         int, typer.Option(min=2, help="Games per scenario (the same seeds in both).")
-    ] = 200,
+    ] = 300,
     seed: SeedOption = 0,
     set_: SetOption = None,
     json_file: Annotated[
