@@ -68,6 +68,11 @@ class ScenarioError(Exception):
         self.problems = list(problems)
         super().__init__(format_problems(self.problems))
 
+    def __reduce__(self) -> tuple:
+        """Rebuilt from its problems, not its message: a game played in another process
+        (a batch's workers) reports the same error, not its message letter by letter."""
+        return type(self), (self.problems,)
+
 
 def format_problems(problems: Sequence[Problem]) -> str:
     """The problems one per line, as ``FILE:LINE:COL: path: message``."""

@@ -408,3 +408,14 @@ def test_debrief_questions_are_inherited_replaced_or_removed_and_never_blank(tmp
 def test_a_list_too_short_for_its_fields_says_so():
     [problem] = problems_of(BASE, ["tracks.alpha-beta.parties=[alpha]"])
     assert str(problem) == "--set:0:0: tracks.alpha-beta.parties: too few items: it needs an item 2"
+
+
+def test_a_scenario_error_crosses_processes_whole():
+    """A batch's workers raise in another process: the error arrives as it was raised."""
+    import pickle
+
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario("baseline-2025", ["consultation.share_bottom_lines.trust=1.1"])
+    again = pickle.loads(pickle.dumps(raised.value))
+    assert str(again) == str(raised.value) and again.problems == raised.value.problems
+    assert "must be at most 1, got 1.1" in str(again)
