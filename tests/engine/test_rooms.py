@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine.model import NegotiationModel
-from sim.engine.red_lines import red_line_bounds
 from sim.engine.rules import ROOMS, Rules
 from sim.engine.utility import IssueSpace, Limits
 from sim.results.briefing import role_sheet
@@ -87,21 +86,6 @@ def test_the_role_sheet_of_a_game_gives_its_own_limit_and_a_sheet_for_no_game_th
     assert "| Japan's investment pledge in the US | at most 550 $bn to 650 $bn |" in role_sheet(
         BASELINE, "japan"
     )
-
-
-@pytest.mark.parametrize(
-    ("offered", "asked", "expected"),
-    [(57, 55.5, (0, 55.5)), (60, 40, (0, 49.5)), (55.5, 57, (57, 60))],
-)
-def test_a_red_line_moves_the_next_offer_halfway_and_never_stalls_a_step_short(
-    offered, asked, expected
-):
-    """Troops on a 0.5 grid, 30..60: the bisection's grid has steps of 1.5, so halving from
-    57 toward an ask of 55.5 would land back on 57 and be refused again every round."""
-    troops = IssueSpace.of(
-        Issue(id="troops", name="Troops", track="t", min=30, max=60, step=0.5, status_quo=54)
-    )
-    assert red_line_bounds(troops, offered, asked, (0, 60)) == expected
 
 
 def test_a_spread_needs_a_numeric_limit():
