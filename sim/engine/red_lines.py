@@ -80,21 +80,24 @@ def red_line_bounds(
     the proposer kept its offers in ``kept`` (its own limits, or a range from earlier red
     lines): later offers stay at least halfway from ``offered`` toward ``asked``, on a grid
     of ``_RED_LINE_STEPS`` steps of the issue's range — a bisection toward the unknown
-    limit — or at ``asked`` itself if the other side ``held`` there. None if that teaches
-    nothing: an option (a categorical or boolean issue) is conceded whole, the two sides
-    were level, or the halfway point is outside ``kept``.
+    limit — or at ``asked`` itself, as far as ``kept`` allows, if the other side ``held``
+    there. None if that teaches nothing: an option (a categorical or boolean issue) is
+    conceded whole, the two sides were level, or the halfway point is outside ``kept``.
     """
     if asked == offered or space.discrete:
         return None
     step = (space.hi - space.lo) / _RED_LINE_STEPS
-    if held or abs(asked - offered) <= step:
+    lo, hi = kept
+    if held:
+        # Standing at its limit: the proposer goes there, or as far as its own range allows.
+        middle = min(max(asked, lo), hi)
+    elif abs(asked - offered) <= step:
         # Within a step of the other side's ask, halving on the coarse grid would stall at
         # ``offered``, refused again every round: the proposer goes to the ask itself.
         middle = asked
     else:
         middle = space.lo + step * round(((offered + asked) / 2 - space.lo) / step)
         middle = space.snap(middle, asked)
-    lo, hi = kept
     lo, hi = (max(lo, middle), hi) if asked > offered else (lo, min(hi, middle))
     return (lo, hi) if lo <= hi else None
 

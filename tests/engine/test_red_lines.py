@@ -90,3 +90,13 @@ def test_the_ai_meets_a_team_that_holds_its_counter_on_the_issues_it_named():
                     if lo <= asked[pos] <= hi:
                         assert ours.crossed(offer.package).count(pos) == 0, (seed, pos)
             named |= set(ours.crossed(offer.package))
+
+
+def test_an_ask_held_past_the_proposers_own_limit_takes_it_as_far_as_that_limit():
+    """A side that holds out for more than the proposer may give gets the most it may give,
+    not nothing learnt: the proposer's own limit here is 45."""
+    lines = RedLines((TROOPS,))
+    own = ((45, 60),)
+    lines.heard_ask((35,), own)
+    lines.heard_ask((35,), own)
+    assert lines.heard_red_line(0, 60, own) and lines.bounds == {0: (45, 45)}
