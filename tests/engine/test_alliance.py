@@ -109,10 +109,11 @@ def test_with_a_parity_pact_no_ai_ally_accepts_below_the_joint_floor(seed):
     )
     model = NegotiationModel(scenario, seed=seed)
     model.run()
-    assert {"share_bottom_lines", "parity_pact"} <= model.channel.agreed
     # an ally that broke ranks took a deal the pact ruled out (its proposals still held)
     outcomes = [r["outcome"] for r in politics(model, "consultation")]
     broke = {o.removeprefix("broken by ") for o in outcomes if o.startswith("broken by ")}
+    assert {"share_bottom_lines", "parity_pact"} <= model.channel.ever
+    assert "parity_pact" in model.channel.agreed or broke  # it held, or an ally broke it
     rules = model.rules
     checked = 0
     for a_issue, b_issue in scenario.precedent.pairs:
