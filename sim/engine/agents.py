@@ -113,14 +113,10 @@ class CountryAgent(mesa.Agent):
         where = f"{model.seed}/{self.party}/{track.id}/{model.round}/{len(model.log)}"
         beliefs = model.rules.scenario.party(self.party).beliefs
         seat.belief = _prior(seat, beliefs, Random(where).gammavariate)
-        named = {id(offer): lines for offer, lines in talks.red_lines}
+        seat.heard_talks()
         for offer in talks.history:
             if offer.proposer == seat.other:
-                seat.heard_ask(offer.package)
                 seat.belief.saw_offer(seat.valuation(offer.package))
-                continue
-            for pos in named.get(id(offer), ()):
-                seat.heard_red_line(pos, offer.package[pos])
         if kind == "propose":
             package = self._proposal(seat)
             return ("walk", None) if package is None else ("propose", package)

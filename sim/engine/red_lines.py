@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from sim.engine.talks import Offer
     from sim.engine.utility import IssueSpace
 
 Range = tuple[float, float]
@@ -56,6 +57,26 @@ class RedLines:
         for pos in self._named:
             if first or self._held(pos):
                 changed |= self._bisect(pos, not first, own)
+        return changed
+
+    def replay(
+        self,
+        offers: Sequence[Offer],
+        named: Sequence[tuple[Offer, tuple[int, ...]]],
+        party: str,
+        own: Sequence[Range],
+    ) -> bool:
+        """Hear ``offers`` of a track's history in order, for ``party``: the other side's
+        as asks, ``party``'s own with the red lines ``named`` against them (the talks'
+        ``red_lines``); whether ``bounds`` changed."""
+        lines = {id(offer): positions for offer, positions in named}
+        changed = False
+        for offer in offers:
+            if offer.proposer != party:
+                changed |= self.heard_ask(offer.package, own)
+                continue
+            for pos in lines.get(id(offer), ()):
+                changed |= self.heard_red_line(pos, offer.package[pos], own)
         return changed
 
     def _held(self, pos: int) -> bool:

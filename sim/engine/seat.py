@@ -209,6 +209,13 @@ class Seat:
         if self.red_lines.heard_ask(package, self._own_limits()):
             self._path = self._read = None
 
+    def heard_talks(self) -> None:
+        """Hear the track's whole history at once, as a seat made mid-game must
+        (``RedLines.replay``)."""
+        talks = self.talks
+        if self.red_lines.replay(talks.history, talks.red_lines, self.party, self._own_limits()):
+            self._path = self._read = None
+
     def _own_limits(self) -> tuple[tuple[float, float], ...]:
         return self.model.world.limits[self._place].bounds
 

@@ -238,14 +238,8 @@ class Player:
         the team keeps its offers in."""
         track = talks.track
         lines = self.red_lines.setdefault(track.id, RedLines(track.spaces))
-        named = {id(offer): positions for offer, positions in talks.red_lines}
         seen = self._seen.get(track.id, 0)
-        for offer in talks.history[seen:]:
-            if offer.proposer != self.party:
-                lines.heard_ask(offer.package, limits.bounds)
-                continue
-            for pos in named.get(id(offer), ()):
-                lines.heard_red_line(pos, offer.package[pos], limits.bounds)
+        lines.replay(talks.history[seen:], talks.red_lines, self.party, limits.bounds)
         self._seen[track.id] = len(talks.history)
         return lines.bounds
 
