@@ -71,6 +71,7 @@ class NegotiationModel(mesa.Model):
         self.round = 0
         self.rounds = scenario.rounds
         self.talks = {t.id: Talks(t, t.opener) for t in self.rules.tracks}
+        self.channel = Channel(self) if scenario.consultation is not None else None
         self.countries = {p.id: CountryAgent(self, p, p.id in humans) for p in scenario.parties}
         self.draws = Draws(self.random)
         """The streams events, breakdowns, threats and votes draw from (sim/engine/draws.py);
@@ -91,7 +92,6 @@ class NegotiationModel(mesa.Model):
         the round's bargaining is done (phase 5)."""
         self.finished = False
         self.collecting = collect
-        self.channel = Channel(self) if scenario.consultation is not None else None
         self.signals = SignalBoard(self)
         self._breakdowns: dict[str, tuple[tuple, tuple[float, ...]]] = {}
         self.datacollector = RoundCollector(

@@ -128,24 +128,49 @@ class Seat:
             self._base = (limits, weights, path)
             self._path = None
         if self._path is None:
-            self._path = self._within(self._base[2])
+            self._path = self._breaking_ranks() or self._within(self._base[2], limits.bounds)
         return self._path
 
-    def _within(self, path: ConcessionPath) -> ConcessionPath:
-        """``path`` kept inside the red lines heard so far and the limits made public: the
-        games of a batch hear the same ones (their bounds sit on a grid), so they share the
-        result."""
-        bounds = self.red_lines.bounds
-        if self.public:
-            bounds = dict(bounds)
-            for pos, (lo, hi) in self.public.items():
-                kept = bounds.get(pos, (lo, hi))
-                if max(kept[0], lo) <= min(kept[1], hi):
-                    bounds[pos] = (max(kept[0], lo), min(kept[1], hi))
+    def _within(self, path: ConcessionPath, own: tuple[tuple[float, float], ...]) -> ConcessionPath:
+        """``path`` kept inside the red lines heard so far and the limits made public, each
+        within the party's limits ``own`` as they stand now (a joint floor or a precedent
+        can tighten them after a red line was heard): where the two do not meet, the
+        party's own limits win, since no AI crosses its bottom lines. The games of a batch
+        hear the same red lines (their bounds sit on a grid), so they share the result."""
+        bounds = {pos: _inside(kept, own[pos]) for pos, kept in self.red_lines.bounds.items()}
+        for pos, public in self.public.items():
+            bounds[pos] = _inside(public, bounds.get(pos, own[pos]))
         if not bounds:
             return path
         key = ("within", path, tuple(sorted(bounds.items())))
         return self.model.rules.derive(key, lambda: path.within(bounds))
+
+    def _breaking_ranks(self) -> ConcessionPath | None:
+        """The path past a parity pact's bounds, if the party would break ranks to propose
+        on it; None if it keeps the pact.
+
+        It breaks ranks when the red lines it has heard say the other side signs nothing
+        inside the pact on some issue, its own limits from before the pact reach them, and
+        a deal on that path would still be worth its reservation after what breaking
+        ranks costs (``consultation.defection_cost``): a side deal that beats the pact's
+        cost (docs/mechanics.md, "Consultation")."""
+        channel = self.model.channel
+        unbound = None if channel is None else channel.unbound(self.party, self.track.id)
+        if unbound is None:
+            return None
+        bound = self._own_limits()
+        heard = self.red_lines.bounds.items()
+        if all(_meet(kept, bound[pos]) for pos, kept in heard):
+            return None
+        if not all(_meet(kept, unbound.bounds[pos]) for pos, kept in heard):
+            return None  # its own limits rule out a deal with or without the pact
+        world = self.model.world
+        base = self.model.rules.path(
+            self.party, self.track.id, world.weights[self.party], unbound, self.reading
+        )
+        path = self._within(base, unbound.bounds)
+        reservation = world.reservation[self.party][self.track.id]
+        return path if path.top - channel.config.defection_cost >= reservation - EPS else None
 
     @property
     def believed(self) -> Valuation:
@@ -468,6 +493,20 @@ _REACH = 1e3
 _VOUCHED_AHEAD = 8
 """Working out where a line stays the best pays only with more rounds than this left to
 the plan's round: with fewer, weighing every ask costs less."""
+
+
+def _meet(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Whether two ranges share a value."""
+    return max(a[0], b[0]) <= min(a[1], b[1])
+
+
+def _inside(wanted: tuple[float, float], kept: tuple[float, float]) -> tuple[float, float]:
+    """``wanted`` narrowed to ``kept``; where the two do not meet, the end of ``kept``
+    nearest to ``wanted``: as far toward it as the party's own limits go."""
+    if _meet(wanted, kept):
+        return max(wanted[0], kept[0]), min(wanted[1], kept[1])
+    end = kept[0] if wanted[1] < kept[0] else kept[1]
+    return end, end
 
 
 @lru_cache(maxsize=4096)

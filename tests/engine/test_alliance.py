@@ -150,11 +150,44 @@ def after_a_first_deal(term: float, pull: float, pact: bool = False):
     talks.close("agreed", model.round, offer)
     apply_precedent(model, offer)
     expected = model.countries["us"].seats["us-b"].belief.expected()
-    return expected, model.world.limits[("b", "us-b")].bounds[0]
+    return expected, model.world.limits[("b", "us-b")].bounds[0], model
+
+
+def test_a_bad_first_deal_moves_the_us_limit_with_the_second_ally_a_share_pull_of_the_way():
+    """What Washington conceded to the first ally it holds out against with the second: its
+    own limit on the paired tariff (0..50: none of its own) moves ``pull`` of the way to the
+    first deal's term, on the issue's grid; a deal no better for it than its limit moves
+    nothing, and the second ally's own limit stays its own."""
+    for pull, lo in ((0.0, 0), (0.3, 12), (0.5, 20), (0.9, 36)):
+        _, b_limit, model = after_a_first_deal(40.0, pull)
+        assert model.world.limits[("us", "us-b")].bounds[0] == (lo, 50)
+        assert b_limit == (0, 20)
+    _, _, model = after_a_first_deal(33.5, 0.5)
+    assert model.world.limits[("us", "us-b")].bounds[0] == (16, 50)  # 16.75, on the grid
+    us = model.countries["us"].seats["us-b"]
+    assert min(us.path.ideal[0], *(c.end for c in us.path.steps if c.pos == 0)) >= 16
+
+
+def test_an_ai_never_offers_past_a_limit_that_moved_after_it_heard_a_red_line():
+    """b named the tariff a red line and held 10; then a first deal at 40 moved the US's
+    limit to 20. The two ranges no longer meet: the US's offers stop at its own limit,
+    as near b's line as that allows, and go no further."""
+    from sim.engine.phases.alliance import _hold
+
+    _, _, model = after_a_first_deal(40.0, 0.0)
+    us = model.countries["us"].seats["us-b"]
+    for _ in range(2):
+        us.heard_ask((10.0, 0.0))
+    us.heard_red_line(0, 30.0)
+    assert us.red_lines.bounds[0] == (0, 10)
+    _hold(model, "us", "us-b", 0, "tariff_b", 40.0, share=0.5)
+    assert model.world.limits[("us", "us-b")].bounds[0] == (20, 50)
+    tariffs = {us.path.package(target)[0] for target in (0.0, 0.3, 0.6, 1.0)}
+    assert tariffs == {20}
 
 
 def test_a_bad_first_deal_raises_what_the_us_expects_of_the_second_ally_graded_in_pull():
-    untouched, _ = after_a_first_deal(40.0, pull=0.0)
+    untouched, *_ = after_a_first_deal(40.0, pull=0.0)
     bad = [after_a_first_deal(40.0, pull)[0] for pull in (0.2, 0.5, 0.9)]
     worse = [after_a_first_deal(20.0, pull)[0] for pull in (0.2, 0.5, 0.9)]
     # the US already expected to give b a tariff of 0: a first deal at 0 tells it little
@@ -165,13 +198,13 @@ def test_a_bad_first_deal_raises_what_the_us_expects_of_the_second_ally_graded_i
 
 
 def test_a_parity_pact_blunts_the_precedent_and_makes_the_first_deal_a_floor():
-    untouched, b_alone = after_a_first_deal(40.0, pull=0.0)
-    plain, b_plain = after_a_first_deal(40.0, pull=0.9)
-    pact, b_pact = after_a_first_deal(40.0, pull=0.9, pact=True)
+    untouched, b_alone, _ = after_a_first_deal(40.0, pull=0.0)
+    plain, b_plain, _ = after_a_first_deal(40.0, pull=0.9)
+    pact, b_pact, _ = after_a_first_deal(40.0, pull=0.9, pact=True)
     assert untouched < pact < plain
     assert b_plain == b_alone == (0, 20)
     assert b_pact == (0, 20)  # the first deal (40) is above b's own limit: its limit stays
-    _, b_pact_good = after_a_first_deal(10.0, pull=0.9, pact=True)
+    _, b_pact_good, _ = after_a_first_deal(10.0, pull=0.9, pact=True)
     assert b_pact_good == (0, 10)  # b will not take a worse tariff than a got
 
 
@@ -472,6 +505,38 @@ def test_a_pact_bound_ally_breaks_ranks_only_when_the_deal_beats_going_on_by_the
 
     dear, talks, offer, _ = pact_bound(defection_cost=margin + 0.01)
     assert dear.countries["a"].respond(talks, offer.package, offer.worth["a"]) == "reject"
+
+
+def proposing_past_the_pact(defection_cost: float) -> tuple[float, ...]:
+    """What a proposes once a pact binds it to b's tariff of 5, having heard before the pact
+    that the US signs no tariff below 15 (it held 15 on a red line), which a's own limit
+    from before the pact (23) reaches."""
+    from sim.engine.phases.alliance import apply_precedent
+
+    consultation = {**CONSULTATION, "trust": 0.7, "defection_cost": defection_cost}
+    model = NegotiationModel(trio(consultation=consultation), seed=0)
+    seat = model.countries["a"].seats["us-a"]
+    for _ in range(2):
+        seat.heard_ask((15.0, 0.0))
+    seat.heard_red_line(0, 0.0)
+    assert seat.red_lines.bounds[0] == (15, 30)
+    model.channel.consult()
+    closed = model._offer(model.talks["us-b"], "us", (5.0, 0.0))
+    model.talks["us-b"].close("agreed", model.round, closed)
+    apply_precedent(model, closed)
+    assert model.world.limits[("a", "us-a")].bounds[0] == (0, 5)
+    assert model.channel.unbound("a", "us-a").bounds[0] == (0, 23)
+    return model.countries["a"].propose(model.talks["us-a"])
+
+
+def test_a_pact_bound_ally_proposes_past_the_pact_only_where_a_deal_is_worth_the_cost():
+    """With no deal inside the pact to be had, a breaks ranks when a deal outside it, within
+    its own limits from before the pact, is still worth its reservation after the cost;
+    when the cost is more than that, it keeps the pact and its offers stop at its line."""
+    cheap = proposing_past_the_pact(defection_cost=0.01)
+    assert 15 <= cheap[0] <= 23
+    dear = proposing_past_the_pact(defection_cost=1.0)
+    assert dear[0] == 5
 
 
 def test_a_pact_agreed_again_binds_the_partners_terms_anew():

@@ -315,7 +315,7 @@ def japan_gain_from_consulting(trust: float, games: int = 500) -> tuple[float, f
 def test_consulting_pays_japan_more_the_more_the_allies_trust_each_other():
     """Below the threshold for sharing bottom lines nothing happens; above it, Japan (whose
     limits are looser than Korea's) moves toward Korea's as far as it trusts, and gains:
-    on 500 paired games +2.8 ± 1.1 at trust 0.45, +4.3 ± 1.2 at 0.5, +5.6 ± 1.5 at 0.6,
+    on 500 paired games +2.7 ± 1.1 at trust 0.45, +4.4 ± 1.2 at 0.5, +5.8 ± 1.5 at 0.6,
     where every option is agreed and the gain stops growing."""
     below, _ = japan_gain_from_consulting(0.3)
     gains = [japan_gain_from_consulting(trust) for trust in (0.45, 0.5, 0.6)]
@@ -328,10 +328,9 @@ def test_consulting_pays_japan_more_the_more_the_allies_trust_each_other():
 def test_consulting_pays_korea_through_the_public_pact():
     """Korea's limits are the stricter, so the joint floor leaves them alone; Seoul gains
     because either ally's refusal cites the public pact and Washington then stops asking
-    past Seoul's lines at both tables, and because a joint purchase makes its LNG worth
-    more to Washington. On 500 paired games at trust 0.9: +3.0 ± 1.3 in all, +1.7 ± 0.8
-    with the pact's terms kept private (of which the joint purchase +0.6 ± 0.7); the public
-    pact adds +1.3 ± 1.2 over the private one."""
+    past Seoul's lines at both tables. On 500 paired games at trust 0.9: +3.9 ± 1.3 in all,
+    +2.5 ± 0.9 with the pact's terms kept private; the public pact adds +1.3 ± 1.2 over the
+    private one. (Without the joint purchase Seoul gains +4.1 ± 1.2: it carries none of it.)"""
     trusting = ["consultation.trust=0.9"]
     gain, half = score_change("korea", trusting, [*trusting, "consultation.enabled=false"], 500)
     private = [*trusting, "consultation.parity_pact.public=false"]
@@ -340,34 +339,34 @@ def test_consulting_pays_korea_through_the_public_pact():
     assert publicity - publicity_half > 0  # the public pact carries part of it
 
 
-HASTY_JAPAN = "parties.japan.strategy={name: conceder, params: {exponent: 8}}"
-"""A Tokyo in a hurry: it concedes at once, so it usually signs first and signs worse."""
+IMPATIENT_JAPAN = "parties.japan.patience=0.5"
+"""A Tokyo that cannot wait: it signs worse terms (over 300 games its tariff deal averages
+21.2 % against 18.6 %, its steel quota 31 against 24)."""
 
 
 @pytest.mark.slow
-def test_a_hasty_first_deal_costs_the_other_ally_more_with_pull_and_less_under_a_pact():
-    """Negative precedent: Japan's hasty deal moves what Washington expects of Seoul, the
-    more the greater ``precedent.pull`` (none without it), and a parity pact blunts it: the
-    more, the more it blunts (``precedent.pact_blunting``). On 1,000 paired games Seoul's
-    score moves +0.09, −0.21, −0.47 and −0.61 at pull 0, 0.3, 0.6 and 0.9; with the pact,
-    +0.03 unblunted and +0.33 fully blunted. Small: Washington learns Seoul's limits from
-    its red lines and held asks whatever it expected (docs/mechanics.md, "Precedent")."""
+def test_a_worse_first_deal_costs_the_other_ally_more_with_pull_and_less_under_a_pact():
+    """Negative precedent: an impatient Japan's worse deal moves what Washington holds out
+    for with Seoul, the more the greater ``precedent.pull`` (none without it), and a parity
+    pact blunts it: the more, the more it blunts (``precedent.pact_blunting``). On 1,000
+    paired games Seoul's score moves +0.00, −0.41, −1.41 and −3.22 at pull 0, 0.3, 0.6 and
+    0.9; with the pact at pull 0.9, −0.41 unblunted and +0.37 fully blunted. Most of it is
+    Washington's own limit moving toward the first deal's terms (docs/mechanics.md,
+    "Precedent"); its expectation alone moved Seoul's score by at most −0.4."""
 
     def korea_loss(*context: str) -> tuple[float, float]:
-        return score_change("korea", [*context, HASTY_JAPAN], list(context), games=1000)
+        return score_change("korea", [*context, IMPATIENT_JAPAN], list(context), games=1000)
 
     alone = "consultation.enabled=false"
     losses = [korea_loss(alone, f"precedent.pull={pull}") for pull in (0, 0.3, 0.6, 0.9)]
     means = [mean for mean, _ in losses]
-    # without pull next to nothing is left: Seoul's public, which judges its deal against
-    # Tokyo's, ratifies a little more readily beside a worse one
-    assert abs(means[0]) < 0.25
-    assert means == sorted(means, reverse=True) and means[0] - means[-1] > 0.5
-    assert all(mean + half < 0 for mean, half in losses[2:])  # the interval excludes 0
+    assert abs(means[0]) < 0.25  # without pull, Japan's patience is none of Seoul's business
+    assert means == sorted(means, reverse=True) and means[0] - means[-1] > 2
+    assert all(mean + half < 0 for mean, half in losses[1:])  # the interval excludes 0
     pact = "consultation.trust=0.9", "precedent.pull=0.9"
     unblunted, _ = korea_loss(*pact, "precedent.pact_blunting=0")
     blunted, _ = korea_loss(*pact, "precedent.pact_blunting=1")
-    assert blunted > unblunted + 0.2
+    assert blunted > unblunted + 0.4
 
 
 @pytest.mark.slow

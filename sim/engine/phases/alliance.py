@@ -254,6 +254,9 @@ def apply_precedent(model: NegotiationModel, offer: Offer) -> None:
         track = model.rules.track[track_id]
         counterpart = next(p for p in track.parties if p in closed.parties)
         _expect(model, counterpart, track_id, closed_terms, pull)
+        if not model.countries[counterpart].human:
+            for pos, value in closed_terms.items():
+                _hold(model, counterpart, track_id, pos, track.issue_ids[pos], value, pull)
 
 
 def _paired_terms(model: NegotiationModel, offer: Offer):
@@ -321,15 +324,20 @@ def parity_gap(model: NegotiationModel, party: str, track: str, package: tuple) 
     return max(gap, 0.0)
 
 
-def _hold(model, party: str, track: str, pos: int, issue: str, term: float) -> None:
-    """Tighten ``party``'s limit on an issue to ``term`` where that is better for it: under
-    a parity pact it takes no worse than its partner got."""
+def _hold(
+    model, party: str, track: str, pos: int, issue: str, term: float, share: float = 1.0
+) -> None:
+    """Move ``party``'s limit on an issue ``share`` of the way to ``term`` where that is
+    better for it. Under a parity pact an ally goes all the way: it takes no worse than its
+    partner got. After a first deal the counterpart goes ``π`` of the way: conceding more
+    to the second ally than the first got would cost it at home and with the first."""
     direction = model.rules.direction(party, issue)
+    space = model.rules.spaces[issue]
     lo, hi = model.world.limits[(party, track)].bounds[pos]
     if direction > 0 and term > lo:
-        lo = min(term, hi)
+        lo = min(space.snap(lo + share * (term - lo), lo), hi)
     elif direction < 0 and term < hi:
-        hi = max(term, lo)
+        hi = max(space.snap(hi - share * (hi - term), hi), lo)
     else:
         return
     limits = model.world.limits[(party, track)]
