@@ -216,13 +216,14 @@ class _Causes:
 
     def limits(self, issue: str) -> list[str]:
         found = []
+        mine = f"{self.viewer} now holds"  # not the counterpart's own limit, which it keeps
         for note in self.notes:
             subject, outcome = note["subject"], note["outcome"]
             if note["phase"] == "consultation" and subject == "share_bottom_lines":
                 found.append(f"you shared bottom lines with {self.partner}")
             elif note["phase"] == "consultation" and subject == "parity_pact":
                 found.append(_pact_text(self.game, outcome))
-            elif note["phase"] == "precedent" and subject == issue:
+            elif note["phase"] == "precedent" and subject == issue and outcome.startswith(mine):
                 found.append(f"the parity pact holds you to {possessive(self.partner)} deal")
         return found
 

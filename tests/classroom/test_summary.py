@@ -147,3 +147,20 @@ def test_where_a_team_stood_as_noted_at_its_move_is_what_a_replay_finds():
             for party in humans:
                 assert summary(game, party) == summary(rebuilt, party)
         assert game.standings
+
+
+def test_the_counterparts_own_limit_moved_by_a_precedent_is_no_cause_of_the_teams():
+    """A first deal moves the US's limit on the paired issue too (docs/mechanics.md,
+    "Precedent"): that note is about the US's limit, private, and never explains why the
+    ally's own limit moved."""
+    from sim.classroom.summary import _Causes
+
+    game = game_of(trio(consultation=PACT))
+    theirs = {"phase": "precedent", "subject": "tariff_a", "outcome": "us now holds 20..50"}
+    mine = {**theirs, "outcome": "a now holds 0..5"}
+    for note in (theirs, mine):
+        note["party"] = None
+    assert _Causes(game, "a", [theirs], []).limits("tariff_a") == []
+    assert _Causes(game, "a", [mine], []).limits("tariff_a") == [
+        "the parity pact holds you to B's deal"
+    ]
