@@ -33,7 +33,7 @@ import typer
 from rich.console import Console
 
 from sim.io import write_atomic, write_problem
-from sim.scenario.loading import ScenarioError, resolve
+from sim.scenario.loading import ScenarioError, scenario_files
 
 
 @contextmanager
@@ -160,7 +160,8 @@ def writable_or_exit(path: Path, *, folder: bool = False) -> Path:
 
 
 def not_the_scenario_or_exit(path: Path | None, scenario: str) -> None:
-    """Refuse to write over the scenario a command reads: one line and exit status 2.
+    """Refuse to write over the scenario a command reads, or a file it extends: one line
+    and exit status 2.
 
     An option's parser sees only its own value, not the scenario argument, so each command
     that reads a scenario and writes a file calls this itself, before it loads the scenario.
@@ -171,15 +172,19 @@ def not_the_scenario_or_exit(path: Path | None, scenario: str) -> None:
         scenario: The scenario argument: a file or a bundled scenario's name.
 
     Raises:
-        typer.Exit: With status 2, after saying so, if ``path`` is the scenario's file.
+        typer.Exit: With status 2, after saying so, if ``path`` is one of those files.
     """
+    if path is None or not path.exists():
+        return
     try:
-        same = path is not None and path.exists() and os.path.samefile(path, resolve(scenario))
+        files = scenario_files(scenario)
     except ScenarioError:  # not a scenario: loading it says so
         return
-    if same:
-        err.print(f"cannot write {str(path)!r}: it is the scenario being read", markup=False)
-        raise typer.Exit(2)
+    for n, file in enumerate(files):
+        if os.path.samefile(path, file):
+            what = "the scenario being read" if n == 0 else "a scenario the one being read extends"
+            err.print(f"cannot write {str(path)!r}: it is {what}", markup=False)
+            raise typer.Exit(2)
 
 
 def _writable_or_exit(value: str, *, folder: bool) -> Path:

@@ -54,6 +54,7 @@ __all__ = [
     "read_scenario",
     "read_yaml",
     "resolve",
+    "scenario_files",
 ]
 
 BUNDLED_DIR = Path(scenarios.__file__).parent
@@ -108,6 +109,28 @@ def read_scenario(source: str | Path) -> tuple[dict, Locator]:
         return _read_chain(path, ())
     except ScenarioError as error:
         raise ScenarioError(_extended_by(error.problems, str(path))) from None
+
+
+def scenario_files(source: str | Path) -> list[Path]:
+    """The file a scenario source names, then each file it extends, as far as the chain
+    can be read: what a command that reads the scenario must never write over.
+
+    Raises:
+        ScenarioError: if ``source`` names no scenario or its own file cannot be read.
+    """
+    files = [resolve(source)]
+    while True:
+        data, locator = read_yaml(files[-1])
+        name = data.get("extends") if isinstance(data, dict) else None
+        if not isinstance(name, str):
+            return files
+        try:
+            parent = _parent(name, files[-1], locator.inner["extends"].origin)
+        except ScenarioError:  # loading the scenario says what is wrong with it
+            return files
+        if any(parent.resolve() == file.resolve() for file in files):
+            return files  # a loop, which loading reports
+        files.append(parent)
 
 
 def apply_overrides(data: Any, overrides: Sequence[str]) -> Any:

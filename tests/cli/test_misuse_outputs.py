@@ -124,6 +124,21 @@ def test_the_scenario_being_read_is_never_written_over(writer, spelling, tmp_pat
     assert sorted(os.listdir(tmp_path)) == ["alias.yaml", "myscen.yaml"]  # nothing written
 
 
+@pytest.mark.parametrize("writer", ["run --json", "check --json", "batch -o", "brief --party -o"])
+def test_a_scenario_the_one_being_read_extends_is_never_written_over(writer, tmp_path):
+    """``run child.yaml --json parent.yaml`` would lose the parent that the child needs."""
+    parent = tmp_path / "parent.yaml"
+    shutil.copy(BUNDLED_DIR / "baseline-2025.yaml", parent)
+    child = tmp_path / "child.yaml"
+    child.write_text("extends: parent.yaml\ntitle: Child\n", encoding="utf-8")
+    text = parent.read_text(encoding="utf-8")
+    args = [str(child) if word == "baseline-2025" else word for word in FILE_WRITERS[writer]]
+    result = runner.invoke(app, [*args, str(parent)])
+    assert_one_line_refusal(result)
+    assert result.output.endswith(": it is a scenario the one being read extends\n"), result.output
+    assert parent.read_text(encoding="utf-8") == text
+
+
 def test_every_option_that_writes_is_checked():
     """A new command, or a new option that writes, must join the lists above (and so be
     parsed by ``output_file``/``output_folder``) before this passes."""
