@@ -149,6 +149,19 @@ async def test_an_accept_that_meets_a_new_decisions_summary_only_puts_it_away(tm
 
 
 @pytest.mark.asyncio
+async def test_an_enter_that_meets_a_summary_only_puts_it_away_on_the_team_screen(tmp_path):
+    """As on the local table: Enter to go on past the summary, then ``c``, counters."""
+    async with japan_deciding(tmp_path) as (_, pilot, table, _):
+        assert table.query_one("RoundSummary").display
+        await pilot.press("enter")
+        assert not table.query_one("RoundSummary").display
+        assert not table.focused or not table.focused.has_class("field")
+        await pilot.press("c")
+        assert table.focused is not None and table.focused.has_class("field")
+        assert table.focused.value != "c"
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
 async def test_c_and_the_values_typed_in_one_burst_fill_the_offer_on_the_team_screen(
     tmp_path, size

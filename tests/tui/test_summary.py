@@ -47,6 +47,25 @@ async def test_a_team_sees_what_the_ai_did_and_why_its_numbers_moved():
         assert "R1 What happened so far" in news
 
 
+async def test_an_enter_that_finds_a_summary_only_puts_it_away_and_c_then_counters():
+    """The summary says "any key goes on": a team presses Enter to go on, then ``c`` as the
+    status line says. That Enter used to edit the offer too, and the ``c`` landed in the
+    first field as text ("'c' is not a number"). Without a summary, Enter edits."""
+    app = game_app(humans=("japan",), seed=1, source="baseline-2025")
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = await to_table(pilot)
+        assert shown(table)
+        await pilot.press("enter")
+        assert shown(table) == ""
+        assert not table.focused or not table.focused.has_class("field")
+        await pilot.press("c", "ctrl+s")
+        await until(pilot, lambda: app.game.request.round == 3, "the counter and the AI's moves")
+        assert not table.problem
+        await until(pilot, lambda: waiting_for_keys(app), "the table")
+        await pilot.press("enter", "enter")  # the summary away, then the offer to edit
+        assert table.focused is not None and table.focused.has_class("field")
+
+
 async def test_in_hot_seat_each_team_reads_its_own_summary_only():
     app = game_app(humans=("japan", "korea"), seed=3, source="baseline-2025")
     async with app.run_test(size=(100, 40)) as pilot:

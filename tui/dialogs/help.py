@@ -26,6 +26,7 @@ a deal worth less than no deal, or crossing a bottom line, leaves you worse off.
 |---|---|
 | `a` | accept the offer on the table |
 | `c` / `Enter` | build an offer in *Your offer*: it starts from your last one (or your opening) |
+| `Enter` on a round summary | put the summary away, nothing more |
 | `Enter` / `↓` in a field | on to the next issue (`Ctrl+A` selects the field, to type over it) |
 | `Ctrl+S` | send the offer you built |
 | `Esc` | stop editing (your draft is kept) |

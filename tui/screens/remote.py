@@ -41,7 +41,7 @@ from sim.network.client import RemoteTable
 from tui.screens.table import WIDE, desk_and_gauges
 from tui.widgets.channel import AlliesChannel
 from tui.widgets.composer import Desk, PackageComposer, TrackWatch
-from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary
+from tui.widgets.feed import EnterGoesOn, MoveHistory, NewsFeed, RoundSummary
 from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
 from tui.widgets.politics import PoliticsPanel
@@ -66,7 +66,7 @@ class Send(Message):
         self.message = message
 
 
-class RemoteTableScreen(Screen[None]):
+class RemoteTableScreen(EnterGoesOn, Screen[None]):
     """The negotiating table of one team in a networked class."""
 
     CSS_PATH: ClassVar[list[str]] = ["table.tcss", "remote.tcss"]
@@ -80,7 +80,7 @@ class RemoteTableScreen(Screen[None]):
         # A priority key, as on the local table (TableScreen): ``c20`` in one burst puts the
         # cursor in the first field before ``2`` is read; in a field it gives way to it.
         Binding("c", "counter", "Counter", priority=True),
-        Binding("enter", "counter", "Edit offer", show=False),
+        Binding("enter", "edit", "Edit offer", show=False),
         Binding("ctrl+s", "send", "Send"),
         Binding("w", "walk", "Walk away"),
         Binding("m", "politics", "Signal"),
@@ -105,8 +105,6 @@ class RemoteTableScreen(Screen[None]):
         self.allied = table.channel is not None
         self.summaries: tuple[Summary, ...] = ()
         """The round summaries the team has been shown, kept for its news pane."""
-        self.unread = False
-        """Whether the key being handled found a new decision's summary still on screen."""
         self.decided: tuple | None = None
         """The decision the summary was last shown for: a new one shows what happened."""
         self.panes = ("desk", "gauges", "news", "moves") + (("allies",) if self.allied else ())

@@ -37,7 +37,7 @@ from sim.engine.moves import Intervention, InvalidMove, Move
 from sim.results.briefing import possessive
 from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import Desk, PackageComposer, TrackWatch
-from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary
+from tui.widgets.feed import EnterGoesOn, MoveHistory, NewsFeed, RoundSummary
 from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
 from tui.widgets.politics import PoliticsPanel
@@ -69,7 +69,7 @@ def desk_and_gauges(watch: bool = False) -> ComposeResult:
         yield PoliticsPanel(id="politics")
 
 
-class TableScreen(Screen[None]):
+class TableScreen(EnterGoesOn, Screen[None]):
     """The negotiating table of one game, seen by the team whose turn it is."""
 
     CSS_PATH = "table.tcss"
@@ -85,7 +85,7 @@ class TableScreen(Screen[None]):
         # typed in one burst puts the cursor in the first field before ``2`` is read (a pane
         # key otherwise). In a field of the offer it gives way to the field (check_action).
         Binding("c", "counter", "Counter", priority=True),
-        Binding("enter", "counter", "Edit offer", show=False),
+        Binding("enter", "edit", "Edit offer", show=False),
         Binding("ctrl+s", "send", "Send"),
         Binding("w", "walk", "Walk away", key_display="w"),
         Binding("m", "politics", "Signal"),
@@ -343,8 +343,11 @@ class TableScreen(Screen[None]):
             self.query_one(NewsFeed).summaries = self.summaries[party]
 
     def on_key(self) -> None:
-        """Any key that reaches the table (one that acts) puts the summary away."""
-        self.query_one(RoundSummary).summary = None
+        """Any key that reaches the table (one that acts) puts the summary away, and notes
+        whether there was one (``action_edit``)."""
+        panel = self.query_one(RoundSummary)
+        self.unread = panel.display
+        panel.summary = None
 
     # -- the team's moves -------------------------------------------------------------
 

@@ -104,6 +104,26 @@ class RoundSummary(Vertical):
         return ", ".join(keys) or "the news and the history"
 
 
+class EnterGoesOn:
+    """The Enter key of a table screen that shows a ``RoundSummary``: it builds a
+    counter-offer, as ``c`` does, unless it found the summary on screen.
+
+    The summary says "any key goes on", and a team that presses Enter to go on means only
+    that: were that Enter to edit the offer too, the ``c`` the team types next would land
+    in the offer's first field as text. The screen's ``on_key`` sets ``unread``, and the
+    screen has ``action_counter``.
+    """
+
+    unread = False
+    """Whether the key being handled found a round summary still on screen."""
+
+    def action_edit(self) -> None:
+        if self.unread:
+            self.unread = False
+            return
+        self.action_counter()
+
+
 class MoveHistory(DataTable):
     """Every move, AI and human, and every facilitator's intervention, in order.
 
