@@ -210,9 +210,13 @@ class Ledger:
         """The class database at ``path``, to read, or with ``write`` to carry on where the
         class stopped.
 
-        Read, it is opened read-only (SQLite's ``mode=ro``): a debrief never changes it. With
-        ``write``, WAL and ``synchronous=FULL`` are set only once the file has been read as a
-        class database, so a file that is not one is left as it was either way.
+        Read, it is opened read-only (SQLite's ``mode=ro``): a debrief never changes it, and
+        leaves nothing beside it. A read-only connection to a WAL database would make the
+        ``-wal`` and ``-shm`` files it cannot remove; so where there is no ``-wal`` (no server
+        has the class open: the last connection to close removes it), the file is read as
+        ``immutable``, which needs neither. With ``write``, WAL and ``synchronous=FULL`` are
+        set only once the file has been read as a class database, so a file that is not one
+        is left as it was either way.
 
         Raises:
             LedgerError: there is no such file, or it is not a class database this reads.
@@ -220,7 +224,12 @@ class Ledger:
         if not path.is_file():
             raise LedgerError(f"{path}: no such class database")
         try:
-            connection = _connect(path, "rw" if write else "ro")
+            if write:
+                connection = _connect(path, "rw")
+            elif path.with_name(f"{path.name}-wal").exists():
+                connection = _connect(path, "ro")
+            else:
+                connection = _connect(path, "ro&immutable=1")
         except sqlite3.Error as error:
             raise LedgerError(f"{path}: cannot open the class database: {error}") from None
         try:
@@ -334,8 +343,9 @@ class Ledger:
 
 
 def _connect(path: Path, mode: str) -> sqlite3.Connection:
-    """A connection to ``path`` in SQLite's ``mode``: ``ro``, ``rw``, or ``rwc`` (the only
-    one that creates the file, as ``create`` needs)."""
+    """A connection to ``path`` in SQLite's ``mode``: ``ro`` (with ``&immutable=1``: a file
+    no one writes), ``rw``, or ``rwc`` (the only one that creates the file, as ``create``
+    needs)."""
     return sqlite3.connect(
         f"{path.resolve().as_uri()}?mode={mode}", uri=True, isolation_level="DEFERRED"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 import pytest
@@ -98,6 +99,23 @@ def test_a_class_read_is_never_written(tmp_path):
         ledger.time_rounds(30.0)
     ledger.close()
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    assert sorted(os.listdir(tmp_path)) == ["class.db"]  # no empty -wal or -shm left
+
+
+def test_a_class_a_server_has_open_is_read_as_it_stands(tmp_path):
+    """While a server writes the class (its -wal beside the file), a debrief reads what it
+    has committed so far, and leaves the server's files to it."""
+    path = tmp_path / "class.db"
+    new_ledger(path).close()
+    server = Ledger.open(path, write=True)
+    server.append(1, [("join", "us", {})])
+    assert (tmp_path / "class.db-wal").exists()
+    reader = Ledger.open(path)
+    assert [entry.kind for entry in reader.entries(1)][-1:] == ["join"]
+    reader.close()
+    server.append(1, [("join", "japan", {})])
+    server.close()
+    assert sorted(os.listdir(tmp_path)) == ["class.db"]
 
 
 @pytest.mark.parametrize("write", [False, True])
