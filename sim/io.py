@@ -5,7 +5,8 @@ the one way ``atomic_path`` gives: into a temporary file in the target's own fol
 is flushed to disk (``fsync``) and then renamed over the target with ``os.replace``. A
 rename within one folder is atomic, so a crash, a full disk or a Ctrl-C in the middle of a
 write leaves the previous file whole — never half a file — and the temporary is removed on
-any failure. A rewritten file keeps its permissions. Only a regular file is replaced: a link
+any failure. A rewritten file keeps its permissions, and its owner and group as far as the
+writer may give them. Only a regular file is replaced: a link
 is followed (the file it names is replaced, in its own folder, and the link stays), and a
 device, a FIFO or a socket (``/dev/null``, a pipe a script reads) is written as it is, for
 a file put in its place would break whatever uses it.
@@ -48,17 +49,18 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """
     path = Path(os.path.realpath(path))  # through any link: the file it names is replaced
     try:
-        mode = path.stat().st_mode
+        old = path.stat()
     except FileNotFoundError:
-        mode = None
-    if mode is not None and not stat.S_ISREG(mode):  # a device or a FIFO: written in place
+        old = None
+    if old is not None and not stat.S_ISREG(old.st_mode):  # a device or a FIFO: in place
         yield path
         return
     temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
-        if mode is not None:
-            os.chmod(temporary, stat.S_IMODE(mode))
+        if old is not None:
+            _keep_owner(temporary, old)
+            os.chmod(temporary, stat.S_IMODE(old.st_mode))
         yield temporary
         # The writer has closed the file: sync what it wrote before the rename makes it
         # the target, or a power cut could leave the new name on an empty file.
@@ -71,6 +73,18 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _keep_owner(temporary: Path, old: os.stat_result) -> None:
+    """Give ``temporary`` the owner and group of the file it replaces: a teacher (root, say)
+    rewriting a student's scenario leaves it the student's. Only root may give a file away,
+    and only a group's member its group: anyone else keeps what it may."""
+    for uid, gid in ((old.st_uid, old.st_gid), (-1, old.st_gid)):
+        try:
+            os.chown(temporary, uid, gid)
+            return
+        except PermissionError:
+            continue
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -84,6 +84,14 @@ def test_a_rewritten_file_keeps_its_permissions(target, mode):
     assert target.stat().st_mode & 0o777 == mode
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_a_file_rewritten_by_root_keeps_its_owner_and_group(target):
+    """A teacher running as root rewrites a student's file: it stays the student's."""
+    os.chown(target, 4321, 4322)
+    write_atomic(target, "new\n")
+    assert (target.stat().st_uid, target.stat().st_gid) == (4321, 4322)
+
+
 def test_a_link_stays_a_link_and_the_file_it_names_is_replaced_in_its_folder(tmp_path):
     real = tmp_path / "real" / "kept.json"
     real.parent.mkdir()
