@@ -8,6 +8,7 @@ when one of them runs, so the headless commands start fast.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ import typer
 
 from sim.cli.app import build_app, help_text
 from sim.cli.options import SetOption, load_or_exit
-from sim.cli.output import err, out
+from sim.cli.output import err, out, printing_help
 from sim.engine import MAX_SEED
 from sim.scenario.loading import ScenarioError, resolve
 
@@ -209,5 +210,15 @@ def build_cli() -> typer.Typer:
 
 
 def main() -> None:
-    """Run ``trilateral`` on the process's arguments (the installed script's entry point)."""
-    build_cli()()
+    """Run ``trilateral`` on the process's arguments (the installed script's entry point).
+
+    A line that asks for help runs no command (the help option is eager, and no arguments
+    is help too), so a failure to write then can only be standard output's: it is said as
+    any other (``printing_help``). Elsewhere an ``OSError`` may be a file's, and each
+    command says so itself."""
+    cli = build_cli()
+    if len(sys.argv) < 2 or "--help" in sys.argv[1:]:
+        with printing_help():
+            cli()
+        return
+    cli()

@@ -55,6 +55,22 @@ def _printing() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+@contextmanager
+def printing_help() -> Iterator[None]:
+    """Run a command line that only prints Typer's help (``--help``, or no arguments) as
+    any output is printed (``_printing``): Typer writes the help with a console of its own,
+    outside the command, so a standard output that takes no more reaches the caller.
+
+    Raises:
+        SystemExit: With status 2, after saying why, if standard output cannot be written.
+    """
+    try:
+        with _printing():
+            yield
+    except typer.Exit as done:
+        raise SystemExit(done.exit_code) from None
+
+
 class _Stdout(Console):
     """The console of results: each print goes through ``_printing``."""
 

@@ -31,6 +31,10 @@ VALIDATE = f"validate {BUNDLED_DIR / 'baseline-2025.yaml'}"
             "brief baseline-2025 --party japan", "/dev/full", FULL, id="brief > /dev/full"
         ),
         pytest.param("--version", "/dev/full", FULL, id="--version > /dev/full"),
+        pytest.param("--help", "/dev/full", FULL, id="--help > /dev/full"),
+        pytest.param("", "/dev/full", FULL, id="no arguments (help) > /dev/full"),
+        pytest.param("batch --help", "/dev/full", FULL, id="batch --help > /dev/full"),
+        pytest.param("--help", "a closed pipe", GONE, id="--help | head"),
         pytest.param(  # what it has played is still said, on stderr, a line a tenth
             "teams baseline-2025 --runs 2 --team halfway --json",
             "/dev/full",
