@@ -128,8 +128,9 @@ class CountryAgent(mesa.Agent):
         path = seat.path
         if path.top < reservation - EPS:
             return None
+        least = reservation + seat.breaking  # a side deal pays for breaking ranks too
         aim = self.policies[seat.track.id].aspiration(seat, seat.round)
-        return path.package(aim if aim > reservation else reservation)
+        return path.package(aim if aim > least else least)
 
     def _answer(
         self, seat: Seat, package: tuple[float, ...], worth: float

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from sim.engine.model import NegotiationModel
     from sim.engine.rules import TrackRules
     from sim.engine.talks import Talks
-    from sim.engine.utility import Valuation
+    from sim.engine.utility import Limits, Valuation
 
 
 class Seat:
@@ -46,9 +46,11 @@ class Seat:
         "_path",
         "_place",
         "_plan",
+        "_ranks",
         "_read",
         "_received",
         "belief",
+        "breaking",
         "model",
         "other",
         "party",
@@ -82,6 +84,11 @@ class Seat:
         """(limits, weights, the path they give before any red line is heard)."""
         self._path: ConcessionPath | None = None
         """The base path within the red lines heard: what ``path`` gives."""
+        self._ranks: tuple | None = None
+        """What ``path`` weighed breaking ranks under (``_pact_terms``)."""
+        self.breaking = 0.0
+        """What proposing on ``path`` costs the party: ``defection_cost`` while the path
+        breaks ranks with a parity pact (``_breaking_ranks``), else nothing."""
         self._plan: tuple | None = None
         """(what the last plan was made under, that plan): kept within a decision."""
         self._grid_key: tuple | None = None
@@ -127,9 +134,20 @@ class Seat:
             path = self.model.rules.path(self.party, self.track.id, weights, limits, self.reading)
             self._base = (limits, weights, path)
             self._path = None
-        if self._path is None:
-            self._path = self._breaking_ranks() or self._within(self._base[2], limits.bounds)
+        ranks = self._pact_terms()
+        if self._path is None or ranks != self._ranks:
+            self._ranks = ranks
+            broken = None if ranks is None else self._breaking_ranks(*ranks)
+            self.breaking = 0.0 if broken is None else self.model.channel.config.defection_cost
+            self._path = broken or self._within(self._base[2], limits.bounds)
         return self._path
+
+    def _pact_terms(self) -> tuple[Limits, float] | None:
+        """(the party's limits from before the parity pact that binds it here, its floor
+        now): what breaking ranks is weighed under; None while no pact binds it."""
+        channel = self.model.channel
+        unbound = None if channel is None else channel.unbound(self.party, self.track.id)
+        return None if unbound is None else (unbound, self.floor)
 
     def _within(self, path: ConcessionPath, own: tuple[tuple[float, float], ...]) -> ConcessionPath:
         """``path`` kept inside the red lines heard so far and the limits made public, each
@@ -145,20 +163,16 @@ class Seat:
         key = ("within", path, tuple(sorted(bounds.items())))
         return self.model.rules.derive(key, lambda: path.within(bounds))
 
-    def _breaking_ranks(self) -> ConcessionPath | None:
+    def _breaking_ranks(self, unbound: Limits, floor: float) -> ConcessionPath | None:
         """The path past a parity pact's bounds, if the party would break ranks to propose
         on it; None if it keeps the pact.
 
         It breaks ranks when the red lines it has heard say the other side signs nothing
-        inside the pact on some issue, its own limits from before the pact reach them, and
-        a deal on that path would still be worth its reservation after what breaking
-        ranks costs (``consultation.defection_cost``): a side deal that beats the pact's
-        cost (docs/mechanics.md, "Consultation")."""
-        channel = self.model.channel
-        unbound = None if channel is None else channel.unbound(self.party, self.track.id)
-        if unbound is None:
-            return None
-        bound = self._own_limits()
+        inside the pact on some issue, its own limits from before the pact (``unbound``)
+        reach them, and a deal on that path would still be worth its ``floor`` after what
+        breaking ranks costs (``consultation.defection_cost``): a side deal that beats the
+        pact's cost (docs/mechanics.md, "Consultation")."""
+        bound = self.model.world.limits[self._place].bounds
         heard = self.red_lines.bounds.items()
         if all(_meet(kept, bound[pos]) for pos, kept in heard):
             return None
@@ -169,8 +183,8 @@ class Seat:
             self.party, self.track.id, world.weights[self.party], unbound, self.reading
         )
         path = self._within(base, unbound.bounds)
-        reservation = world.reservation[self.party][self.track.id]
-        return path if path.top - channel.config.defection_cost >= reservation - EPS else None
+        cost = self.model.channel.config.defection_cost
+        return path if path.top - cost >= floor - EPS else None
 
     @property
     def believed(self) -> Valuation:
@@ -242,7 +256,11 @@ class Seat:
             self._path = self._read = None
 
     def _own_limits(self) -> tuple[tuple[float, float], ...]:
-        return self.model.world.limits[self._place].bounds
+        """The limits the party learns red lines against: its own, or while a parity pact
+        binds it, its own from before the pact, so that it hears what the other side would
+        sign past the pact (``_within`` keeps its offers inside unless it breaks ranks)."""
+        terms = self._pact_terms()
+        return (self.model.world.limits[self._place] if terms is None else terms[0]).bounds
 
     def knows_limit(self, pos: int, lo: float, hi: float) -> None:
         """The other side's limit on the issue at ``pos`` is public (a parity pact binds it

@@ -120,7 +120,12 @@ def scenario_files(source: str | Path) -> list[Path]:
     """
     files = [resolve(source)]
     while True:
-        data, locator = read_yaml(files[-1])
+        try:
+            data, locator = read_yaml(files[-1])
+        except ScenarioError:
+            if len(files) == 1:
+                raise
+            return files  # a parent that cannot be read: loading the scenario says so
         name = data.get("extends") if isinstance(data, dict) else None
         if not isinstance(name, str):
             return files

@@ -109,7 +109,8 @@ def test_with_a_parity_pact_no_ai_ally_accepts_below_the_joint_floor(seed):
     )
     model = NegotiationModel(scenario, seed=seed)
     model.run()
-    # an ally that broke ranks took a deal the pact ruled out (its proposals still held)
+    # an ally that broke ranks took a deal the pact ruled out; one that kept it signed
+    # inside the joint floor; and no ally ever proposed past its own bottom lines
     outcomes = [r["outcome"] for r in politics(model, "consultation")]
     broke = {o.removeprefix("broken by ") for o in outcomes if o.startswith("broken by ")}
     assert {"share_bottom_lines", "parity_pact"} <= model.channel.ever
@@ -126,23 +127,26 @@ def test_with_a_parity_pact_no_ai_ally_accepts_below_the_joint_floor(seed):
         joint = max(b[0] for b in bounds), min(b[1] for b in bounds)
         for issue in (a_issue, b_issue):
             talks = model.talks[rules.scenario.issue(issue).track]
-            signed = [o for o in talks.history if o.proposer != "us"]
-            if talks.deal is not None and talks.track.other("us") not in broke:
-                signed.append(talks.deal)
-            for offer in signed:
-                value = offer.package[rules.position(issue)]
-                assert joint[0] - EPS <= value <= joint[1] + EPS, (issue, offer)
+            ally = talks.track.other("us")
+            own = model.world.bottom_lines[(ally, talks.track.id)]
+            for offer in talks.history:
+                assert offer.proposer == "us" or own.allow(offer.package), offer
+                checked += offer.proposer == ally
+            if talks.deal is not None and ally not in broke:
+                value = talks.deal.package[rules.position(issue)]
+                assert joint[0] - EPS <= value <= joint[1] + EPS, (issue, talks.deal)
                 checked += 1
     assert checked
 
 
-def after_a_first_deal(term: float, pull: float, pact: bool = False):
+def after_a_first_deal(term: float, pull: float, pact: bool = False, us: dict | None = None):
     """What the US expects to attain from b, and b's tariff limit, once a closed its deal
-    on a tariff of ``term`` (the US wants it high)."""
+    on a tariff of ``term`` (the US wants it high); ``us`` updates the US's party."""
     from sim.engine.phases.alliance import apply_precedent
 
     pairs = [["tariff_a", "tariff_b"]]
-    model = NegotiationModel(trio(precedent={"pull": pull, "pairs": pairs}), seed=0)
+    scenario = trio(precedent={"pull": pull, "pairs": pairs}, us=us or {})
+    model = NegotiationModel(scenario, seed=0)
     model.world.trust = 0.7 if pact else 0.5
     model.step()
     talks = model.talks["us-a"]
@@ -166,6 +170,12 @@ def test_a_bad_first_deal_moves_the_us_limit_with_the_second_ally_a_share_pull_o
     assert model.world.limits[("us", "us-b")].bounds[0] == (16, 50)  # 16.75, on the grid
     us = model.countries["us"].seats["us-b"]
     assert min(us.path.ideal[0], *(c.end for c in us.path.steps if c.pos == 0)) >= 16
+    # a limit off the grid (11.5, on a grid of 1) is never loosened by the snap to it, and
+    # a share too small for a step moves nothing and says nothing
+    off_grid = {"bottom_lines": {"tariff_b": {"min": 11.5}}}
+    _, _, model = after_a_first_deal(12.0, 0.3, us=off_grid)
+    assert model.world.limits[("us", "us-b")].bounds[0] == (11.5, 50)
+    assert not [r for r in politics(model, "precedent") if "holds" in r["outcome"]]
 
 
 def test_an_ai_never_offers_past_a_limit_that_moved_after_it_heard_a_red_line():
@@ -507,10 +517,10 @@ def test_a_pact_bound_ally_breaks_ranks_only_when_the_deal_beats_going_on_by_the
     assert dear.countries["a"].respond(talks, offer.package, offer.worth["a"]) == "reject"
 
 
-def proposing_past_the_pact(defection_cost: float) -> tuple[float, ...]:
-    """What a proposes once a pact binds it to b's tariff of 5, having heard before the pact
-    that the US signs no tariff below 15 (it held 15 on a red line), which a's own limit
-    from before the pact (23) reaches."""
+def proposing_past_the_pact(defection_cost: float) -> NegotiationModel:
+    """A game in which a pact binds a to b's tariff of 5, and a has heard that the US signs
+    no tariff below 15 (it held 15 on a red line), which a's own limit from before the pact
+    (23) reaches."""
     from sim.engine.phases.alliance import apply_precedent
 
     consultation = {**CONSULTATION, "trust": 0.7, "defection_cost": defection_cost}
@@ -526,17 +536,25 @@ def proposing_past_the_pact(defection_cost: float) -> tuple[float, ...]:
     apply_precedent(model, closed)
     assert model.world.limits[("a", "us-a")].bounds[0] == (0, 5)
     assert model.channel.unbound("a", "us-a").bounds[0] == (0, 23)
-    return model.countries["a"].propose(model.talks["us-a"])
+    return model
 
 
 def test_a_pact_bound_ally_proposes_past_the_pact_only_where_a_deal_is_worth_the_cost():
     """With no deal inside the pact to be had, a breaks ranks when a deal outside it, within
-    its own limits from before the pact, is still worth its reservation after the cost;
-    when the cost is more than that, it keeps the pact and its offers stop at its line."""
-    cheap = proposing_past_the_pact(defection_cost=0.01)
+    its own limits from before the pact, is still worth its floor after the cost, and asks
+    at least that much; when the cost is more, it keeps the pact and its offers stop at its
+    line. A floor that rises past what breaking ranks leaves brings it back inside."""
+    model = proposing_past_the_pact(defection_cost=0.01)
+    agent, talks, world = model.countries["a"], model.talks["us-a"], model.world
+    cheap = agent.propose(talks)
     assert 15 <= cheap[0] <= 23
+    worth = world.valuation("a", "us-a")(cheap)
+    assert worth - 0.01 >= world.floor("a", talks.track) - EPS
+    top = agent.seats["us-a"].path.top
+    world.raise_reservation("a", talks.track, top - 0.005 - world.floor("a", talks.track))
+    assert agent.propose(talks)[0] == 5  # top - 0.01 no longer reaches the floor
     dear = proposing_past_the_pact(defection_cost=1.0)
-    assert dear[0] == 5
+    assert dear.countries["a"].propose(dear.talks["us-a"])[0] == 5
 
 
 def test_a_pact_agreed_again_binds_the_partners_terms_anew():

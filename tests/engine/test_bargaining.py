@@ -350,7 +350,7 @@ def test_a_worse_first_deal_costs_the_other_ally_more_with_pull_and_less_under_a
     for with Seoul, the more the greater ``precedent.pull`` (none without it), and a parity
     pact blunts it: the more, the more it blunts (``precedent.pact_blunting``). On 1,000
     paired games Seoul's score moves +0.00, −0.41, −1.41 and −3.22 at pull 0, 0.3, 0.6 and
-    0.9; with the pact at pull 0.9, −0.41 unblunted and +0.37 fully blunted. Most of it is
+    0.9; with the pact at pull 0.9, −0.42 unblunted and +0.37 fully blunted. Most of it is
     Washington's own limit moving toward the first deal's terms (docs/mechanics.md,
     "Precedent"); its expectation alone moved Seoul's score by at most −0.4."""
 

@@ -333,16 +333,17 @@ def _hold(
     to the second ally than the first got would cost it at home and with the first."""
     direction = model.rules.direction(party, issue)
     space = model.rules.spaces[issue]
-    lo, hi = model.world.limits[(party, track)].bounds[pos]
-    if direction > 0 and term > lo:
-        lo = min(space.snap(lo + share * (term - lo), lo), hi)
-    elif direction < 0 and term < hi:
-        hi = max(space.snap(hi - share * (hi - term), hi), lo)
-    else:
-        return
     limits = model.world.limits[(party, track)]
-    model.world.tighten(party, track, _with_bounds(model.rules, limits, pos, lo, hi))
-    model.record("precedent", issue, f"{party} now holds {lo:g}..{hi:g}")
+    lo, hi = limits.bounds[pos]
+    # On the grid, toward the old limit, and never past it (a limit may be off the grid)
+    if direction > 0 and term > lo:
+        lo = max(lo, min(space.snap(lo + share * (term - lo), lo), hi))
+    elif direction < 0 and term < hi:
+        hi = min(hi, max(space.snap(hi - share * (hi - term), hi), lo))
+    tightened = _with_bounds(model.rules, limits, pos, lo, hi)
+    if tightened is not limits:  # a share too small for one step of the grid moves nothing
+        model.world.tighten(party, track, tightened)
+        model.record("precedent", issue, f"{party} now holds {lo:g}..{hi:g}")
 
 
 def _publish(model: NegotiationModel, track: TrackRules, ally: str, pos: int) -> None:
