@@ -79,12 +79,12 @@ def _keep_owner(temporary: Path, old: os.stat_result) -> None:
     """Give ``temporary`` the owner and group of the file it replaces: a teacher (root, say)
     rewriting a student's scenario leaves it the student's. Only root may give a file away,
     and only a group's member its group: anyone else keeps what it may."""
-    for uid, gid in ((old.st_uid, old.st_gid), (-1, old.st_gid)):
+    for uid in (old.st_uid, -1):  # -1: the writer's own, where it may not give it away
         try:
-            os.chown(temporary, uid, gid)
+            os.chown(temporary, uid, old.st_gid)
             return
         except PermissionError:
-            continue
+            pass
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

@@ -145,9 +145,13 @@ class Seat:
     def _pact_terms(self) -> tuple[Limits, float] | None:
         """(the party's limits from before the parity pact that binds it here, its floor
         now): what breaking ranks is weighed under; None while no pact binds it."""
-        channel = self.model.channel
-        unbound = None if channel is None else channel.unbound(self.party, self.track.id)
+        unbound = self._unbound()
         return None if unbound is None else (unbound, self.floor)
+
+    def _unbound(self) -> Limits | None:
+        """The party's limits from before the parity pact that binds it here, if one does."""
+        channel = self.model.channel
+        return None if channel is None else channel.unbound(self.party, self.track.id)
 
     def _within(self, path: ConcessionPath, own: tuple[tuple[float, float], ...]) -> ConcessionPath:
         """``path`` kept inside the red lines heard so far and the limits made public, each
@@ -172,13 +176,13 @@ class Seat:
         reach them, and a deal on that path would still be worth its ``floor`` after what
         breaking ranks costs (``consultation.defection_cost``): a side deal that beats the
         pact's cost (docs/mechanics.md, "Consultation")."""
-        bound = self.model.world.limits[self._place].bounds
+        world = self.model.world
+        bound = world.limits[self._place].bounds
         heard = self.red_lines.bounds.items()
         if all(_meet(kept, bound[pos]) for pos, kept in heard):
             return None
         if not all(_meet(kept, unbound.bounds[pos]) for pos, kept in heard):
             return None  # its own limits rule out a deal with or without the pact
-        world = self.model.world
         base = self.model.rules.path(
             self.party, self.track.id, world.weights[self.party], unbound, self.reading
         )
@@ -259,8 +263,7 @@ class Seat:
         """The limits the party learns red lines against: its own, or while a parity pact
         binds it, its own from before the pact, so that it hears what the other side would
         sign past the pact (``_within`` keeps its offers inside unless it breaks ranks)."""
-        terms = self._pact_terms()
-        return (self.model.world.limits[self._place] if terms is None else terms[0]).bounds
+        return (self._unbound() or self.model.world.limits[self._place]).bounds
 
     def knows_limit(self, pos: int, lo: float, hi: float) -> None:
         """The other side's limit on the issue at ``pos`` is public (a parity pact binds it

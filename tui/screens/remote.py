@@ -41,7 +41,7 @@ from sim.network.client import RemoteTable
 from tui.screens.table import WIDE, desk_and_gauges
 from tui.widgets.channel import AlliesChannel
 from tui.widgets.composer import Desk, PackageComposer, TrackWatch
-from tui.widgets.feed import EnterGoesOn, MoveHistory, NewsFeed, RoundSummary
+from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary, SummaryKeys
 from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
 from tui.widgets.politics import PoliticsPanel
@@ -66,7 +66,7 @@ class Send(Message):
         self.message = message
 
 
-class RemoteTableScreen(EnterGoesOn, Screen[None]):
+class RemoteTableScreen(SummaryKeys, Screen[None]):
     """The negotiating table of one team in a networked class."""
 
     CSS_PATH: ClassVar[list[str]] = ["table.tcss", "remote.tcss"]
@@ -197,13 +197,6 @@ class RemoteTableScreen(EnterGoesOn, Screen[None]):
         if seen is not None and not seen.empty and seen not in self.summaries[-1:]:
             self.summaries = (*self.summaries, seen)
             self.query_one(NewsFeed).summaries = self.summaries
-
-    def on_key(self) -> None:
-        """Any key that reaches the table puts the summary away, and notes whether there
-        was one: a new decision had just come in."""
-        panel = self.query_one(RoundSummary)
-        self.unread = panel.display
-        panel.summary = None
 
     def watch_busy(self) -> None:
         self.show_turn()

@@ -37,7 +37,7 @@ from sim.engine.moves import Intervention, InvalidMove, Move
 from sim.results.briefing import possessive
 from tui.widgets.chart import UtilityChart
 from tui.widgets.composer import Desk, PackageComposer, TrackWatch
-from tui.widgets.feed import EnterGoesOn, MoveHistory, NewsFeed, RoundSummary
+from tui.widgets.feed import MoveHistory, NewsFeed, RoundSummary, SummaryKeys
 from tui.widgets.footer import KeyFooter
 from tui.widgets.meters import Meters, utility_text
 from tui.widgets.politics import PoliticsPanel
@@ -69,7 +69,7 @@ def desk_and_gauges(watch: bool = False) -> ComposeResult:
         yield PoliticsPanel(id="politics")
 
 
-class TableScreen(EnterGoesOn, Screen[None]):
+class TableScreen(SummaryKeys, Screen[None]):
     """The negotiating table of one game, seen by the team whose turn it is."""
 
     CSS_PATH = "table.tcss"
@@ -341,13 +341,6 @@ class TableScreen(EnterGoesOn, Screen[None]):
         if not seen.empty and seen not in kept[-1:]:
             self.summaries[party] = (*kept, seen)
             self.query_one(NewsFeed).summaries = self.summaries[party]
-
-    def on_key(self) -> None:
-        """Any key that reaches the table (one that acts) puts the summary away, and notes
-        whether there was one (``action_edit``)."""
-        panel = self.query_one(RoundSummary)
-        self.unread = panel.display
-        panel.summary = None
 
     # -- the team's moves -------------------------------------------------------------
 

@@ -104,18 +104,24 @@ class RoundSummary(Vertical):
         return ", ".join(keys) or "the news and the history"
 
 
-class EnterGoesOn:
-    """The Enter key of a table screen that shows a ``RoundSummary``: it builds a
-    counter-offer, as ``c`` does, unless it found the summary on screen.
+class SummaryKeys:
+    """The keys of a table screen that shows a ``RoundSummary``: any key that reaches the
+    table puts the summary away; Enter builds a counter-offer, as ``c`` does, unless it
+    found the summary on screen.
 
     The summary says "any key goes on", and a team that presses Enter to go on means only
     that: were that Enter to edit the offer too, the ``c`` the team types next would land
-    in the offer's first field as text. The screen's ``on_key`` sets ``unread``, and the
-    screen has ``action_counter``.
+    in the offer's first field as text. The screen has ``action_counter``.
     """
 
     unread = False
-    """Whether the key being handled found a round summary still on screen."""
+    """Whether the key being handled found a round summary still on screen (a new
+    decision's, on a networked table)."""
+
+    def on_key(self) -> None:
+        panel = self.query_one(RoundSummary)
+        self.unread = panel.display
+        panel.summary = None
 
     def action_edit(self) -> None:
         if self.unread:
